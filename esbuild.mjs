@@ -1,0 +1,49 @@
+// Bundles the three worlds: the extension host (Node, CommonJS, `vscode` external), the webview (browser IIFE)
+// and the CLI (Node). `--tests` bundles every test file for node:test; `vscode` is NOT external there, so a stray
+// import of it from core code fails the test build.
+import * as esbuild from 'esbuild';
+import { readdirSync, statSync, mkdirSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+
+const args = new Set(process.argv.slice(2));
+const production = args.has('--production');
+const watch = args.has('--watch');
+const tests = args.has('--tests');
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+function testEntries(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...testEntries(path));
+    else if (/\.(test|runner)\.ts$/.test(name) || name === 'fuzzRunner.ts') out.push(path);
+  }
+  return out;
+}
+
+const builds = tests
+  ? [{ ...common, sourcemap: 'inline', entryPoints: testEntries('test'), outdir: 'out/test', outbase: 'test', platform: 'node', format: 'cjs', target: 'node20' }]
+  : [
+      { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+      { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
+      { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+    ];
+
+mkdirSync('dist', { recursive: true });
+if (watch) {
+  for (const options of builds) {
+    const ctx = await esbuild.context(options);
+    await ctx.watch();
+  }
+  console.log('watching for changes');
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+  if (!tests) chmodSync('dist/cli.js', 0o755);
+}

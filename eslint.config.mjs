@@ -1,0 +1,31 @@
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-restricted-syntax': ['error', { selector: 'CallExpression[callee.name="eval"]', message: 'no eval' }],
+    },
+  },
+  {
+    // core is plain Node: no VS Code, no extension or webview code (the three worlds stay apart).
+    files: ['src/core/**/*.ts', 'src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['vscode'], message: 'src/core and src/cli must run without VS Code' },
+        { group: ['**/extension/**', '**/webview/**'], message: 'core depends on nothing of ours' },
+      ] }],
+    },
+  },
+  {
+    // The webview renders view models only: no crypto, no key material, no Node, no VS Code API.
+    files: ['src/webview/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['vscode', 'node:*', '**/core/**', '**/extension/**'], message: 'the webview only renders view models' },
+      ] }],
+    },
+  },
+);
