@@ -154,6 +154,23 @@ export const OID = {
   // Access methods (RFC 5280 §4.2.2.1)
   ocsp: '1.3.6.1.5.5.7.48.1',
   caIssuers: '1.3.6.1.5.5.7.48.2',
+
+  // Certificate and CRL details (RFC 5280 §4.2.1.4, §5.2, §5.3; RFC 3279 DSA; RFC 7292 bags)
+  dsaWithSha224: '2.16.840.1.101.3.4.3.1',
+  dsaWithSha256: '2.16.840.1.101.3.4.3.2',
+  hmacWithSha224: '1.2.840.113549.2.8',
+  cpsQualifier: '1.3.6.1.5.5.7.2.1',
+  userNoticeQualifier: '1.3.6.1.5.5.7.2.2',
+  invalidityDate: '2.5.29.24',
+  deltaCrlIndicator: '2.5.29.27',
+  issuingDistributionPoint: '2.5.29.28',
+  certificateIssuer: '2.5.29.29',
+  freshestCrl: '2.5.29.46',
+  safeContentsBag: '1.2.840.113549.1.12.10.1.6',
+  x509Crl: '1.2.840.113549.1.9.23.1',
+  msUserPrincipalName: '1.3.6.1.4.1.311.20.2.3',
+  netscapeCertType: '2.16.840.1.113730.1.1',
+  netscapeComment: '2.16.840.1.113730.1.13',
 } as const;
 
 const NAMES: Record<string, string> = Object.fromEntries(Object.entries(OID).map(([name, oid]) => [oid, name]));
