@@ -171,6 +171,13 @@ export const OID = {
   msUserPrincipalName: '1.3.6.1.4.1.311.20.2.3',
   netscapeCertType: '2.16.840.1.113730.1.1',
   netscapeComment: '2.16.840.1.113730.1.13',
+
+  // CMS key wrap, password and extra key-agreement algorithms (RFC 3370 §4.3, RFC 3211, RFC 5753 §7.1.4, RFC 8410)
+  cms3DesWrap: '1.2.840.113549.1.9.16.3.6',
+  cmsRc2Wrap: '1.2.840.113549.1.9.16.3.7',
+  pwriKek: '1.2.840.113549.1.9.16.3.9',
+  dhSinglePassCofactorDhSha224Kdf: '1.3.132.1.14.0',
+  x448: '1.3.101.111',
 } as const;
 
 const NAMES: Record<string, string> = Object.fromEntries(Object.entries(OID).map(([name, oid]) => [oid, name]));
