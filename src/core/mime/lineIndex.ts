@@ -1,0 +1,51 @@
+/**
+ * Line numbers and line-ending style of a buffer. The parser asks for line numbers in increasing offset order
+ * (entities and header fields are met front to back), so a forward-moving cursor makes all lookups together
+ * linear in the input size.
+ */
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+export class LineCounter {
+  private offset = 0;
+  private line = 1;
+
+  constructor(private readonly source: Buffer) {}
+
+  /** 1-based line number of the byte at `target`. */
+  lineAt(target: number): number {
+    if (target < this.offset) {
+      // Out-of-order query: restart from the top rather than give a wrong answer.
+      this.offset = 0;
+      this.line = 1;
+    }
+    const src = this.source;
+    const stop = Math.min(target, src.length);
+    let line = this.line;
+    for (let i = this.offset; i < stop; i++) if (src[i] === LF) line++;
+    this.offset = stop;
+    this.line = line;
+    return line;
+  }
+}
+
+/** RFC 5322 §2.1 requires CRLF; files saved to disk often carry bare LF, and edited files a mix of both. */
+export function detectLineEndings(source: Buffer): 'crlf' | 'lf' | 'mixed' | 'none' {
+  let crlf = false;
+  let bare = false;
+  for (let i = 0; i < source.length; i++) {
+    if (source[i] !== LF) continue;
+    if (i > 0 && source[i - 1] === CR) crlf = true;
+    else bare = true;
+    if (crlf && bare) return 'mixed';
+  }
+  if (crlf) return 'crlf';
+  return bare ? 'lf' : 'none';
+}
+
+/** Length of the line ending that ends just before `pos` (2 for CRLF, 1 for LF, 0 for none), not reaching below `floor`. */
+export function lineEndingBefore(source: Buffer, pos: number, floor: number): number {
+  if (pos - 1 < floor || source[pos - 1] !== LF) return 0;
+  return pos - 2 >= floor && source[pos - 2] === CR ? 2 : 1;
+}

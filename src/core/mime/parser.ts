@@ -1,0 +1,189 @@
+/**
+ * MIME message parser (RFC 5322 header blocks, RFC 2045-2049 bodies) producing a tree of entities with byte
+ * offsets into the input. Nothing is re-serialised: the bytes of any entity are a slice of the input, which is
+ * what a signature over a MIME part is computed on (RFC 8551 §3.1.1).
+ */
+import type { MimeEntity, ParsedMessage, ParseWarning } from './entity';
+import { readHeaderBlock } from './headers';
+import { readContentInfo } from './contentInfo';
+import { DelimiterScanner } from './multipart';
+import { LineCounter, detectLineEndings } from './lineIndex';
+import { resolveLimits, type MimeLimits } from './limits';
+
+interface ParseContext {
+  source: Buffer;
+  limits: MimeLimits;
+  lines: LineCounter;
+  count: number;
+}
+
+/** Types whose body is a complete message parsed as the child "<path>.1" (RFC 2046 §5.2.1, RFC 6532 §3.7). */
+const ENCAPSULATING_TYPES = new Set(['message/rfc822', 'message/global']);
+/** RFC 2046 §5.2.1: an encapsulated message may only use an identity encoding; anything else is opaque here. */
+const IDENTITY_ENCODINGS = new Set(['7bit', '8bit', 'binary']);
+
+function warn(entity: MimeEntity, code: string, message: string, offset?: number): void {
+  entity.warnings.push(offset === undefined ? { code, message } : { code, message, offset });
+}
+
+function parseEntity(ctx: ParseContext, start: number, end: number, path: string, depth: number, parent: MimeEntity | undefined, defaultType: string): MimeEntity {
+  ctx.count++;
+  const { source } = ctx;
+  const line = ctx.lines.lineAt(start);
+  const block = readHeaderBlock(source, start, end, { limits: ctx.limits, lines: ctx.lines, allowEnvelopeLine: !parent });
+  const warnings: ParseWarning[] = block.warnings;
+  const info = readContentInfo(source, block.fields, defaultType, warnings);
+  const entity: MimeEntity = {
+    path,
+    source,
+    start,
+    headerEnd: block.headerEnd,
+    bodyStart: block.bodyStart,
+    end,
+    line,
+    headers: block.fields,
+    contentType: info.contentType,
+    transferEncoding: info.transferEncoding,
+    children: [],
+    warnings,
+  };
+  if (info.charset !== undefined) entity.charset = info.charset;
+  if (info.disposition !== undefined) entity.disposition = info.disposition;
+  if (info.filename !== undefined) entity.filename = info.filename;
+  if (parent) entity.parent = parent;
+  if (block.truncated) return entity;
+  const mimeType = entity.contentType.mimeType;
+  if (mimeType.startsWith('multipart/')) {
+    if (!info.boundary) warn(entity, 'missing-boundary', `${mimeType} without a boundary parameter; body kept opaque`, start);
+    else if (canDescend(ctx, entity, depth)) parseMultipart(ctx, entity, info.boundary, depth);
+  } else if (ENCAPSULATING_TYPES.has(mimeType)) {
+    parseEncapsulated(ctx, entity, depth);
+  }
+  return entity;
+}
+
+function canDescend(ctx: ParseContext, entity: MimeEntity, depth: number): boolean {
+  if (depth < ctx.limits.maxDepth) return true;
+  warn(entity, 'max-depth', `nesting deeper than ${ctx.limits.maxDepth}; body kept opaque`, entity.bodyStart);
+  return false;
+}
+
+function hasRoomForPart(ctx: ParseContext, entity: MimeEntity, offset: number): boolean {
+  if (ctx.count < ctx.limits.maxParts) return true;
+  warn(entity, 'max-parts', `more than ${ctx.limits.maxParts} entities; rest kept opaque`, offset);
+  return false;
+}
+
+function parseEncapsulated(ctx: ParseContext, entity: MimeEntity, depth: number): void {
+  if (!IDENTITY_ENCODINGS.has(entity.transferEncoding)) {
+    warn(entity, 'encoded-message', `${entity.contentType.mimeType} with ${entity.transferEncoding} encoding is not parsed in place`, entity.bodyStart);
+    return;
+  }
+  if (entity.bodyStart >= entity.end) {
+    warn(entity, 'empty-message', 'encapsulated message is empty', entity.bodyStart);
+    return;
+  }
+  if (!canDescend(ctx, entity, depth) || !hasRoomForPart(ctx, entity, entity.bodyStart)) return;
+  entity.children.push(parseEntity(ctx, entity.bodyStart, entity.end, `${entity.path}.1`, depth + 1, entity, 'text/plain'));
+}
+
+/** Splits a multipart body into preamble, parts and epilogue (RFC 2046 §5.1.1). */
+function parseMultipart(ctx: ParseContext, entity: MimeEntity, boundary: Buffer, depth: number): void {
+  const { bodyStart, end } = entity;
+  const boundaryText = boundary.toString('latin1');
+  const scanner = new DelimiterScanner(ctx.source, bodyStart, end, boundary);
+  const childType = entity.contentType.mimeType === 'multipart/digest' ? 'message/rfc822' : 'text/plain';
+  let delimiter = scanner.next(bodyStart);
+  if (!delimiter) {
+    warn(entity, 'boundary-not-found', `boundary "${boundaryText}" never appears; body kept as preamble`, bodyStart);
+    entity.multipart = { boundary: boundaryText, preamble: [bodyStart, end], epilogue: [end, end], closed: false };
+    return;
+  }
+  const preamble: [number, number] = [bodyStart, delimiter.start];
+  while (!delimiter.close) {
+    if (!hasRoomForPart(ctx, entity, delimiter.start)) {
+      entity.multipart = { boundary: boundaryText, preamble, epilogue: [delimiter.start, end], closed: false };
+      return;
+    }
+    const partStart = delimiter.end;
+    const following = scanner.next(partStart);
+    const partEnd = following ? following.start : end;
+    const path = `${entity.path}.${entity.children.length + 1}`;
+    if (partStart === partEnd) warn(entity, 'empty-part', `part ${path} is empty`, partStart);
+    entity.children.push(parseEntity(ctx, partStart, partEnd, path, depth + 1, entity, childType));
+    if (!following) {
+      warn(entity, 'missing-close-boundary', `close delimiter "--${boundaryText}--" not found`, end);
+      entity.multipart = { boundary: boundaryText, preamble, epilogue: [end, end], closed: false };
+      return;
+    }
+    delimiter = following;
+  }
+  if (entity.children.length === 0) warn(entity, 'no-parts', 'multipart has a close delimiter but no parts (RFC 2046 §5.1.1 requires one)', delimiter.start);
+  entity.multipart = { boundary: boundaryText, preamble, epilogue: [delimiter.end, end], closed: true };
+}
+
+function collectWarnings(root: MimeEntity, into: ParseWarning[]): void {
+  for (const entity of walk(root)) for (const warning of entity.warnings) into.push(warning);
+}
+
+/** Parses a message. Never throws: malformed input yields the readable part of the tree plus warnings. */
+export function parseMessage(buf: Buffer, options?: Partial<MimeLimits>): ParsedMessage {
+  const source = Buffer.isBuffer(buf) ? buf : Buffer.from(buf ?? []);
+  const warnings: ParseWarning[] = [];
+  let root: MimeEntity;
+  let entityCount: number;
+  try {
+    const ctx: ParseContext = { source, limits: resolveLimits(options), lines: new LineCounter(source), count: 0 };
+    root = parseEntity(ctx, 0, source.length, '1', 0, undefined, 'text/plain');
+    entityCount = ctx.count;
+  } catch (error) {
+    root = opaqueRoot(source, error);
+    entityCount = 1;
+  }
+  const lineEndings = detectLineEndings(source);
+  collectWarnings(root, warnings);
+  return { root, source, lineEndings, warnings, entityCount };
+}
+
+/** Last resort when the parser itself fails: the whole input as one opaque entity. */
+function opaqueRoot(source: Buffer, error: unknown): MimeEntity {
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    path: '1', source, start: 0, headerEnd: 0, bodyStart: 0, end: source.length, line: 1, headers: [],
+    contentType: { mimeType: 'application/octet-stream', params: {}, defaulted: true },
+    transferEncoding: 'binary', children: [],
+    warnings: [{ code: 'internal-error', message: `parser failed: ${message}; whole input kept opaque`, offset: 0 }],
+  };
+}
+
+/** Pre-order traversal (document order), iterative so deep trees cannot overflow the stack. */
+export function* walk(root: MimeEntity): Generator<MimeEntity> {
+  const stack: MimeEntity[] = [root];
+  while (stack.length > 0) {
+    const entity = stack.pop() as MimeEntity;
+    yield entity;
+    for (let i = entity.children.length - 1; i >= 0; i--) stack.push(entity.children[i]);
+  }
+}
+
+/** The entity with this part path ("1", "1.2.1", ...), or undefined. */
+export function findEntity(root: MimeEntity, path: string): MimeEntity | undefined {
+  if (path === root.path) return root;
+  if (!path.startsWith(`${root.path}.`)) return undefined;
+  let entity: MimeEntity | undefined = root;
+  for (const step of path.slice(root.path.length + 1).split('.')) {
+    if (!entity || !/^[1-9]\d*$/.test(step)) return undefined;
+    entity = entity.children[Number(step) - 1];
+  }
+  return entity;
+}
+
+/** The entity's bytes exactly as in the input, headers included: what multipart/signed signs. */
+export function entityBytes(entity: MimeEntity): Buffer {
+  return entity.source.subarray(entity.start, entity.end);
+}
+
+/** The entity's body bytes, still transfer-encoded. */
+export function bodyBytes(entity: MimeEntity): Buffer {
+  return entity.source.subarray(entity.bodyStart, entity.end);
+}

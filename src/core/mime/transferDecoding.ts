@@ -1,0 +1,145 @@
+/**
+ * Content-Transfer-Encoding decoders (RFC 2045 §6.7 quoted-printable, §6.8 base64). Both run in one pass over
+ * the bytes and write into a preallocated buffer; both are tolerant (mail in the wild is often slightly broken)
+ * but report every deviation as a warning.
+ */
+import type { ParseWarning } from './entity';
+
+const LF = 0x0a;
+const CR = 0x0d;
+const SP = 0x20;
+const HT = 0x09;
+const EQUALS = 0x3d;
+
+export interface Decoded {
+  data: Buffer;
+  warnings: ParseWarning[];
+}
+
+/** Base64 alphabet value of each byte; -1 for everything else (RFC 4648 §4). */
+const BASE64_VALUE = new Int8Array(256).fill(-1);
+'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.split('').forEach((c, i) => (BASE64_VALUE[c.charCodeAt(0)] = i));
+
+function isWhitespace(b: number): boolean {
+  return b === SP || b === HT || b === CR || b === LF;
+}
+
+/**
+ * Base64. RFC 2045 §6.8: characters outside the alphabet must be ignored (a warning here, since they hint at
+ * corruption); "=" ends a quantum. Data after padding is decoded as a new run, which is what concatenated
+ * base64 blobs need.
+ */
+export function decodeBase64(input: Buffer, offset: number, maxSize: number): Decoded {
+  const warnings: ParseWarning[] = [];
+  const out = Buffer.allocUnsafe(Math.min(Math.ceil(input.length / 4) * 3, maxSize + 3));
+  let length = 0;
+  let quantum = 0;
+  let bits = 0;
+  let invalid = 0;
+  let firstInvalid = -1;
+  let padded = false;
+  let afterPadding = false;
+  for (let i = 0; i < input.length; i++) {
+    const b = input[i];
+    const value = BASE64_VALUE[b];
+    if (value < 0) {
+      if (b === EQUALS) {
+        if (bits === 1) warnings.push({ code: 'base64-bad-padding', message: 'padding after a single base64 character', offset: offset + i });
+        quantum = 0;
+        bits = 0;
+        padded = true;
+      } else if (!isWhitespace(b)) {
+        if (firstInvalid < 0) firstInvalid = i;
+        invalid++;
+      }
+      continue;
+    }
+    if (padded) {
+      afterPadding = true;
+      padded = false;
+    }
+    quantum = (quantum << 6) | value;
+    bits++;
+    if (bits === 2) out[length++] = (quantum >> 4) & 0xff;
+    else if (bits === 3) out[length++] = (quantum >> 2) & 0xff;
+    else if (bits === 4) {
+      out[length++] = quantum & 0xff;
+      quantum = 0;
+      bits = 0;
+    }
+    if (length > maxSize) break;
+  }
+  if (invalid > 0) warnings.push({ code: 'base64-invalid-characters', message: `${invalid} characters outside the base64 alphabet ignored`, offset: offset + firstInvalid });
+  if (afterPadding) warnings.push({ code: 'base64-data-after-padding', message: 'base64 data continues after "=" padding', offset });
+  if (bits === 1) warnings.push({ code: 'base64-truncated', message: 'base64 ends with a lone character (6 bits dropped)', offset: offset + input.length });
+  else if (bits > 1 && !padded) warnings.push({ code: 'base64-missing-padding', message: 'base64 ends without "=" padding', offset: offset + input.length });
+  return { data: capped(out.subarray(0, length), maxSize, warnings, offset), warnings };
+}
+
+function hexValue(b: number): number {
+  if (b >= 0x30 && b <= 0x39) return b - 0x30;
+  if (b >= 0x41 && b <= 0x46) return b - 0x37;
+  if (b >= 0x61 && b <= 0x66) return b - 0x57; // lower case is not canonical (§6.7 rule 1) but common
+  return -1;
+}
+
+/** Index of the line break that follows only SP/HT from `i`, or -1. */
+function breakAfterWhitespace(input: Buffer, i: number): number {
+  let j = i;
+  while (j < input.length && (input[j] === SP || input[j] === HT)) j++;
+  if (j >= input.length) return j;
+  if (input[j] === LF || (input[j] === CR && input[j + 1] === LF)) return j;
+  return -1;
+}
+
+/**
+ * Quoted-printable. "=XX" is an octet, "=" + optional whitespace + line break is a soft break (CRLF or bare LF),
+ * trailing whitespace on a line is transport padding and is dropped (§6.7 rule 3). Line breaks are kept as
+ * they appear. A stray "=" is kept literally, with a warning.
+ */
+export function decodeQuotedPrintable(input: Buffer, offset: number, maxSize: number): Decoded {
+  const warnings: ParseWarning[] = [];
+  const out = Buffer.allocUnsafe(Math.min(input.length, maxSize + 1));
+  let length = 0;
+  let stray = 0;
+  let firstStray = -1;
+  for (let i = 0; i < input.length && length <= maxSize; i++) {
+    const b = input[i];
+    if (b === EQUALS) {
+      const hi = hexValue(input[i + 1]);
+      const lo = hexValue(input[i + 2]);
+      if (i + 2 < input.length && hi >= 0 && lo >= 0) {
+        out[length++] = (hi << 4) | lo;
+        i += 2;
+        continue;
+      }
+      const lineBreak = breakAfterWhitespace(input, i + 1);
+      if (lineBreak >= 0) {
+        i = lineBreak < input.length && input[lineBreak] === CR ? lineBreak + 1 : lineBreak; // soft break
+        continue;
+      }
+      if (firstStray < 0) firstStray = i;
+      stray++;
+      out[length++] = b;
+      continue;
+    }
+    if (b === SP || b === HT) {
+      let j = i;
+      while (j < input.length && (input[j] === SP || input[j] === HT)) j++;
+      const atLineEnd = j >= input.length || input[j] === LF || (input[j] === CR && input[j + 1] === LF);
+      // Trailing whitespace is padding added in transport; inner whitespace is copied as one run.
+      if (!atLineEnd) length += input.copy(out, length, i, Math.min(j, i + out.length - length));
+      i = j - 1;
+      continue;
+    }
+    out[length++] = b;
+  }
+  if (stray > 0) warnings.push({ code: 'qp-invalid-escape', message: `${stray} "=" not followed by two hex digits or a line break; kept literally`, offset: offset + firstStray });
+  return { data: capped(out.subarray(0, length), maxSize, warnings, offset), warnings };
+}
+
+function capped(data: Buffer, maxSize: number, warnings: ParseWarning[], offset: number): Buffer {
+  if (data.length <= maxSize) return data;
+  warnings.push({ code: 'decoded-size-limit', message: `decoded data cut at ${maxSize} bytes`, offset });
+  return data.subarray(0, maxSize);
+}
