@@ -1,0 +1,128 @@
+/**
+ * Certification path building and validation (RFC 4158 path building, RFC 5280 §6.1 validation).
+ * Candidate issuers are matched by name and, when both sides carry them, AKI/SKI (RFC 5280 §4.2.1.1); the
+ * search explores cross-certificates depth-first and keeps the best path: one that reaches a trust anchor
+ * with the fewest problems.
+ */
+import type { Certificate } from './certificate';
+import { checkPath, type ChainProblem, type PathContext } from './chainChecks';
+import type { Crl } from './crl';
+import { parseAuthorityKeyIdentifier } from './extensions';
+
+export type { ChainProblem, ChainProblemCode } from './chainChecks';
+
+/** Real S/MIME chains are 2-4 certificates long; the bound stops cross-certificate loops early. */
+export const MAX_CHAIN_LENGTH = 10;
+/** Crafted bundles of cross-certificates can make the number of paths explode; stop after this many steps. */
+export const MAX_PATH_SEARCH_STEPS = 500;
+
+export interface ChainOptions {
+  intermediates: Certificate[];
+  anchors: Certificate[];
+  /** The time to validate at (now, or the signing time). */
+  at: Date;
+  crls?: Crl[];
+}
+
+export interface ChainResult {
+  /** Leaf first, up to the anchor or as far as the search got. */
+  chain: Certificate[];
+  /** The path reaches an anchor and has no error (warnings allowed). */
+  trusted: boolean;
+  anchor?: Certificate;
+  problems: ChainProblem[];
+}
+
+/** Same entity: same subject name and same public key (RFC 5280 §6.1.1 (d) defines an anchor by both). */
+function identity(cert: Certificate): string {
+  return `${cert.subject.canonical}|${cert.spkiDer.toString('base64')}`;
+}
+
+function memoisedPairCheck<A extends object>(check: (a: A, b: Certificate) => boolean): (a: A, b: Certificate) => boolean {
+  const cache = new WeakMap<A, Map<Certificate, boolean>>();
+  return (a, b) => {
+    let inner = cache.get(a);
+    if (!inner) cache.set(a, (inner = new Map()));
+    let ok = inner.get(b);
+    if (ok === undefined) inner.set(b, (ok = check(a, b)));
+    return ok;
+  };
+}
+
+/** A candidate whose SKI contradicts the child's AKI keyIdentifier is not its issuer (as OpenSSL decides). */
+function keyIdentifiersAgree(child: Certificate, candidate: Certificate): boolean {
+  const aki = parseAuthorityKeyIdentifier(child)?.keyIdentifier;
+  const ski = candidate.subjectKeyIdentifier;
+  return !aki || !ski || aki.equals(ski);
+}
+
+interface Scored {
+  chain: Certificate[];
+  anchor?: Certificate;
+  problems: ChainProblem[];
+  score: number;
+}
+
+function score(anchored: boolean, problems: ChainProblem[], length: number): number {
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  return (anchored ? 0 : 1_000_000) + errors * 1000 + (problems.length - errors) * 10 + length;
+}
+
+export function validateChain(leaf: Certificate, opts: ChainOptions): ChainResult {
+  const anchorsById = new Map(opts.anchors.map((a) => [identity(a), a]));
+  const pool = [...opts.anchors, ...opts.intermediates];
+  const ctx: PathContext = {
+    at: opts.at,
+    crls: opts.crls ?? [],
+    verifySignature: memoisedPairCheck((child: Certificate, issuer) => child.verifySignatureBy(issuer)),
+    verifyCrl: memoisedPairCheck((crl: Crl, issuer) => crl.verifySignatureBy(issuer)),
+  };
+  let best: Scored | undefined;
+  let steps = 0;
+
+  const record = (path: Certificate[], anchor: Certificate | undefined, tooLong: boolean) => {
+    const problems = checkPath(path, anchor !== undefined, ctx);
+    if (tooLong) {
+      const last = path.length - 1;
+      problems.push({ code: 'chain-too-long', certIndex: last, severity: 'error', message: `no trust anchor within ${MAX_CHAIN_LENGTH} certificates` });
+    }
+    const s = score(anchor !== undefined, problems, path.length);
+    if (!best || s < best.score) best = { chain: path, anchor, problems, score: s };
+  };
+  const perfect = () => best !== undefined && best.anchor !== undefined && !best.problems.some((p) => p.severity === 'error');
+
+  const issuersOf = (cert: Certificate, seen: Set<string>): Certificate[] => {
+    const found = new Map<string, Certificate>();
+    for (const c of pool) {
+      const id = identity(c);
+      if (seen.has(id) || found.has(c.der.toString('base64'))) continue;
+      if (cert.isIssuedBy(c) && keyIdentifiersAgree(cert, c)) found.set(c.der.toString('base64'), c);
+    }
+    // Anchors first, then issuers whose signature verifies, then those valid at `at`.
+    const rank = (c: Certificate) =>
+      (anchorsById.has(identity(c)) ? 0 : 4) + (ctx.verifySignature(cert, c) ? 0 : 2) + (opts.at >= c.notBefore && opts.at <= c.notAfter ? 0 : 1);
+    return [...found.values()].sort((a, b) => rank(a) - rank(b));
+  };
+
+  const search = (path: Certificate[], seen: Set<string>) => {
+    if (++steps > MAX_PATH_SEARCH_STEPS || perfect()) return;
+    const last = path[path.length - 1];
+    const anchor = anchorsById.get(identity(last));
+    if (anchor) {
+      // A cross-certified copy of an anchor ends the path at the anchor itself; the leaf is kept as given.
+      return record(path.length > 1 ? [...path.slice(0, -1), anchor] : path, anchor, false);
+    }
+    if (path.length >= MAX_CHAIN_LENGTH) return record(path, undefined, true);
+    const issuers = issuersOf(last, seen);
+    if (issuers.length === 0) return record(path, undefined, false);
+    for (const issuer of issuers) {
+      search([...path, issuer], new Set([...seen, identity(issuer)]));
+      if (perfect()) return;
+    }
+  };
+
+  search([leaf], new Set([identity(leaf)]));
+  const result = best ?? { chain: [leaf], problems: checkPath([leaf], false, ctx), anchor: undefined };
+  const trusted = result.anchor !== undefined && !result.problems.some((p) => p.severity === 'error');
+  return { chain: result.chain, trusted, anchor: result.anchor, problems: result.problems };
+}

@@ -1,0 +1,136 @@
+/**
+ * A plain, JSON-able description of a certificate for display (CLI `smime cert`, the certificate view).
+ * Extension values are read from their DER here because Node's X509Certificate does not expose them all
+ * (its `keyUsage` is the extended key usage list; the KeyUsage bits are missing).
+ */
+import { parseDer, type Asn1Node } from '../asn1/der';
+import { OID, oidName } from '../asn1/oids';
+import type { Certificate } from './certificate';
+import {
+  certificateEmails,
+  decodeAuthorityInfoAccess,
+  decodeAuthorityKeyIdentifier,
+  decodeBasicConstraints,
+  decodeCertificatePolicies,
+  decodeCrlDistributionPoints,
+  decodeExtKeyUsage,
+  decodeKeyUsage,
+  decodeSubjectKeyIdentifier,
+  readExtension,
+  type AuthorityInfoAccess,
+  type BasicConstraints,
+  type CertificatePolicy,
+  type ExtendedKeyUsage,
+  type KeyUsageName,
+} from './extensions';
+import { parseGeneralNames, type GeneralName } from './generalName';
+import { signatureAlgorithmName } from './signatureAlgorithm';
+import { publicKeyInfo, type PublicKeyInfo } from './publicKeyInfo';
+
+export {
+  certificateEmails,
+  parseBasicConstraints,
+  parseExtKeyUsage,
+  parseKeyUsage,
+  parseSubjectAltNames,
+  parseAuthorityKeyIdentifier,
+} from './extensions';
+export type { PublicKeyInfo } from './publicKeyInfo';
+
+export interface NameDetails {
+  text: string;
+  /** Every attribute of every RDN, most significant RDN first (encoding order). */
+  attributes: { name: string; oid: string; value: string }[];
+}
+
+export interface ExtensionSummary {
+  oid: string;
+  name: string;
+  critical: boolean;
+}
+
+export interface CertificateDetails {
+  subject: NameDetails;
+  issuer: NameDetails;
+  /** Upper-case hex without leading zeros. */
+  serial: string;
+  version: number;
+  notBefore: string;
+  notAfter: string;
+  key: PublicKeyInfo;
+  signatureAlgorithm: string;
+  fingerprints: { sha1: string; sha256: string };
+  subjectAltNames: GeneralName[];
+  emails: string[];
+  keyUsage?: KeyUsageName[];
+  extKeyUsage?: ExtendedKeyUsage[];
+  basicConstraints?: BasicConstraints;
+  subjectKeyIdentifier?: string;
+  authorityKeyIdentifier?: string;
+  certificatePolicies: CertificatePolicy[];
+  crlDistributionPoints: string[];
+  authorityInfoAccess: AuthorityInfoAccess;
+  /** OIDs of the extensions marked critical. */
+  criticalExtensions: string[];
+  extensions: ExtensionSummary[];
+  selfSigned: boolean;
+  pem: string;
+  smimeCapabilities?: string[];
+  /** Extensions that could not be read (the rest of the details are still filled in). */
+  warnings: string[];
+}
+
+function nameDetails(name: Certificate['subject']): NameDetails {
+  return { text: name.text, attributes: name.rdns.flat().map((a) => ({ name: a.name, oid: a.oid, value: a.value })) };
+}
+
+function certificateSignatureName(cert: Certificate): string {
+  try {
+    return signatureAlgorithmName(cert.signatureAlgorithm, parseDer(cert.der).child(1).children[1]);
+  } catch {
+    return cert.signatureAlgorithm;
+  }
+}
+
+/** Self-signed: issuer equals subject and the certificate's own key verifies its signature. */
+function isSelfSigned(cert: Certificate): boolean {
+  return cert.isSelfIssued && cert.verifySignatureBy(cert);
+}
+
+export function certificateDetails(cert: Certificate, extra?: { smimeCapabilities?: string[] }): CertificateDetails {
+  const warnings: string[] = [];
+  const read = <T>(oid: string, parse: (node: Asn1Node) => T): T | undefined => {
+    const r = readExtension(cert, oid, parse);
+    if (r.present && r.error) warnings.push(r.error);
+    return r.present ? r.value : undefined;
+  };
+  const hex = (b: Buffer | undefined) => b?.toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:');
+  const details: CertificateDetails = {
+    subject: nameDetails(cert.subject),
+    issuer: nameDetails(cert.issuer),
+    serial: cert.serialHex,
+    version: cert.version,
+    notBefore: cert.notBefore.toISOString(),
+    notAfter: cert.notAfter.toISOString(),
+    key: publicKeyInfo(cert),
+    signatureAlgorithm: certificateSignatureName(cert),
+    fingerprints: { sha1: cert.fingerprint('sha1'), sha256: cert.fingerprint('sha256') },
+    subjectAltNames: read(OID.subjectAltName, parseGeneralNames) ?? [],
+    emails: certificateEmails(cert),
+    keyUsage: read(OID.keyUsage, decodeKeyUsage),
+    extKeyUsage: read(OID.extKeyUsage, decodeExtKeyUsage),
+    basicConstraints: read(OID.basicConstraints, decodeBasicConstraints),
+    subjectKeyIdentifier: hex(read(OID.subjectKeyIdentifier, decodeSubjectKeyIdentifier)),
+    authorityKeyIdentifier: hex(read(OID.authorityKeyIdentifier, decodeAuthorityKeyIdentifier)?.keyIdentifier),
+    certificatePolicies: read(OID.certificatePolicies, decodeCertificatePolicies) ?? [],
+    crlDistributionPoints: read(OID.crlDistributionPoints, decodeCrlDistributionPoints) ?? [],
+    authorityInfoAccess: read(OID.authorityInfoAccess, decodeAuthorityInfoAccess) ?? { ocsp: [], caIssuers: [] },
+    criticalExtensions: cert.extensions.filter((e) => e.critical).map((e) => e.oid),
+    extensions: cert.extensions.map((e) => ({ oid: e.oid, name: oidName(e.oid), critical: e.critical })),
+    selfSigned: isSelfSigned(cert),
+    pem: cert.toPem(),
+    warnings,
+  };
+  if (extra?.smimeCapabilities) details.smimeCapabilities = [...extra.smimeCapabilities];
+  return details;
+}
