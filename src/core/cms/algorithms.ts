@@ -102,15 +102,18 @@ export const ECDH_KDF_HASH: Record<string, HashName> = {
 
 export interface KeyWrapInfo {
   name: string;
+  /** RFC 3394 AES key wrap (node's id-aesNNN-wrap ciphers) or the RFC 3217 Triple-DES key wrap. */
+  kind: 'aes' | '3des';
   nodeCipher: string;
   keyBytes: number;
 }
 
-/** AES key wrap (RFC 3394, used by CMS per RFC 3565 §2.3.2). */
+/** Key-encryption key wraps used by key agreement (RFC 3565 §2.3.2, RFC 3370 §4.3.1). */
 export const KEY_WRAPS: Record<string, KeyWrapInfo> = {
-  [OID.aes128Wrap]: { name: 'AES-128 key wrap', nodeCipher: 'id-aes128-wrap', keyBytes: 16 },
-  [OID.aes192Wrap]: { name: 'AES-192 key wrap', nodeCipher: 'id-aes192-wrap', keyBytes: 24 },
-  [OID.aes256Wrap]: { name: 'AES-256 key wrap', nodeCipher: 'id-aes256-wrap', keyBytes: 32 },
+  [OID.aes128Wrap]: { name: 'AES-128 key wrap', kind: 'aes', nodeCipher: 'id-aes128-wrap', keyBytes: 16 },
+  [OID.aes192Wrap]: { name: 'AES-192 key wrap', kind: 'aes', nodeCipher: 'id-aes192-wrap', keyBytes: 24 },
+  [OID.aes256Wrap]: { name: 'AES-256 key wrap', kind: 'aes', nodeCipher: 'id-aes256-wrap', keyBytes: 32 },
+  [OID.cms3DesWrap]: { name: '3DES key wrap', kind: '3des', nodeCipher: 'des-ede3-cbc', keyBytes: 24 },
 };
 
 const KEY_ENCRYPTION_NAMES: Record<string, string> = {

@@ -2,15 +2,14 @@
  * Key agreement (KeyAgreeRecipientInfo, RFC 5652 §6.2.2) with ephemeral-static ECDH (RFC 5753 §3.1,
  * and X25519/X448 per RFC 8418 where the peer uses the same X9.63 KDF): the sender's ephemeral public
  * key and our private key give a shared secret Z, the ANSI X9.63 KDF turns Z into a key-encryption key,
- * and AES key wrap (RFC 3394) protects the content-encryption key.
+ * and a key wrap (AES, RFC 3394; or Triple-DES, RFC 3217) protects the content-encryption key.
  */
-import { createDecipheriv, createHash, createPublicKey, diffieHellman, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, diffieHellman, type KeyObject } from 'node:crypto';
 import { Asn1Node, Tag, decodeOid, encodeTlv, parseDer } from '../asn1/der';
 import { oidName } from '../asn1/oids';
-import { ECDH_KDF_HASH, KEY_WRAPS, fail, keyEncryptionName, type HashName, type Outcome } from './algorithms';
+import { ECDH_KDF_HASH, KEY_WRAPS, fail, keyEncryptionName, type HashName, type KeyWrapInfo, type Outcome } from './algorithms';
+import { unwrapKey } from './keyWrap';
 
-/** RFC 3394 §2.2.3.1 default initial value; the unwrap checks it (64-bit integrity check). */
-const AES_WRAP_DEFAULT_IV = Buffer.from('A6A6A6A6A6A6A6A6', 'hex');
 /** Key agreement keys Node can run diffieHellman with. */
 const AGREEMENT_KEY_TYPES = new Set(['ec', 'x25519', 'x448']);
 
@@ -24,8 +23,7 @@ interface KeyAgreeParameters {
   kdfHash: HashName;
   /** The KeyWrapAlgorithm AlgorithmIdentifier exactly as the sender encoded it (it enters SharedInfo). */
   wrapAlgId: Asn1Node;
-  wrapCipher: string;
-  wrapKeyBytes: number;
+  wrap: KeyWrapInfo;
 }
 
 /** True when `privateKey` can be used for ECDH-style key agreement. */
@@ -55,14 +53,9 @@ export function decryptKeyAgreement(kari: Asn1Node, encryptedKey: Buffer, privat
   } catch {
     return fail('decryption-failed', `the originator's ${oidName(p.originatorAlgorithm)} public key does not fit this ${privateKey.asymmetricKeyType} key`);
   }
-  const kek = x963Kdf(p.kdfHash, z, eccCmsSharedInfo(p.wrapAlgId, p.ukm, p.wrapKeyBytes), p.wrapKeyBytes);
-  let key: Buffer;
-  try {
-    const decipher = createDecipheriv(p.wrapCipher, kek, AES_WRAP_DEFAULT_IV);
-    key = Buffer.concat([decipher.update(encryptedKey), decipher.final()]);
-  } catch {
-    return fail('decryption-failed', 'the key unwrap failed its integrity check: wrong key or corrupt encrypted key');
-  }
+  const kek = x963Kdf(p.kdfHash, z, eccCmsSharedInfo(p.wrapAlgId, p.ukm, p.wrap.keyBytes), p.wrap.keyBytes);
+  const key = unwrapKey(p.wrap, kek, encryptedKey);
+  if (!key) return fail('decryption-failed', `the ${p.wrap.name} failed its integrity check: wrong key or corrupt encrypted key`);
   if (expectedKeyBytes !== undefined && key.length !== expectedKeyBytes) {
     return fail('decryption-failed', `the unwrapped key has ${key.length} bytes, expected ${expectedKeyBytes}`);
   }
@@ -92,7 +85,7 @@ function readKeyAgreeParameters(kari: Asn1Node): Outcome<{ params: KeyAgreeParam
   if (!wrap) return fail('unsupported-algorithm', `key wrap ${keyEncryptionName(wrapOid)} (${wrapOid}) is not supported`);
   return {
     ok: true,
-    params: { originatorKey, originatorAlgId, originatorAlgorithm, ukm, kdfHash, wrapAlgId, wrapCipher: wrap.nodeCipher, wrapKeyBytes: wrap.keyBytes },
+    params: { originatorKey, originatorAlgId, originatorAlgorithm, ukm, kdfHash, wrapAlgId, wrap },
   };
 }
 

@@ -94,6 +94,12 @@ describe('ECDH key agreement', () => {
   test('cofactor ECDH (identical on prime curves)', () => {
     assertDecrypts(encryptDer(tmp.dir, PLAIN, '-aes128', [{ r: p384, keyopts: ['ecdh_cofactor_mode:1', 'ecdh_kdf_md:sha256'] }]), p384, { name: 'AES-128-CBC', keyEncryption: /cofactor/ });
   });
+  test('Triple-DES key wrap (RFC 3217) with 3DES content', () => {
+    const der = encryptDer(tmp.dir, PLAIN, '-des3', [{ r: p256 }], ['-des3-wrap']);
+    assertDecrypts(der, p256, { name: '3DES-EDE-CBC', legacy: true, keyEncryption: /3DES key wrap/ });
+    const wrong = decryptEnveloped(der, [{ privateKey: p384.privateKey }, { privateKey: makeRecipient(tmp.dir, 'other256', 'p256').privateKey }]);
+    assert.deepEqual(wrong.reasons.map((x) => x.code), ['weak-algorithm', 'decryption-failed']);
+  });
   test('an EC key without its certificate is tried against the key agreement recipients', () => {
     const der = encryptDer(tmp.dir, PLAIN, '-aes128', [{ r: rsa }, { r: p256 }]);
     const result = decryptEnveloped(der, [{ privateKey: p256.privateKey }]);
