@@ -1,0 +1,83 @@
+// `npm run bench`: whole-process timings of `smime verify` / `smime decrypt` on 10 MB messages against
+// `openssl cms -verify` / `-decrypt` on the same files in the same run, with ratios and peak memory.
+// Timings on a shared machine are noisy, so each command runs several times and the median is compared.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const SIZE = Number(process.env.BENCH_BYTES ?? 10 * 1024 * 1024);
+const cli = resolve('dist/cli.js');
+const dir = mkdtempSync(join(tmpdir(), 'smime-bench-'));
+const openssl = (args, input) => execFileSync('openssl', args, { cwd: dir, input, maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'pipe'] });
+
+function setup() {
+  writeFileSync(join(dir, 'ext.cnf'), '[ca]\nbasicConstraints=critical,CA:TRUE\nkeyUsage=keyCertSign,cRLSign\n[leaf]\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=emailProtection\nsubjectAltName=email:alice@example.com\n');
+  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-subj', '/CN=Bench CA', '-days', '30', '-extensions', 'ca', '-config', 'ext.cnf']);
+  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'alice.key', '-out', 'alice.csr', '-subj', '/CN=Alice']);
+  openssl(['x509', '-req', '-in', 'alice.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'alice.pem', '-days', '30', '-extfile', 'ext.cnf', '-extensions', 'leaf']);
+  // A 10 MB MIME entity: text with a base64 attachment, CRLF, as a real large mail.
+  const line = 'The quick brown fox jumps over the lazy dog 0123456789 ABCDEFGHIJKLMNOP\r\n';
+  const text = line.repeat(Math.floor(SIZE / 2 / line.length));
+  const attachment = Buffer.alloc(Math.floor(SIZE / 2 / 1.37), 7).toString('base64').replace(/(.{76})/g, '$1\r\n');
+  const entity = `Content-Type: multipart/mixed; boundary="bench"\r\n\r\n--bench\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${text}\r\n--bench\r\nContent-Type: application/octet-stream; name="data.bin"\r\nContent-Transfer-Encoding: base64\r\n\r\n${attachment}\r\n--bench--\r\n`;
+  writeFileSync(join(dir, 'entity.txt'), entity);
+  const head = 'From: Alice <alice@example.com>\r\nTo: bob@example.com\r\nSubject: bench\r\nDate: ' + new Date().toUTCString() + '\r\n';
+  const sign = (extra) => openssl(['cms', '-sign', '-binary', '-in', 'entity.txt', '-signer', 'alice.pem', '-inkey', 'alice.key', '-md', 'sha256', ...extra]);
+  writeFileSync(join(dir, 'detached.eml'), Buffer.concat([Buffer.from(head), sign([])]));
+  writeFileSync(join(dir, 'opaque.eml'), Buffer.concat([Buffer.from(head), sign(['-nodetach'])]));
+  const encrypt = (cipher) => openssl(['cms', '-encrypt', '-binary', '-in', 'entity.txt', `-${cipher}`, 'alice.pem']);
+  writeFileSync(join(dir, 'cbc.eml'), Buffer.concat([Buffer.from(head), encrypt('aes256')]));
+  writeFileSync(join(dir, 'gcm.eml'), Buffer.concat([Buffer.from(head), encrypt('aes-256-gcm')]));
+}
+
+const haveTime = existsSync('/usr/bin/time');
+
+/** Runs a command once; returns wall ms and peak RSS in KiB (from GNU time when available). */
+function runOnce(cmd, args) {
+  const t0 = process.hrtime.bigint();
+  const r = haveTime
+    ? spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { cwd: dir, maxBuffer: 1 << 30, encoding: 'buffer' })
+    : spawnSync(cmd, args, { cwd: dir, maxBuffer: 1 << 30 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const rssLine = haveTime ? r.stderr.toString().trim().split('\n').pop() : '';
+  return { ms, rssKiB: Number(rssLine) || NaN, status: r.status };
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function measure(cmd, args, expectStatus) {
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) {
+    const r = runOnce(cmd, args);
+    if (r.status !== expectStatus) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}`);
+    runs.push(r);
+  }
+  return { ms: median(runs.map((r) => r.ms)), rssKiB: Math.max(...runs.map((r) => r.rssKiB)) };
+}
+
+setup();
+const cases = [
+  ['verify detached', 'detached.eml', ['verify', 'detached.eml', '--ca', 'ca.pem'], ['cms', '-verify', '-binary', '-in', 'detached.eml', '-CAfile', 'ca.pem', '-out', '/dev/null']],
+  ['verify opaque', 'opaque.eml', ['verify', 'opaque.eml', '--ca', 'ca.pem'], ['cms', '-verify', '-binary', '-in', 'opaque.eml', '-CAfile', 'ca.pem', '-out', '/dev/null']],
+  ['decrypt AES-256-CBC', 'cbc.eml', ['decrypt', 'cbc.eml', '--key', 'alice.key', '--cert', 'alice.pem', '-o', 'out-cbc.txt'], ['cms', '-decrypt', '-binary', '-in', 'cbc.eml', '-recip', 'alice.pem', '-inkey', 'alice.key', '-out', '/dev/null']],
+  ['decrypt AES-256-GCM', 'gcm.eml', ['decrypt', 'gcm.eml', '--key', 'alice.key', '--cert', 'alice.pem', '-o', 'out-gcm.txt'], ['cms', '-decrypt', '-binary', '-in', 'gcm.eml', '-recip', 'alice.pem', '-inkey', 'alice.key', '-out', '/dev/null']],
+];
+const rows = [];
+for (const [name, file, ours, theirs] of cases) {
+  const size = statSync(join(dir, file)).size;
+  const a = measure(process.execPath, [cli, ...ours], 0);
+  const b = measure('openssl', theirs, 0);
+  rows.push({ name, sizeMB: +(size / 1048576).toFixed(1), smimeMs: +a.ms.toFixed(1), opensslMs: +b.ms.toFixed(1), ratio: +(a.ms / b.ms).toFixed(2), smimePeakMB: +(a.rssKiB / 1024).toFixed(0), peakOverSize: +((a.rssKiB * 1024) / size).toFixed(2) });
+}
+// Node's own start-up is part of every whole-process figure; show it so the ratio can be read fairly.
+const nodeStart = measure(process.execPath, ['-e', '0'], 0);
+console.table(rows);
+console.log(`node start-up alone: ${nodeStart.ms.toFixed(1)} ms, ${(nodeStart.rssKiB / 1024).toFixed(0)} MB; ${RUNS} runs each, medians`);
+const decrypted = readFileSync(join(dir, 'out-cbc.txt'));
+if (!decrypted.equals(readFileSync(join(dir, 'entity.txt')))) throw new Error('decrypted content differs from the original');
+rmSync(dir, { recursive: true, force: true });

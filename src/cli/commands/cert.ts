@@ -1,0 +1,57 @@
+import { extname } from 'node:path';
+import { loadPkcs12 } from '../../core/keys';
+import { analyzeMessage } from '../../core/smime/analyze';
+import type { Certificate } from '../../core/x509/certificate';
+import { certificateDetails } from '../../core/x509/details';
+import { formatCertificateText } from '../../core/x509/format';
+import { certificatesFromBytes, uniqueCertificates } from '../../core/x509/trustStore';
+import { InputError, OUTPUT_OPTIONS, parse } from '../args';
+import { passphraseFrom, readInput } from '../context';
+
+function looksLikeMessage(data: Buffer, path: string): boolean {
+  if (['.eml', '.msg', '.mime', '.txt'].includes(extname(path).toLowerCase())) return true;
+  const head = data.subarray(0, 4096).toString('latin1');
+  return /^[!-9;-~]+:[ \t]/m.test(head) && !head.startsWith('-----BEGIN');
+}
+
+function looksLikePkcs12(data: Buffer, path: string): boolean {
+  return ['.p12', '.pfx'].includes(extname(path).toLowerCase()) || (data[0] === 0x30 && data.subarray(0, 32).includes(Buffer.from([0x02, 0x01, 0x03])));
+}
+
+/** Certificates of a PEM/DER file, a PKCS#12 file, or the signed layers of a message. */
+function certificatesOf(data: Buffer, path: string, passphrase: string | undefined): { cert: Certificate; origin: string }[] {
+  if (looksLikeMessage(data, path)) {
+    const { certificates } = analyzeMessage(data);
+    return certificates.map((c) => ({ cert: c.certificate, origin: `signed layer at part ${c.layerPath}` }));
+  }
+  const direct = certificatesFromBytes(data, path);
+  if (direct.certs.length) return direct.certs.map((cert) => ({ cert, origin: path }));
+  if (looksLikePkcs12(data, path)) {
+    try {
+      const p12 = loadPkcs12(data, passphrase ?? '');
+      const certs = [p12.certificate, ...p12.chain].filter((c): c is Certificate => !!c);
+      return certs.map((cert, i) => ({ cert, origin: i === 0 && p12.certificate ? 'PKCS#12 (the key\'s certificate)' : 'PKCS#12 chain' }));
+    } catch (e) {
+      throw new InputError(`${path}: ${(e as Error).message}`);
+    }
+  }
+  throw new InputError(`${path} holds no certificate (${direct.problems.join('; ') || 'not PEM, DER, PKCS#12 or a message'})`);
+}
+
+/** `smime cert FILE`: details of every certificate in a file. Exit 0 when at least one was found. */
+export function runCert(argv: string[]): number {
+  const { values, positionals } = parse(argv, { ...OUTPUT_OPTIONS, 'passphrase-env': { type: 'string' }, pem: { type: 'boolean' } }, { min: 1, max: 1, names: 'FILE' });
+  const data = readInput(positionals[0]);
+  const found = certificatesOf(data, positionals[0], passphraseFrom(values));
+  const unique = uniqueCertificates(found.map((f) => f.cert));
+  const entries = unique.map((cert) => ({ origin: found.find((f) => f.cert === cert)?.origin ?? positionals[0], details: certificateDetails(cert) }));
+  if (values.pem) {
+    process.stdout.write(unique.map((c) => c.toPem()).join(''));
+  } else if (values.json) {
+    process.stdout.write(JSON.stringify({ certificates: entries }, null, 2) + '\n');
+  } else {
+    const blocks = entries.map((e, i) => `Certificate ${i + 1} of ${entries.length} (${e.origin})\n${formatCertificateText(e.details)}`);
+    process.stdout.write((blocks.join('\n\n') || 'no certificates found') + '\n');
+  }
+  return entries.length ? 0 : 1;
+}

@@ -1,0 +1,38 @@
+import { resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { analyzeMessage } from '../../core/smime/analyze';
+import { KEY_OPTIONS, OUTPUT_OPTIONS, UsageError, parse } from '../args';
+import { keysFrom, readInput } from '../context';
+
+/** `smime decrypt FILE`: writes the decrypted MIME entity of the outermost encrypted layer. */
+export function runDecrypt(argv: string[]): number {
+  const { values, positionals } = parse(argv, { ...KEY_OPTIONS, ...OUTPUT_OPTIONS, out: { type: 'string', short: 'o' } }, { min: 1, max: 1, names: 'FILE' });
+  const keys = keysFrom(values);
+  if (keys.length === 0) throw new UsageError('decrypt needs --key (with --cert) or --p12');
+  if (values.out && resolve(values.out) === resolve(positionals[0])) throw new UsageError('-o must not name the input file');
+  const input = readInput(positionals[0]);
+  const { report, inner } = analyzeMessage(input, { keys });
+  const encrypted = report.layers.filter((l) => l.kind === 'enveloped' || l.kind === 'authEnveloped');
+  const layer = encrypted.find((l) => l.decrypted);
+  const content = layer ? inner.get(layer.path)?.source : undefined;
+  if (values.out && content) writeFileSync(values.out, content);
+  if (values.json) {
+    const summary = {
+      decrypted: !!content,
+      layer: layer ?? encrypted[0] ?? null,
+      output: values.out ?? null,
+      bytes: content?.length ?? 0,
+      reasons: encrypted.flatMap((l) => l.reasons.map((r) => r.code)),
+    };
+    process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+  } else if (content && !values.out) {
+    process.stdout.write(content);
+  } else if (content) {
+    process.stderr.write(`decrypted ${layer?.contentEncryption} content (${content.length} bytes) written to ${values.out}\n`);
+  } else if (encrypted.length === 0) {
+    process.stderr.write('the message is not encrypted\n');
+  } else {
+    for (const r of encrypted.flatMap((l) => l.reasons)) process.stderr.write(`${r.code}: ${r.message}\n`);
+  }
+  return content ? 0 : 1;
+}

@@ -1,0 +1,96 @@
+/** Human-readable output of the reports (the JSON output is the report itself). */
+import type { MimeEntity } from '../core/mime/entity';
+import type { Check, LayerReport, Reason, SecurityReport, SignerReport } from '../core/smime/report';
+
+const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
+const paint = (code: number) => (s: string) => (useColor ? `\x1b[${code}m${s}\x1b[0m` : s);
+const green = paint(32);
+const red = paint(31);
+const yellow = paint(33);
+const dim = paint(2);
+const bold = paint(1);
+
+const VERDICT_STYLE: Record<SecurityReport['verdict'], (s: string) => string> = {
+  valid: green,
+  invalid: red,
+  untrusted: yellow,
+  mismatch: yellow,
+  unsigned: dim,
+  error: red,
+};
+
+const CHECK_MARK: Record<Check['status'], string> = { pass: green('✓'), fail: red('✗'), warn: yellow('!'), skip: dim('-') };
+
+function formatReason(r: Reason): string {
+  const mark = r.severity === 'error' ? red('✗') : r.severity === 'warning' ? yellow('!') : dim('i');
+  return `${mark} ${r.code}: ${r.message}${r.rfc ? dim(` [${r.rfc}]`) : ''}`;
+}
+
+function formatSigner(s: SignerReport, indent: string): string[] {
+  const who = s.email ?? s.subject ?? 'unknown signer';
+  const lines = [`${indent}signer ${bold(who)}: ${VERDICT_STYLE[s.status === 'valid' ? 'valid' : s.status](s.status)}`];
+  if (s.subject) lines.push(`${indent}  subject   ${s.subject}`);
+  if (s.issuer) lines.push(`${indent}  issuer    ${s.issuer}  serial ${s.serial}`);
+  lines.push(`${indent}  algorithm ${s.signatureAlgorithm}, digest ${s.digestAlgorithm}`);
+  if (s.signingTime) lines.push(`${indent}  signed at ${s.signingTime}`);
+  for (const c of s.checks) lines.push(`${indent}  ${CHECK_MARK[c.status]} ${c.id.padEnd(18)} ${c.detail}${c.rfc ? dim(` [${c.rfc}]`) : ''}`);
+  return lines;
+}
+
+function formatLayer(l: LayerReport): string[] {
+  const indent = '  '.repeat(l.depth + 1);
+  const head = l.kind === 'signed' ? `signed (${l.form})` : l.kind;
+  const extra =
+    l.kind === 'signed'
+      ? `covers part ${l.covers}, bytes ${l.range.start}-${l.range.end}${l.source === 'file' ? '' : ` of the content of part ${l.source}`}${l.coversMessage ? '' : ' (not the whole message)'}`
+      : l.kind === 'compressed'
+        ? `part ${l.path}`
+        : `part ${l.path}, ${l.contentEncryption}, ${l.decrypted ? 'decrypted' : 'not decrypted'}`;
+  const lines = [`${indent}${bold(head)}  ${extra}`];
+  for (const r of l.recipients ?? []) {
+    const id = r.issuer ? `${r.issuer} #${r.serial}` : r.ski ? `key id ${r.ski}` : r.type;
+    lines.push(`${indent}  recipient ${id} (${r.keyEncryption})${r.matchedKey ? green(' ← your key') : ''}`);
+  }
+  for (const s of l.signers ?? []) lines.push(...formatSigner(s, indent + '  '));
+  for (const r of l.reasons) lines.push(`${indent}  ${formatReason(r)}`);
+  return lines;
+}
+
+export function formatReport(report: SecurityReport): string {
+  const style = VERDICT_STYLE[report.verdict];
+  const lines = [`${style(bold(report.verdict.toUpperCase()))}  ${report.summary}`];
+  if (report.message.from.length) lines.push(dim(`From: ${report.message.from.join(', ')}   Date: ${report.message.date ?? '(none)'}`));
+  lines.push(dim(`Validation time: ${report.validationTime}`));
+  if (report.layers.length) {
+    lines.push('', 'Layers (outside in):');
+    for (const l of report.layers) lines.push(...formatLayer(l));
+  }
+  if (report.messageReasons.length) {
+    lines.push('', 'Message:');
+    for (const r of report.messageReasons) lines.push(`  ${formatReason(r)}`);
+  }
+  if (report.reasons.length) lines.push('', `Reasons: ${report.reasons.join(', ')}`);
+  if (report.warnings.length) {
+    lines.push('', `MIME warnings (${report.warnings.length}):`);
+    for (const w of report.warnings.slice(0, 20)) lines.push(`  ${w.path}: ${w.code}: ${w.message}`);
+    if (report.warnings.length > 20) lines.push(`  … ${report.warnings.length - 20} more (see --json)`);
+  }
+  return lines.join('\n');
+}
+
+export function formatTree(root: MimeEntity, inner: Map<string, { root: MimeEntity }>): string {
+  const lines: string[] = [];
+  const visit = (e: MimeEntity, depth: number) => {
+    const size = e.end - e.bodyStart;
+    const bits = [e.contentType.mimeType, e.transferEncoding !== '7bit' ? e.transferEncoding : '', e.charset ?? '', e.filename ? `"${e.filename}"` : '', `${size} B`, `line ${e.line}`]
+      .filter(Boolean)
+      .join('  ');
+    lines.push(`${'  '.repeat(depth)}${bold(e.path)}  ${bits}`);
+    for (const w of e.warnings) lines.push(`${'  '.repeat(depth + 1)}${yellow('!')} ${w.code}: ${w.message}`);
+    for (const c of e.children) visit(c, depth + 1);
+    const unwrapped = inner.get(e.path);
+    if (unwrapped) visit(unwrapped.root, depth + 1);
+  };
+  visit(root, 0);
+  return lines.join('\n');
+}

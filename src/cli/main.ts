@@ -1,0 +1,72 @@
+/**
+ * `smime`: the command-line twin of the extension. Exit status: 0 = valid (verify) / decrypted (decrypt) /
+ * done; 1 = understood but not valid or not decryptable; 2 = usage error or unreadable input.
+ */
+import { runCert } from './commands/cert';
+import { runDecrypt } from './commands/decrypt';
+import { runInspect } from './commands/inspect';
+import { runVerify } from './commands/verify';
+import { InputError, UsageError } from './args';
+
+export const USAGE = `smime: inspect, verify and decrypt S/MIME mail
+
+Usage:
+  smime inspect FILE [--json]
+  smime verify FILE [--ca PATH]... [--crl PATH]... [--certfile PATH]... [--at ISO-8601] [--allow-sha1]
+                    [--system-ca] [--key K --cert C]... [--p12 P]... [--passphrase-env VAR] [--json]
+  smime decrypt FILE (--key K [--cert C] | --p12 P) [--passphrase-env VAR] [-o OUT] [--json]
+  smime cert FILE [--passphrase-env VAR] [--json] [--pem]
+
+Exit status: 0 valid / decrypted, 1 not valid or not decryptable, 2 usage error or unreadable input.
+Passphrases are read from the environment variable named by --passphrase-env, never from the command line.`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number> | number> = {
+  inspect: runInspect,
+  verify: runVerify,
+  decrypt: runDecrypt,
+  cert: runCert,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return command ? 0 : 2;
+  }
+  if (command === '--version') {
+    process.stdout.write('smime 0.1.0\n');
+    return 0;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    process.stderr.write(`smime: unknown command "${command}"\n\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    return await run(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`smime ${command}: ${e.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (e instanceof InputError) {
+      process.stderr.write(`smime ${command}: ${e.message}\n`);
+      return 2;
+    }
+    // Anything else is a defect of ours; say so briefly, without a stack trace (and never key material).
+    process.stderr.write(`smime ${command}: internal error: ${(e as Error).message}\n`);
+    if (process.env.SMIME_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    () => {
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,230 @@
+/**
+ * Walks a message from the outside in, unwrapping every S/MIME layer (RFC 8551 §3): signatures are
+ * verified over the original bytes, encrypted layers are decrypted with the keys given, and the
+ * content found inside is parsed and walked in turn. The result is the security report plus the
+ * trees of every decrypted or unwrapped content.
+ */
+import { parseContentInfo } from '../cms/contentInfo';
+import { decompress } from '../cms/compressed';
+import { decryptEnveloped, type RecipientKey } from '../cms/enveloped';
+import { parseSignedData } from '../cms/signedData';
+import { OID } from '../asn1/oids';
+import { decodeBody } from '../mime/decode';
+import type { MimeEntity, ParsedMessage } from '../mime/entity';
+import { parseMessage } from '../mime/parser';
+import { smimeKindOf } from '../mime/smimeDetect';
+import { parseAddressList } from './addresses';
+import { judgeMessage } from './verdict';
+import { reason, type LayerReport, type Reason, type SecurityReport } from './report';
+import { verifySignedLayer } from './signedLayer';
+import type { MessageContext, TrustOptions } from './verifySigner';
+import type { Certificate } from '../x509/certificate';
+
+/** Each CMS layer may wrap another; real mail has at most three (triple wrapping, RFC 2634 §1.1). */
+export const MAX_LAYER_DEPTH = 16;
+
+export interface AnalyzeOptions extends Partial<TrustOptions> {
+  /** Private keys (with their certificates) to decrypt enveloped layers. */
+  keys?: RecipientKey[];
+}
+
+export interface AnalysisResult {
+  report: SecurityReport;
+  message: ParsedMessage;
+  /** Contents found inside pkcs7-mime entities (decrypted, unwrapped, decompressed), by the entity path that holds them. */
+  inner: Map<string, ParsedMessage>;
+  /** Every certificate carried by a signed layer, with the layer's path. */
+  certificates: { certificate: Certificate; layerPath: string }[];
+}
+
+interface WalkState {
+  trust: TrustOptions;
+  keys: RecipientKey[];
+  msg: MessageContext;
+  layers: LayerReport[];
+  inner: Map<string, ParsedMessage>;
+  messageReasons: Reason[];
+  certificates: { certificate: Certificate; layerPath: string }[];
+}
+
+interface Position {
+  /** Whether this entity is the message itself (the root, possibly reached through outer layers). */
+  isMessage: boolean;
+  layerDepth: number;
+  source: string;
+}
+
+function headerValues(entity: MimeEntity, key: string): string[] {
+  return entity.headers.filter((h) => h.key === key).map((h) => h.value);
+}
+
+export function messageContext(root: MimeEntity): MessageContext {
+  const fromValues = headerValues(root, 'from');
+  const dateValue = headerValues(root, 'date')[0];
+  const date = dateValue ? new Date(dateValue.replace(/\s*\([^)]*\)\s*$/, '')) : null;
+  return {
+    from: fromValues.flatMap(parseAddressList),
+    fromHeaderCount: fromValues.length,
+    sender: headerValues(root, 'sender').flatMap(parseAddressList),
+    date: date && !isNaN(date.getTime()) ? date : null,
+    dateHeaderPresent: dateValue !== undefined,
+  };
+}
+
+/** Re-numbers an inner tree so its root becomes `<holderPath>.1`. */
+function rebase(entity: MimeEntity, holderPath: string): void {
+  entity.path = holderPath + '.1' + entity.path.slice(1);
+  for (const child of entity.children) rebase(child, holderPath);
+}
+
+function parseInner(state: WalkState, holder: MimeEntity, bytes: Buffer): ParsedMessage {
+  const inner = parseMessage(bytes);
+  rebase(inner.root, holder.path);
+  state.inner.set(holder.path, inner);
+  return inner;
+}
+
+function walk(state: WalkState, entity: MimeEntity, pos: Position): void {
+  if (pos.layerDepth > MAX_LAYER_DEPTH) {
+    state.messageReasons.push(reason('malformed', 'warning', `more than ${MAX_LAYER_DEPTH} nested S/MIME layers; the rest was not opened`));
+    return;
+  }
+  const kind = smimeKindOf(entity);
+  if (kind?.kind === 'multipart-signed') return walkMultipartSigned(state, entity, pos);
+  if (kind?.kind === 'pkcs7-mime') return walkPkcs7Mime(state, entity, pos);
+  // Any other entity: its parts are not the message, so a signature below it signs only that part.
+  for (const child of entity.children) walk(state, child, { ...pos, isMessage: false });
+}
+
+function walkMultipartSigned(state: WalkState, entity: MimeEntity, pos: Position): void {
+  const [content, signaturePart] = entity.children;
+  const layer: LayerReport = {
+    kind: 'signed',
+    form: 'detached',
+    path: entity.path,
+    covers: content?.path ?? entity.path,
+    range: { start: content?.start ?? entity.bodyStart, end: content?.end ?? entity.end },
+    source: pos.source,
+    depth: pos.layerDepth,
+    coversMessage: pos.isMessage,
+    reasons: [],
+    signers: [],
+  };
+  state.layers.push(layer);
+  if (!content || !signaturePart) {
+    layer.reasons.push(reason('malformed', 'error', 'multipart/signed needs exactly two parts: the content and the signature', 'RFC 1847 §2.1'));
+  } else {
+    try {
+      const der = decodeBody(signaturePart).data;
+      const ci = parseContentInfo(der);
+      if (ci.contentType !== OID.signedData) throw new Error(`the signature part holds ${ci.contentType}, not signed-data`);
+      const sd = parseSignedData(ci.content);
+      for (const certificate of sd.certificates) state.certificates.push({ certificate, layerPath: entity.path });
+      const signed = content.source.subarray(content.start, content.end);
+      const result = verifySignedLayer(sd, [signed], 'detached', state.trust, state.msg);
+      layer.signers = result.signers;
+      layer.reasons.push(...result.reasons);
+      layer.canonicalized = result.canonicalized;
+    } catch (e) {
+      layer.reasons.push(reason('malformed', 'error', `the signature cannot be read: ${(e as Error).message}`, 'RFC 5652 §5'));
+    }
+  }
+  if (content) walk(state, content, { ...pos, layerDepth: pos.layerDepth + 1 });
+  for (const other of entity.children.slice(2)) walk(state, other, { ...pos, isMessage: false });
+}
+
+function walkPkcs7Mime(state: WalkState, entity: MimeEntity, pos: Position): void {
+  const { data: der } = decodeBody(entity);
+  let ci: ReturnType<typeof parseContentInfo>;
+  try {
+    ci = parseContentInfo(der);
+  } catch (e) {
+    state.messageReasons.push(reason('malformed', 'error', `part ${entity.path} claims to be S/MIME but holds no readable CMS: ${(e as Error).message}`, 'RFC 8551 §3.2'));
+    return;
+  }
+  const base = {
+    path: entity.path,
+    covers: entity.path + '.1',
+    range: { start: entity.bodyStart, end: entity.end },
+    source: pos.source,
+    depth: pos.layerDepth,
+    coversMessage: pos.isMessage,
+    reasons: [] as Reason[],
+  };
+  const next: Position = { isMessage: pos.isMessage, layerDepth: pos.layerDepth + 1, source: entity.path };
+  switch (ci.contentType) {
+    case OID.signedData: {
+      const layer: LayerReport = { ...base, kind: 'signed', form: 'opaque', signers: [] };
+      state.layers.push(layer);
+      try {
+        const sd = parseSignedData(ci.content);
+        for (const certificate of sd.certificates) state.certificates.push({ certificate, layerPath: entity.path });
+        const segments = sd.eContent ? sd.eContent.octetSegments() : [];
+        const result = verifySignedLayer(sd, segments, 'opaque', state.trust, state.msg);
+        layer.signers = result.signers;
+        layer.reasons.push(...result.reasons);
+        if (sd.eContent) {
+          const inner = parseInner(state, entity, sd.eContent.octets());
+          layer.range = { start: 0, end: inner.source.length };
+          layer.source = entity.path;
+          walk(state, inner.root, next);
+        }
+      } catch (e) {
+        layer.reasons.push(reason('malformed', 'error', `the signed-data cannot be read: ${(e as Error).message}`, 'RFC 5652 §5'));
+      }
+      return;
+    }
+    case OID.envelopedData:
+    case OID.authEnvelopedData: {
+      const result = decryptEnveloped(der, state.keys);
+      const layer: LayerReport = {
+        ...base,
+        kind: result.kind,
+        decrypted: result.decrypted,
+        contentEncryption: result.contentEncryption.name,
+        recipients: result.recipients,
+        reasons: result.reasons.map((r) => reason(r.code as Reason['code'], r.code === 'weak-algorithm' ? 'warning' : 'error', r.message, 'RFC 5652 §6')),
+      };
+      state.layers.push(layer);
+      if (result.decrypted && result.content) {
+        const inner = parseInner(state, entity, result.content);
+        layer.range = { start: 0, end: inner.source.length };
+        layer.source = entity.path;
+        walk(state, inner.root, next);
+      }
+      return;
+    }
+    case OID.compressedData: {
+      const result = decompress(der);
+      const layer: LayerReport = { ...base, kind: 'compressed', reasons: result.reasons.map((r) => reason(r.code as Reason['code'], 'error', r.message, 'RFC 3274')) };
+      state.layers.push(layer);
+      if (result.content) walk(state, parseInner(state, entity, result.content).root, next);
+      return;
+    }
+    default:
+      state.messageReasons.push(reason('unsupported-algorithm', 'warning', `part ${entity.path} holds CMS content type ${ci.contentType}, which is not opened`, 'RFC 8551 §3.2'));
+  }
+}
+
+export function analyzeMessage(buf: Buffer, options: AnalyzeOptions = {}): AnalysisResult {
+  const message = parseMessage(buf);
+  const trust: TrustOptions = {
+    anchors: options.anchors ?? [],
+    extraCertificates: options.extraCertificates ?? [],
+    crls: options.crls ?? [],
+    at: options.at ?? new Date(),
+    allowSha1: options.allowSha1 ?? false,
+  };
+  const state: WalkState = {
+    trust,
+    keys: options.keys ?? [],
+    msg: messageContext(message.root),
+    layers: [],
+    inner: new Map(),
+    messageReasons: [],
+    certificates: [],
+  };
+  walk(state, message.root, { isMessage: true, layerDepth: 0, source: 'file' });
+  const report = judgeMessage(state.layers, state.messageReasons, message, state.inner, trust.at);
+  return { report, message, inner: state.inner, certificates: state.certificates };
+}

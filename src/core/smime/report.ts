@@ -1,0 +1,207 @@
+/**
+ * The security report: what a message's S/MIME layers are, what each covers, and one overall verdict.
+ * Everything here is plain JSON-able data; the CLI prints it and the extension renders it.
+ */
+
+export type Verdict = 'valid' | 'invalid' | 'untrusted' | 'mismatch' | 'unsigned' | 'error';
+
+export type ReasonCode =
+  | 'digest-mismatch'
+  | 'bad-signature'
+  | 'no-signers'
+  | 'ambiguous-content'
+  | 'content-type-mismatch'
+  | 'missing-signed-attribute'
+  | 'signer-cert-missing'
+  | 'cert-expired'
+  | 'cert-not-yet-valid'
+  | 'untrusted-root'
+  | 'bad-cert-signature'
+  | 'ca-constraint'
+  | 'revoked'
+  | 'crl-stale'
+  | 'unknown-critical-extension'
+  | 'key-usage'
+  | 'ext-key-usage'
+  | 'sender-mismatch'
+  | 'no-signer-address'
+  | 'weak-algorithm'
+  | 'signing-time-mismatch'
+  | 'partial-signature'
+  | 'signed-ciphertext'
+  | 'unsupported-algorithm'
+  | 'not-integrity-protected'
+  | 'no-recipient-key'
+  | 'decryption-failed'
+  | 'auth-tag-mismatch'
+  | 'line-endings-canonicalized'
+  | 'malformed';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Reason {
+  code: ReasonCode;
+  severity: Severity;
+  message: string;
+  /** The standard clause the check comes from, e.g. "RFC 8551 §3.1.1". */
+  rfc?: string;
+}
+
+export type CheckId =
+  | 'structure'
+  | 'digest'
+  | 'signature'
+  | 'signer-certificate'
+  | 'chain'
+  | 'trust-anchor'
+  | 'validity'
+  | 'revocation'
+  | 'key-usage'
+  | 'ext-key-usage'
+  | 'sender'
+  | 'algorithm'
+  | 'signing-time'
+  | 'signer-count'
+  | 'content';
+
+/** One line of the checklist a UI shows: every check, whether it passed, and where it comes from. */
+export interface Check {
+  id: CheckId;
+  status: 'pass' | 'fail' | 'warn' | 'skip';
+  detail: string;
+  rfc?: string;
+}
+
+export interface CertificateSummary {
+  subject: string;
+  issuer: string;
+  serial: string;
+  notBefore: string;
+  notAfter: string;
+  sha256Fingerprint: string;
+  emails: string[];
+  /** PEM, so a UI can offer "export" and "show details" without key material. */
+  pem: string;
+}
+
+export type SignerStatus = 'valid' | 'invalid' | 'untrusted' | 'mismatch';
+
+export interface SignerReport {
+  status: SignerStatus;
+  reasons: Reason[];
+  checks: Check[];
+  /** The signer's address (first SAN rfc822Name or subject emailAddress), lower-case. */
+  email: string | null;
+  emails: string[];
+  /** Whether the signer's addresses include the From address (null when there is no signer certificate). */
+  emailMatchesFrom: boolean | null;
+  subject: string | null;
+  issuer: string | null;
+  serial: string | null;
+  sha256Fingerprint: string | null;
+  digestAlgorithm: string;
+  signatureAlgorithm: string;
+  /** signingTime signed attribute (RFC 5652 §11.3), ISO-8601, if present. */
+  signingTime: string | null;
+  chainTrusted: boolean;
+  /** Leaf first. */
+  chain: CertificateSummary[];
+  /** SMIMECapabilities the signer advertised (RFC 8551 §2.5.2), strongest first as sent. */
+  smimeCapabilities: string[];
+}
+
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+export type LayerKind = 'signed' | 'enveloped' | 'authEnveloped' | 'compressed';
+
+export interface RecipientReport {
+  type: string;
+  issuer?: string;
+  serial?: string;
+  ski?: string;
+  keyEncryption: string;
+  matchedKey: boolean;
+}
+
+export interface LayerReport {
+  kind: LayerKind;
+  /** Entity path of the part that carries the layer (the multipart/signed or pkcs7-mime entity). */
+  path: string;
+  /** Entity path of what the layer protects (for multipart/signed the first child; for pkcs7-mime "<path>.1"). */
+  covers: string;
+  /** Byte range of the protected bytes; `source` says which buffer ("file" or the decrypted layer's path). */
+  range: ByteRange;
+  source: string;
+  /** Outer layers first; 0 is outermost. */
+  depth: number;
+  /** True when the layer applies to the whole message (the root, possibly through outer layers). */
+  coversMessage: boolean;
+  reasons: Reason[];
+  /** signed */
+  form?: 'detached' | 'opaque';
+  signers?: SignerReport[];
+  /** When the signed bytes had bare LF and were verified in canonical CRLF form (RFC 8551 §3.1.1). */
+  canonicalized?: boolean;
+  /** enveloped / authEnveloped */
+  decrypted?: boolean;
+  contentEncryption?: string;
+  recipients?: RecipientReport[];
+}
+
+export interface MessageSummary {
+  from: string[];
+  sender: string[];
+  to: string[];
+  subject: string | null;
+  date: string | null;
+}
+
+export interface SecurityReport {
+  verdict: Verdict;
+  /** A one-line human summary of the verdict. */
+  summary: string;
+  /** Every reason of every layer and signer, deduplicated by code. */
+  reasons: ReasonCode[];
+  /** Message-level reasons (partial signing, parse problems, ...). */
+  messageReasons: Reason[];
+  layers: LayerReport[];
+  message: MessageSummary;
+  validationTime: string;
+  /** MIME parse warnings, with the entity path they concern. */
+  warnings: { path: string; code: string; message: string }[];
+}
+
+const SIGNER_STATUS_RANK: Record<SignerStatus, number> = { valid: 0, mismatch: 1, untrusted: 2, invalid: 3 };
+
+/** The worst of several signer statuses (every signer must be valid for the layer to be valid). */
+export function worstStatus(statuses: SignerStatus[]): SignerStatus {
+  return statuses.reduce<SignerStatus>((w, s) => (SIGNER_STATUS_RANK[s] > SIGNER_STATUS_RANK[w] ? s : w), 'valid');
+}
+
+/** Which signer status a reason implies when it is an error. */
+export function statusForReason(code: ReasonCode): SignerStatus {
+  switch (code) {
+    case 'sender-mismatch':
+    case 'no-signer-address':
+      return 'mismatch';
+    case 'cert-expired':
+    case 'cert-not-yet-valid':
+    case 'untrusted-root':
+    case 'bad-cert-signature':
+    case 'ca-constraint':
+    case 'revoked':
+    case 'key-usage':
+    case 'ext-key-usage':
+    case 'unknown-critical-extension':
+      return 'untrusted';
+    default:
+      return 'invalid';
+  }
+}
+
+export function reason(code: ReasonCode, severity: Severity, message: string, rfc?: string): Reason {
+  return rfc ? { code, severity, message, rfc } : { code, severity, message };
+}

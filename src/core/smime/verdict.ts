@@ -1,0 +1,121 @@
+/**
+ * One overall verdict from the layers. The rules that keep it honest:
+ * - only a signature over the message itself counts (a signed inner part is "partially signed");
+ * - a signature over ciphertext only says who sent the ciphertext, not who wrote the text, so it does not make
+ *   the decrypted message signed (Thunderbird ignores it the same way);
+ * - every signer of a counting layer must be valid;
+ * - CBC encryption without a signature inside is malleable (EFAIL, USENIX Security 2018).
+ */
+import type { MimeEntity, ParsedMessage } from '../mime/entity';
+import { reason, worstStatus, type LayerReport, type Reason, type ReasonCode, type SecurityReport, type SignerStatus, type Verdict } from './report';
+
+const ENCRYPTED = new Set(['enveloped', 'authEnveloped']);
+
+function layerStatus(layer: LayerReport): SignerStatus {
+  if (layer.reasons.some((r) => r.severity === 'error')) return 'invalid';
+  if (!layer.signers || layer.signers.length === 0) return 'invalid';
+  return worstStatus(layer.signers.map((s) => s.status));
+}
+
+function signsCiphertext(layer: LayerReport, layers: LayerReport[]): boolean {
+  return layers.some((l) => ENCRYPTED.has(l.kind) && l.path === layer.covers);
+}
+
+function collectWarnings(message: ParsedMessage, inner: Map<string, ParsedMessage>): SecurityReport['warnings'] {
+  const out: SecurityReport['warnings'] = [];
+  const visit = (e: MimeEntity) => {
+    for (const w of e.warnings) out.push({ path: e.path, code: w.code, message: w.message });
+    for (const c of e.children) visit(c);
+  };
+  visit(message.root);
+  for (const m of inner.values()) visit(m.root);
+  return out;
+}
+
+function signerLabel(layer: LayerReport): string {
+  const names = (layer.signers ?? []).map((s) => s.email ?? s.subject ?? 'unknown signer');
+  return names.length ? names.join(', ') : 'nobody';
+}
+
+function summarize(verdict: Verdict, counting: LayerReport[], layers: LayerReport[], messageReasons: Reason[]): string {
+  const enc = layers.find((l) => ENCRYPTED.has(l.kind) && l.coversMessage);
+  const encText = enc ? (enc.decrypted ? `; encrypted with ${enc.contentEncryption}` : `; encrypted with ${enc.contentEncryption}, not decrypted`) : '';
+  const firstError = (l: LayerReport) =>
+    l.reasons.find((r) => r.severity === 'error')?.message ?? l.signers?.flatMap((s) => s.reasons).find((r) => r.severity === 'error')?.message;
+  switch (verdict) {
+    case 'valid':
+      return `Signed by ${counting.map(signerLabel).join(' and ')}: valid${encText}`;
+    case 'unsigned': {
+      const partial = messageReasons.find((r) => r.code === 'partial-signature');
+      return (partial ? partial.message : 'The message is not signed') + encText;
+    }
+    case 'error':
+      return `Cannot tell: ${enc ? 'the message is encrypted and no matching key was given' : 'the message could not be read'}${encText}`;
+    default: {
+      const worst = counting.find((l) => layerStatus(l) !== 'valid');
+      const why = worst ? firstError(worst) : undefined;
+      return `Signed by ${counting.map(signerLabel).join(' and ')}: ${verdict}${why ? ` (${why})` : ''}${encText}`;
+    }
+  }
+}
+
+export function judgeMessage(
+  layers: LayerReport[],
+  messageReasons: Reason[],
+  message: ParsedMessage,
+  inner: Map<string, ParsedMessage>,
+  at: Date,
+): SecurityReport {
+  for (const layer of layers) {
+    if (layer.kind === 'signed' && layer.coversMessage && signsCiphertext(layer, layers)) {
+      layer.coversMessage = false;
+      layer.reasons.push(reason('signed-ciphertext', 'warning', 'this signature covers only encrypted content, so it says nothing about who wrote the text inside', 'RFC 8551 §3.7'));
+    }
+  }
+  const counting = layers.filter((l) => l.kind === 'signed' && l.coversMessage);
+  const partial = layers.filter((l) => l.kind === 'signed' && !l.coversMessage && !l.reasons.some((r) => r.code === 'signed-ciphertext'));
+  for (const l of partial) {
+    const text = `part ${l.covers} is signed by ${signerLabel(l)}, the rest of the message is not`;
+    messageReasons.push(reason('partial-signature', counting.length ? 'warning' : 'error', text, 'RFC 8551 §3.5'));
+  }
+  for (const enc of layers.filter((l) => l.kind === 'enveloped' && l.coversMessage && l.decrypted)) {
+    const signedInside = counting.some((s) => s.depth > enc.depth);
+    if (!signedInside) {
+      enc.reasons.push(reason('not-integrity-protected', 'warning', `${enc.contentEncryption} without a signature inside: the ciphertext could have been modified (EFAIL)`, 'RFC 8551 §2.7'));
+    }
+  }
+  const undecrypted = layers.find((l) => ENCRYPTED.has(l.kind) && l.coversMessage && !l.decrypted);
+  let verdict: Verdict;
+  if (counting.length) {
+    const status = worstStatus(counting.map(layerStatus));
+    verdict = status;
+  } else if (undecrypted) {
+    verdict = 'error';
+  } else {
+    verdict = 'unsigned';
+  }
+  const codes = new Set<ReasonCode>();
+  for (const r of messageReasons) codes.add(r.code);
+  for (const l of layers) {
+    for (const r of l.reasons) codes.add(r.code);
+    for (const s of l.signers ?? []) for (const r of s.reasons) codes.add(r.code);
+  }
+  const root = message.root;
+  const header = (key: string) => root.headers.filter((h) => h.key === key).map((h) => h.value);
+  return {
+    verdict,
+    summary: summarize(verdict, counting, layers, messageReasons),
+    reasons: [...codes],
+    messageReasons,
+    layers,
+    message: {
+      from: header('from'),
+      sender: header('sender'),
+      to: header('to'),
+      subject: header('subject')[0] ?? null,
+      date: header('date')[0] ?? null,
+    },
+    validationTime: at.toISOString(),
+    warnings: collectWarnings(message, inner),
+  };
+}

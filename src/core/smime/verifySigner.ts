@@ -1,0 +1,310 @@
+/**
+ * Verifies one SignerInfo (RFC 5652 §5.6) and judges its certificate (RFC 8550, RFC 5280) and its
+ * relation to the message (RFC 8550 §3 address match, signing time vs Date).
+ */
+import { verify as cryptoVerify } from 'node:crypto';
+import { decodeOid } from '../asn1/der';
+import { OID } from '../asn1/oids';
+import {
+  certificateMatches,
+  signedAttribute,
+  signingTimeOf,
+  smimeCapabilitiesOf,
+  type SignedData,
+  type SignerInfo,
+} from '../cms/signedData';
+import {
+  digestLabel,
+  digestName,
+  schemeHash,
+  signatureScheme,
+  verifyParams,
+  type DigestName,
+  type SignatureScheme,
+} from '../cms/signatureAlgorithms';
+import type { Certificate } from '../x509/certificate';
+import { validateChain } from '../x509/chain';
+import type { Crl } from '../x509/crl';
+import { certificateEmails } from '../x509/details';
+import { checkSignerUsage } from '../x509/usage';
+import { addressesInDisplayName, type MailAddress } from './addresses';
+import { capabilityName } from './capabilities';
+import { reason, statusForReason, worstStatus, type CertificateSummary, type Check, type Reason, type SignerReport } from './report';
+
+/** Thunderbird flags a signingTime more than one hour from the Date header (VERIFY_TIME_MISMATCH). */
+export const SIGNING_TIME_TOLERANCE_MS = 60 * 60 * 1000;
+
+export interface TrustOptions {
+  anchors: Certificate[];
+  /** Certificates configured by the user (intermediates, known signers) besides the message's own. */
+  extraCertificates: Certificate[];
+  crls: Crl[];
+  /** Validation time: now, or the user's --at. */
+  at: Date;
+  /** SHA-1 signatures are rejected unless allowed (Thunderbird 115+ policy); they are always flagged weak. */
+  allowSha1: boolean;
+}
+
+export interface MessageContext {
+  from: MailAddress[];
+  fromHeaderCount: number;
+  sender: MailAddress[];
+  date: Date | null;
+  dateHeaderPresent: boolean;
+}
+
+export interface ContentDigester {
+  /** Digest of the signed content with a given hash (computed once per hash). */
+  digest(hash: DigestName): Buffer;
+  /** The content itself, for signatures without signed attributes. */
+  bytes(): Buffer;
+}
+
+function summarize(cert: Certificate): CertificateSummary {
+  return {
+    subject: cert.subject.text,
+    issuer: cert.issuer.text,
+    serial: cert.serialHex,
+    notBefore: cert.notBefore.toISOString(),
+    notAfter: cert.notAfter.toISOString(),
+    sha256Fingerprint: cert.fingerprint('sha256'),
+    emails: certificateEmails(cert),
+    pem: cert.toPem(),
+  };
+}
+
+class SignerJudgement {
+  readonly reasons: Reason[] = [];
+  readonly checks: Check[] = [];
+
+  check(id: Check['id'], status: Check['status'], detail: string, rfc?: string): void {
+    this.checks.push(rfc ? { id, status, detail, rfc } : { id, status, detail });
+  }
+  fail(code: Reason['code'], message: string, rfc?: string): void {
+    this.reasons.push(reason(code, 'error', message, rfc));
+  }
+  warn(code: Reason['code'], message: string, rfc?: string): void {
+    this.reasons.push(reason(code, 'warning', message, rfc));
+  }
+}
+
+function checkAlgorithms(j: SignerJudgement, scheme: SignatureScheme, digestOid: string, allowSha1: boolean): boolean {
+  if (scheme.kind === 'unsupported') {
+    j.fail('unsupported-algorithm', scheme.why, 'RFC 8551 §2.2');
+    j.check('algorithm', 'fail', scheme.why, 'RFC 8551 §2.2');
+    return false;
+  }
+  const hashes = new Set([digestName(digestOid), schemeHash(scheme)]);
+  if (hashes.has('md5')) {
+    j.fail('weak-algorithm', 'MD5 signatures are broken and never accepted', 'RFC 8551 §2.1');
+    j.check('algorithm', 'fail', 'MD5', 'RFC 8551 §2.1');
+    return false;
+  }
+  if (hashes.has('sha1')) {
+    if (allowSha1) {
+      j.warn('weak-algorithm', 'SHA-1 signature accepted because SHA-1 was explicitly allowed', 'RFC 8551 §2.1');
+      j.check('algorithm', 'warn', `${scheme.name}: SHA-1 is weak (allowed by option)`, 'RFC 8551 §2.1');
+    } else {
+      j.fail('weak-algorithm', 'SHA-1 signatures are rejected (as Thunderbird does since 115); allow with --allow-sha1', 'RFC 8551 §2.1');
+      j.check('algorithm', 'fail', `${scheme.name}: SHA-1 rejected`, 'RFC 8551 §2.1');
+    }
+    return true;
+  }
+  j.check('algorithm', 'pass', scheme.name, 'RFC 8551 §2.1-2.2');
+  return true;
+}
+
+/** messageDigest and contentType signed attributes (RFC 5652 §5.4, §11.1, §11.2). */
+function checkSignedAttributes(j: SignerJudgement, sd: SignedData, signer: SignerInfo, content: ContentDigester, hash: DigestName): boolean {
+  const ct = signedAttribute(signer, OID.contentType);
+  const md = signedAttribute(signer, OID.messageDigest);
+  if (!ct || !md) {
+    const missing = [!ct && 'contentType', !md && 'messageDigest'].filter(Boolean).join(' and ');
+    j.fail('missing-signed-attribute', `signed attributes lack ${missing}`, 'RFC 5652 §5.3');
+    j.check('digest', 'fail', `no ${missing} attribute`, 'RFC 5652 §5.3');
+    return false;
+  }
+  let ok = true;
+  const ctOid = decodeOid(ct);
+  if (ctOid !== sd.eContentType) {
+    j.fail('content-type-mismatch', `contentType attribute ${ctOid} differs from the content's type ${sd.eContentType}`, 'RFC 5652 §11.1');
+    ok = false;
+  }
+  const computed = content.digest(hash);
+  if (!computed.equals(md.value)) {
+    j.fail('digest-mismatch', 'the content was changed after signing: its digest differs from the signed messageDigest', 'RFC 5652 §5.4');
+    j.check('digest', 'fail', `computed ${computed.toString('hex').slice(0, 16)}…, signed ${md.value.toString('hex').slice(0, 16)}…`, 'RFC 5652 §5.4');
+    return false;
+  }
+  j.check('digest', ok ? 'pass' : 'fail', `${digestLabel(signer.digestAlgorithm.oid)} digest matches messageDigest`, 'RFC 5652 §5.4');
+  return ok;
+}
+
+function verifySignatureValue(j: SignerJudgement, signer: SignerInfo, scheme: SignatureScheme, cert: Certificate, content: ContentDigester): boolean {
+  const data = signer.signedAttrsDer ?? content.bytes();
+  let ok = false;
+  try {
+    const { hash, options } = verifyParams(scheme);
+    ok = cryptoVerify(hash, data, { key: cert.publicKey, ...options } as Parameters<typeof cryptoVerify>[2], signer.signature);
+  } catch (e) {
+    j.fail('bad-signature', `the signature could not be checked: ${(e as Error).message}`, 'RFC 5652 §5.6');
+    j.check('signature', 'fail', 'signature check failed', 'RFC 5652 §5.6');
+    return false;
+  }
+  if (!ok) {
+    j.fail('bad-signature', 'the signature value does not verify with the signer certificate\'s public key', 'RFC 5652 §5.6');
+    j.check('signature', 'fail', `${scheme.name}: does not verify`, 'RFC 5652 §5.6');
+  } else {
+    j.check('signature', 'pass', `${scheme.name} verifies`, 'RFC 5652 §5.6');
+  }
+  return ok;
+}
+
+function checkCertificate(j: SignerJudgement, cert: Certificate, pool: Certificate[], trust: TrustOptions): { trusted: boolean; chain: Certificate[] } {
+  const result = validateChain(cert, { intermediates: pool, anchors: trust.anchors, at: trust.at, crls: trust.crls });
+  const byCode = new Map<string, string[]>();
+  for (const p of result.problems) byCode.set(p.code, [...(byCode.get(p.code) ?? []), p.message]);
+  const problem = (code: string) => byCode.get(code)?.join('; ');
+  const when = trust.at.toISOString();
+  const rfcPath = 'RFC 5280 §6.1';
+  const chainProblems = ['bad-cert-signature', 'ca-constraint', 'unknown-critical-extension'].filter((c) => byCode.has(c));
+  j.check('chain', chainProblems.length ? 'fail' : 'pass', chainProblems.length ? chainProblems.map(problem).join('; ') : `${result.chain.length} certificate(s), signatures and CA constraints hold`, rfcPath);
+  j.check('trust-anchor', result.trusted ? 'pass' : 'fail', result.trusted ? `anchored at ${result.anchor?.subject.text ?? 'a configured anchor'}` : problem('untrusted-root') ?? 'no path to a configured trust anchor', 'RFC 8550 §4.2');
+  const expired = problem('cert-expired') ?? problem('cert-not-yet-valid');
+  j.check('validity', expired ? 'fail' : 'pass', expired ?? `every certificate valid at ${when}`, 'RFC 5280 §4.1.2.5');
+  const revoked = problem('revoked');
+  j.check('revocation', revoked ? 'fail' : trust.crls.length ? 'pass' : 'skip', revoked ?? (trust.crls.length ? 'not revoked by the given CRLs' : 'no CRLs given'), 'RFC 5280 §6.3');
+  for (const p of result.problems) {
+    const code = p.code as Reason['code'];
+    if (code === 'crl-stale') j.warn(code, p.message, 'RFC 5280 §6.3.3');
+    else j.fail(code, p.message, code === 'untrusted-root' ? 'RFC 8550 §4.2' : rfcPath);
+  }
+  return { trusted: result.trusted && !result.problems.some((p) => p.code !== 'crl-stale'), chain: result.chain };
+}
+
+function checkUsage(j: SignerJudgement, cert: Certificate): void {
+  const problems = checkSignerUsage(cert);
+  const ku = problems.find((p) => p.code === 'key-usage');
+  const eku = problems.find((p) => p.code === 'ext-key-usage');
+  j.check('key-usage', ku ? 'fail' : 'pass', ku?.message ?? 'keyUsage allows signing (or is absent)', 'RFC 8550 §4.4.2');
+  j.check('ext-key-usage', eku ? 'fail' : 'pass', eku?.message ?? 'extKeyUsage allows emailProtection (or is absent)', 'RFC 8550 §4.4.4');
+  if (ku) j.fail('key-usage', ku.message, 'RFC 8550 §4.4.2');
+  if (eku) j.fail('ext-key-usage', eku.message, 'RFC 8550 §4.4.4');
+}
+
+/** RFC 8550 §3: the From (or Sender) address must be one of the signer certificate's addresses. */
+function checkSender(j: SignerJudgement, emails: string[], msg: MessageContext): boolean | null {
+  const rfc = 'RFC 8550 §3';
+  if (emails.length === 0) {
+    j.fail('no-signer-address', 'the signer certificate names no email address', rfc);
+    j.check('sender', 'fail', 'certificate has no email address', rfc);
+    return false;
+  }
+  const problems: string[] = [];
+  if (msg.fromHeaderCount === 0) problems.push('the message has no From header');
+  if (msg.fromHeaderCount > 1) problems.push(`the message has ${msg.fromHeaderCount} From headers`);
+  for (const from of msg.from) {
+    if (!emails.includes(from.address)) problems.push(`From ${from.address} is not an address of the signer (${emails.join(', ')})`);
+    for (const shown of addressesInDisplayName(from)) problems.push(`the From display name shows another address (${shown})`);
+  }
+  for (const sender of msg.sender) {
+    if (!emails.includes(sender.address)) problems.push(`Sender ${sender.address} is not an address of the signer`);
+  }
+  const matches = msg.from.length > 0 && msg.from.every((f) => emails.includes(f.address));
+  if (problems.length) {
+    for (const p of problems) j.fail('sender-mismatch', p, rfc);
+    j.check('sender', 'fail', problems.join('; '), rfc);
+  } else {
+    j.check('sender', 'pass', `From ${msg.from.map((f) => f.address).join(', ')} matches the signer`, rfc);
+  }
+  return matches;
+}
+
+function checkSigningTime(j: SignerJudgement, signingTime: Date | undefined, msg: MessageContext): void {
+  if (!signingTime) {
+    j.check('signing-time', 'skip', 'no signingTime attribute (optional)', 'RFC 5652 §11.3');
+    return;
+  }
+  if (!msg.date) {
+    if (msg.dateHeaderPresent) {
+      j.fail('signing-time-mismatch', 'the Date header cannot be read, so the signing time cannot be compared', 'RFC 5652 §11.3');
+      j.check('signing-time', 'fail', 'unreadable Date header', 'RFC 5652 §11.3');
+    } else {
+      j.check('signing-time', 'skip', `signed at ${signingTime.toISOString()}; no Date header to compare`, 'RFC 5652 §11.3');
+    }
+    return;
+  }
+  const delta = Math.abs(signingTime.getTime() - msg.date.getTime());
+  if (delta > SIGNING_TIME_TOLERANCE_MS) {
+    const hours = (delta / 3600000).toFixed(1);
+    j.fail('signing-time-mismatch', `signed at ${signingTime.toISOString()}, ${hours} h away from the Date header ${msg.date.toISOString()}`, 'RFC 5652 §11.3');
+    j.check('signing-time', 'fail', `${hours} h from the Date header`, 'RFC 5652 §11.3');
+  } else {
+    j.check('signing-time', 'pass', `signed at ${signingTime.toISOString()}, within an hour of Date`, 'RFC 5652 §11.3');
+  }
+}
+
+export function verifySigner(
+  sd: SignedData,
+  signer: SignerInfo,
+  content: ContentDigester,
+  trust: TrustOptions,
+  msg: MessageContext,
+): SignerReport {
+  const j = new SignerJudgement();
+  const scheme = signatureScheme(signer.signatureAlgorithm, signer.digestAlgorithm.oid);
+  const pool = [...sd.certificates, ...trust.extraCertificates];
+  const cert = pool.find((c) => certificateMatches(signer.sid, c));
+  const signingTime = signingTimeOf(signer);
+  const algorithmsUsable = checkAlgorithms(j, scheme, signer.digestAlgorithm.oid, trust.allowSha1);
+  const digestHash = digestName(signer.digestAlgorithm.oid);
+
+  let emails: string[] = [];
+  let chain: Certificate[] = [];
+  let trusted = false;
+  let emailMatchesFrom: boolean | null = null;
+  if (!cert) {
+    j.fail('signer-cert-missing', 'the signer certificate is neither in the message nor among the configured certificates', 'RFC 5652 §5.3');
+    j.check('signer-certificate', 'fail', 'signer certificate not found', 'RFC 5652 §5.3');
+  } else {
+    j.check('signer-certificate', 'pass', cert.subject.text, 'RFC 5652 §5.3');
+  }
+  if (algorithmsUsable && digestHash) {
+    const digestOk = signer.signedAttrsDer ? checkSignedAttributes(j, sd, signer, content, digestHash) : true;
+    if (!signer.signedAttrsDer) j.check('digest', 'skip', 'no signed attributes: the signature covers the content directly', 'RFC 5652 §5.4');
+    if (cert && digestOk) verifySignatureValue(j, signer, scheme, cert, content);
+    else j.check('signature', 'skip', cert ? 'not checked: the digest already failed' : 'not checked: no certificate', 'RFC 5652 §5.6');
+  } else if (algorithmsUsable && !digestHash) {
+    j.fail('unsupported-algorithm', `unknown digest algorithm ${signer.digestAlgorithm.oid}`, 'RFC 8551 §2.1');
+  }
+  if (cert) {
+    emails = certificateEmails(cert);
+    const c = checkCertificate(j, cert, pool, trust);
+    chain = c.chain;
+    trusted = c.trusted;
+    checkUsage(j, cert);
+    emailMatchesFrom = checkSender(j, emails, msg);
+  }
+  checkSigningTime(j, signingTime, msg);
+
+  const errors = j.reasons.filter((r) => r.severity === 'error');
+  const status = worstStatus(errors.map((r) => statusForReason(r.code)));
+  return {
+    status,
+    reasons: j.reasons,
+    checks: j.checks,
+    email: emails[0] ?? null,
+    emails,
+    emailMatchesFrom,
+    subject: cert?.subject.text ?? null,
+    issuer: cert?.issuer.text ?? null,
+    serial: cert?.serialHex ?? null,
+    sha256Fingerprint: cert?.fingerprint('sha256') ?? null,
+    digestAlgorithm: digestLabel(signer.digestAlgorithm.oid),
+    signatureAlgorithm: scheme.name,
+    signingTime: signingTime?.toISOString() ?? null,
+    chainTrusted: trusted,
+    chain: (chain.length ? chain : cert ? [cert] : []).map(summarize),
+    smimeCapabilities: smimeCapabilitiesOf(signer).map(capabilityName),
+  };
+}

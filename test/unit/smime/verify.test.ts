@@ -1,0 +1,168 @@
+/**
+ * The verifier's verdicts on messages OpenSSL signs at test time, including the structural attacks
+ * (ambiguous content, zero signers, partial signing, display-name spoofing) and LF-only files.
+ */
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyzeMessage, type AnalyzeOptions } from '../../../src/core/smime/analyze';
+import { Certificate } from '../../../src/core/x509/certificate';
+
+let dir = '';
+let options: AnalyzeOptions;
+const body = 'Content-Type: text/plain; charset=utf-8\r\n\r\nPay 100 EUR to account 42.\r\n';
+
+function openssl(args: string[], input?: Buffer | string): Buffer {
+  return execFileSync('openssl', args, { cwd: dir, input, stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+function pemCert(name: string): Certificate {
+  return new Certificate(Buffer.from(readFileSync(join(dir, name), 'latin1').replace(/-----[^-]+-----|\s/g, ''), 'base64'));
+}
+
+function headers(from = 'Alice <alice@example.com>', date = new Date().toUTCString()): string {
+  return `From: ${from}\r\nTo: bob@example.com\r\nSubject: test\r\nDate: ${date}\r\n`;
+}
+
+function signDetached(signer = 'alice', extra: string[] = []): string {
+  writeFileSync(join(dir, 'body.txt'), body);
+  return openssl(['cms', '-sign', '-in', 'body.txt', '-signer', `${signer}.pem`, '-inkey', `${signer}.key`, '-md', 'sha256', '-binary', ...extra]).toString('latin1');
+}
+
+function analyze(message: string, extra: AnalyzeOptions = {}) {
+  return analyzeMessage(Buffer.from(message, 'latin1'), { ...options, ...extra }).report;
+}
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'smime-verify-'));
+  writeFileSync(
+    join(dir, 'ext.cnf'),
+    [
+      '[ca]', 'basicConstraints=critical,CA:TRUE', 'keyUsage=keyCertSign,cRLSign',
+      '[alice]', 'basicConstraints=CA:FALSE', 'keyUsage=digitalSignature', 'extendedKeyUsage=emailProtection', 'subjectAltName=email:alice@example.com',
+      '[mallory]', 'basicConstraints=CA:FALSE', 'keyUsage=digitalSignature', 'extendedKeyUsage=emailProtection', 'subjectAltName=email:mallory@example.com',
+      '[server]', 'basicConstraints=CA:FALSE', 'keyUsage=digitalSignature', 'extendedKeyUsage=serverAuth', 'subjectAltName=email:alice@example.com',
+    ].join('\n'),
+  );
+  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-subj', '/CN=Test CA', '-days', '30', '-extensions', 'ca', '-config', 'ext.cnf']);
+  for (const name of ['alice', 'mallory', 'server']) {
+    openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`]);
+    openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.pem`, '-days', '10', '-extfile', 'ext.cnf', '-extensions', name]);
+  }
+  options = { anchors: [pemCert('ca.pem')] };
+});
+
+describe('detached signatures', () => {
+  test('a valid signature from a trusted signer whose address is From is valid', () => {
+    const report = analyze(headers() + signDetached());
+    assert.equal(report.verdict, 'valid', report.summary);
+    assert.equal(report.layers[0].kind, 'signed');
+    assert.equal(report.layers[0].covers, '1.1');
+    assert.equal(report.layers[0].signers?.[0].email, 'alice@example.com');
+  });
+
+  test('one changed byte in the signed part gives digest-mismatch and invalid', () => {
+    const report = analyze(headers() + signDetached().replace('100 EUR', '900 EUR'));
+    assert.equal(report.verdict, 'invalid');
+    assert.ok(report.reasons.includes('digest-mismatch'));
+  });
+
+  test('without the CA configured the signer is untrusted', () => {
+    const report = analyze(headers() + signDetached(), { anchors: [] });
+    assert.equal(report.verdict, 'untrusted');
+    assert.ok(report.reasons.includes('untrusted-root'));
+  });
+
+  test('validation after the certificate expired gives cert-expired', () => {
+    const report = analyze(headers() + signDetached(), { at: new Date(Date.now() + 20 * 86400_000) });
+    assert.equal(report.verdict, 'untrusted');
+    assert.ok(report.reasons.includes('cert-expired'));
+  });
+
+  test('a signer whose address differs from From is a mismatch', () => {
+    const report = analyze(headers() + signDetached('mallory'));
+    assert.equal(report.verdict, 'mismatch');
+    assert.ok(report.reasons.includes('sender-mismatch'));
+    assert.equal(report.layers[0].signers?.[0].emailMatchesFrom, false);
+  });
+
+  test('a From display name showing another address is a mismatch', () => {
+    const report = analyze(headers('"boss@example.com" <alice@example.com>') + signDetached());
+    assert.equal(report.verdict, 'mismatch');
+  });
+
+  test('two From headers are a mismatch', () => {
+    const report = analyze(headers() + 'From: boss@example.com\r\n' + signDetached());
+    assert.equal(report.verdict, 'mismatch');
+  });
+
+  test('a certificate without emailProtection fails ext-key-usage', () => {
+    const report = analyze(headers() + signDetached('server'));
+    assert.equal(report.verdict, 'untrusted');
+    assert.ok(report.reasons.includes('ext-key-usage'));
+  });
+
+  test('SHA-1 is rejected by default and allowed by option, always flagged weak', () => {
+    const msg = headers() + signDetached('alice', ['-md', 'sha1']);
+    const strict = analyze(msg);
+    assert.equal(strict.verdict, 'invalid');
+    assert.ok(strict.reasons.includes('weak-algorithm'));
+    const relaxed = analyze(msg, { allowSha1: true });
+    assert.equal(relaxed.verdict, 'valid');
+    assert.ok(relaxed.reasons.includes('weak-algorithm'));
+  });
+
+  test('a signing time far from the Date header is flagged', () => {
+    const report = analyze(headers(undefined, 'Mon, 01 Jan 2024 00:00:00 +0000') + signDetached());
+    assert.ok(report.reasons.includes('signing-time-mismatch'));
+    assert.notEqual(report.verdict, 'valid');
+  });
+
+  test('a file saved with LF line endings verifies in canonical CRLF form and says so', () => {
+    const report = analyze((headers() + signDetached()).replace(/\r\n/g, '\n'));
+    assert.equal(report.verdict, 'valid', report.summary);
+    assert.equal(report.layers[0].canonicalized, true);
+    assert.ok(report.reasons.includes('line-endings-canonicalized'));
+  });
+});
+
+describe('structural attacks', () => {
+  test('a detached signature carrying eContent is ambiguous, never valid', () => {
+    const opaque = signDetached('alice', ['-nodetach', '-outform', 'DER']);
+    const b64 = Buffer.from(opaque, 'latin1').toString('base64').replace(/(.{76})/g, '$1\r\n');
+    const msg = headers() + 'MIME-Version: 1.0\r\nContent-Type: multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256; boundary="b"\r\n\r\n--b\r\n' + body + '\r\n--b\r\nContent-Type: application/pkcs7-signature\r\nContent-Transfer-Encoding: base64\r\n\r\n' + b64 + '\r\n--b--\r\n';
+    const report = analyze(msg);
+    assert.equal(report.verdict, 'invalid');
+    assert.ok(report.reasons.includes('ambiguous-content'));
+  });
+
+  test('a signature with zero SignerInfos is not a signature', () => {
+    const certsOnly = openssl(['crl2pkcs7', '-nocrl', '-certfile', 'alice.pem', '-outform', 'DER']);
+    const b64 = certsOnly.toString('base64').replace(/(.{76})/g, '$1\r\n');
+    const msg = headers() + 'MIME-Version: 1.0\r\nContent-Type: multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256; boundary="b"\r\n\r\n--b\r\n' + body + '\r\n--b\r\nContent-Type: application/pkcs7-signature\r\nContent-Transfer-Encoding: base64\r\n\r\n' + b64 + '\r\n--b--\r\n';
+    const report = analyze(msg);
+    assert.equal(report.verdict, 'invalid');
+    assert.ok(report.reasons.includes('no-signers'));
+  });
+
+  test('a validly signed part inside an unsigned multipart is a partial signature, not a signed message', () => {
+    const signed = signDetached();
+    const msg = headers() + 'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="outer"\r\n\r\n--outer\r\nContent-Type: text/html\r\n\r\n<b>Pay 9000 EUR instead</b>\r\n--outer\r\n' + signed + '\r\n--outer--\r\n';
+    const report = analyze(msg);
+    assert.equal(report.verdict, 'unsigned');
+    assert.ok(report.reasons.includes('partial-signature'));
+    const layer = report.layers.find((l) => l.kind === 'signed');
+    assert.equal(layer?.coversMessage, false);
+    assert.equal(layer?.signers?.[0].status, 'valid');
+  });
+
+  test('an opaque signature is verified over its encapsulated content', () => {
+    const report = analyze(headers() + signDetached('alice', ['-nodetach']));
+    assert.equal(report.verdict, 'valid', report.summary);
+    assert.equal(report.layers[0].form, 'opaque');
+    assert.equal(report.layers[0].covers, '1.1');
+  });
+});
