@@ -47,6 +47,8 @@ interface Envelope {
   algId: Asn1Node;
   /** The [0] IMPLICIT encryptedContent (primitive or constructed), absent when detached. */
   encryptedContent?: Asn1Node;
+  /** Its octets, as views of the input (a BER producer may split them into many segments). */
+  segments: Buffer[];
   auth?: AuthenticatedInput;
 }
 
@@ -109,7 +111,10 @@ function readEnvelope(der: Buffer): Envelope {
   const encryptedContentInfo = fields[i++]?.expect(Tag.sequence, 'EncryptedContentInfo');
   if (!recipientInfos || !encryptedContentInfo) throw new Error('recipientInfos or encryptedContentInfo missing');
   decodeOid(encryptedContentInfo.child(0)); // the inner content type; S/MIME puts id-data there
-  const envelope: Envelope = { kind, recipientInfos, algId: encryptedContentInfo.child(1).expect(Tag.sequence, 'contentEncryptionAlgorithm'), encryptedContent: encryptedContentInfo.children[2] };
+  const algId = encryptedContentInfo.child(1).expect(Tag.sequence, 'contentEncryptionAlgorithm');
+  const encryptedContent = encryptedContentInfo.children[2];
+  const segments = encryptedContent?.isContext(0) ? encryptedContent.octetSegments() : [];
+  const envelope: Envelope = { kind, recipientInfos, algId, encryptedContent, segments };
   if (kind === 'authEnveloped') {
     // authAttrs [1] IMPLICIT: the MAC covers their DER with the SET OF tag (RFC 5083 §2.2).
     const authAttrs = fields[i]?.isContext(1) ? fields[i++] : undefined;
@@ -198,12 +203,14 @@ function recoverKey(attempt: Attempt, algorithm: ContentAlgorithm): Outcome<{ ke
  * not tried before the right one (a random key passes CBC's padding check about 1 time in 256).
  */
 function runAttempts(attempts: Attempt[], algorithm: ContentAlgorithm, envelope: Envelope): Outcome<{ content: Buffer; index: number }> {
-  const segments = envelope.encryptedContent?.octetSegments() ?? [];
-  const keysFound = attempts.map((attempt) => ({ attempt, recovered: recoverKey(attempt, algorithm) }));
-  const ordered = [...keysFound.filter((k) => k.attempt.identified), ...keysFound.filter((k) => !k.attempt.identified && k.recovered.ok && k.recovered.plausible), ...keysFound.filter((k) => !k.attempt.identified && !(k.recovered.ok && k.recovered.plausible))];
+  const rank = (a: Attempt, recovered: Outcome<{ plausible: boolean }>) => (a.identified ? 0 : recovered.ok && recovered.plausible ? 1 : 2);
+  const ordered = attempts
+    .map((attempt) => ({ attempt, recovered: recoverKey(attempt, algorithm) }))
+    .map((k) => ({ ...k, rank: rank(k.attempt, k.recovered) }))
+    .sort((a, b) => a.rank - b.rank);
   let firstFailure: Outcome<{ content: Buffer; index: number }> | undefined;
   for (const { attempt, recovered } of ordered) {
-    const outcome = recovered.ok ? decryptContent(algorithm, recovered.key, segments, envelope.auth) : recovered;
+    const outcome = recovered.ok ? decryptContent(algorithm, recovered.key, envelope.segments, envelope.auth) : recovered;
     if (outcome.ok) return { ok: true, content: outcome.content, index: attempt.index };
     // Unsupported or malformed structures say more than a failed guess.
     if (!attempt.identified && (outcome.code === 'decryption-failed' || outcome.code === 'auth-tag-mismatch')) continue;

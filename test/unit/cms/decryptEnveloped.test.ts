@@ -53,6 +53,21 @@ describe('RSA key transport', () => {
   test('3DES decrypts and is flagged weak', () => {
     assertDecrypts(encryptDer(tmp.dir, PLAIN, '-des3', [{ r: rsa }]), rsa, { name: '3DES-EDE-CBC', legacy: true });
   });
+  test('single DES and RC2 (40, 64, 128 bits) from OpenSSL\'s legacy provider decrypt and are flagged weak', (t) => {
+    const legacy = ['-provider', 'legacy', '-provider', 'default'];
+    try {
+      encryptDer(tmp.dir, PLAIN, '-des-cbc', [{ r: rsa }], legacy);
+    } catch {
+      return t.skip('openssl legacy provider not available');
+    }
+    for (const [cipher, name, bits] of [['-des-cbc', 'DES-CBC', 56], ['-rc2-40-cbc', 'RC2-CBC (40 bits)', 40], ['-rc2-64-cbc', 'RC2-CBC (64 bits)', 64], ['-rc2-cbc', 'RC2-CBC (128 bits)', 128]] as const) {
+      const result = decryptEnveloped(encryptDer(tmp.dir, PLAIN, cipher, [{ r: rsa }], legacy), [withCert(rsa)]);
+      assert.equal(result.decrypted, true, `${cipher}: ${JSON.stringify(result.reasons)}`);
+      assert.deepEqual(result.content, PLAIN);
+      assert.deepEqual([result.contentEncryption.name, result.contentEncryption.keyBits, result.contentEncryption.legacy], [name, bits, true]);
+      assert.deepEqual(result.reasons.map((x) => x.code), ['weak-algorithm']);
+    }
+  });
   for (const [cipher, name] of [['-aes-128-gcm', 'AES-128-GCM'], ['-aes-256-gcm', 'AES-256-GCM']]) {
     test(`${name} makes AuthEnvelopedData`, () => {
       const der = encryptDer(tmp.dir, PLAIN, cipher, [{ r: rsa }]);
