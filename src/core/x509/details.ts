@@ -132,5 +132,11 @@ export function certificateDetails(cert: Certificate, extra?: { smimeCapabilitie
     warnings,
   };
   if (extra?.smimeCapabilities) details.smimeCapabilities = [...extra.smimeCapabilities];
-  return details;
+  return withoutUndefined(details);
+}
+
+/** Absent optional fields are left out (not set to undefined), so the object survives JSON unchanged. */
+function withoutUndefined<T extends object>(value: T): T {
+  for (const key of Object.keys(value) as (keyof T)[]) if (value[key] === undefined) delete value[key];
+  return value;
 }

@@ -1,4 +1,5 @@
 /** The type, size and curve of a certificate's public key (RFC 5280 §4.1.2.7), for display. */
+import { Tag, parseDer } from '../asn1/der';
 import { OID } from '../asn1/oids';
 import type { Certificate } from './certificate';
 
@@ -22,6 +23,7 @@ const TYPE_BY_OID: Record<string, PublicKeyType> = {
   [OID.ed448]: 'Ed448',
   [OID.x25519]: 'X25519',
   [OID.dsa]: 'DSA',
+  '1.2.840.10046.2.1': 'DH',
 };
 
 const CURVE_BY_OID: Record<string, string> = {
@@ -65,5 +67,19 @@ export function publicKeyInfo(cert: Certificate): PublicKeyInfo {
     if (info.curve) info.bits = BITS_BY_CURVE[info.curve];
   }
   if (info.type === 'Ed25519' || info.type === 'Ed448' || info.type === 'X25519') info.bits = cert.publicKeyBits.length * 8;
+  if (info.bits === undefined) info.bits = primeBits(cert);
   return info;
+}
+
+/** DSA and DH keys carry their prime p first in the algorithm parameters (RFC 3279 §2.3.2, §2.3.3). */
+function primeBits(cert: Certificate): number | undefined {
+  try {
+    const p = parseDer(cert.spkiDer).child(0).children[1]?.children[0];
+    if (!p?.is(Tag.integer)) return undefined;
+    let v = p.value;
+    while (v.length > 1 && v[0] === 0) v = v.subarray(1);
+    return (v.length - 1) * 8 + (32 - Math.clz32(v[0]));
+  } catch {
+    return undefined;
+  }
 }

@@ -54,7 +54,8 @@ function compareWithOpenssl(issued: Issued): void {
   assert.equal(d.notBefore, field(['-startdate', '-dateopt', 'iso_8601']).replace(' ', 'T').replace('Z', '.000Z'));
   assert.equal(d.notAfter, field(['-enddate', '-dateopt', 'iso_8601']).replace(' ', 'T').replace('Z', '.000Z'));
   const rfc2253 = (name: Certificate['subject']) =>
-    [...name.rdns].reverse().map((rdn) => rdn.map((a) => `${a.name === 'E' ? 'emailAddress' : a.name}=${a.value.replace(/([,+])/g, '\\$1')}`).join('+')).join(',');
+    // openssl prints every attribute in reverse encoding order, inside multi-valued RDNs too.
+    [...name.rdns].reverse().map((rdn) => [...rdn].reverse().map((a) => `${a.name === 'E' ? 'emailAddress' : a.name}=${a.value.replace(/([,+])/g, '\\$1')}`).join('+')).join(',');
   assert.equal(rfc2253(issued.cert.subject), field(['-subject', '-nameopt', 'RFC2253']));
   assert.equal(rfc2253(issued.cert.issuer), field(['-issuer', '-nameopt', 'RFC2253']));
   const sigAlg = text.match(/Signature Algorithm: (\S+)/)![1];
@@ -198,6 +199,7 @@ test('every corpus certificate: details agree with openssl on fingerprint, seria
   if (!existsSync(corpus)) return t.skip('corpus not present');
   if (!hasOpenssl()) return t.skip('openssl not installed');
   let checked = 0;
+  let sized = 0;
   for (const file of corpusCertificateFiles(corpus)) {
     const { certs } = certificatesFromBytes(readFileSync(file), file);
     const first = certs[0];
@@ -208,8 +210,12 @@ test('every corpus certificate: details agree with openssl on fingerprint, seria
     assert.equal(d.serial, openssl(['x509', '-in', file, '-noout', '-serial']).toString().trim().split('=')[1], file);
     const text = openssl(['x509', '-in', file, '-noout', '-text']).toString();
     const bits = text.match(/Public-Key: \((\d+) bit\)/);
-    if (bits) assert.equal(d.key.bits, Number(bits[1]), file);
+    // Curves outside our table (binary curves in the OpenSSL test set) have no size; the rest must agree.
+    if (bits && d.key.bits !== undefined) {
+      assert.equal(d.key.bits, Number(bits[1]), file);
+      sized++;
+    }
     checked++;
   }
-  assert.ok(checked > 20, `checked ${checked} corpus certificates`);
+  assert.ok(checked > 20 && sized > 20, `checked ${checked} corpus certificates, ${sized} key sizes`);
 });

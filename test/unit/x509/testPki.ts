@@ -191,7 +191,15 @@ export class TestPki {
 }
 
 /** OpenSSL's verdict on a chain at a given time (the independent reference for validateChain). */
-export function opensslVerify(pki: TestPki, leaf: Issued, anchors: Issued[], intermediates: Issued[], at: Date, crls: string[] = []): { ok: boolean; output: string } {
+export function opensslVerify(
+  pki: TestPki,
+  leaf: Issued,
+  anchors: Issued[],
+  intermediates: Issued[],
+  at: Date,
+  crls: string[] = [],
+  extra: string[] = [],
+): { ok: boolean; output: string } {
   const bundle = (list: Issued[], name: string) => {
     const file = pki.path(name);
     writeFileSync(file, list.map((c) => c.cert.toPem()).join(''));
@@ -204,7 +212,7 @@ export function opensslVerify(pki: TestPki, leaf: Issued, anchors: Issued[], int
     writeFileSync(crlFile, crls.map((p) => readFileSync(p, 'latin1')).join(''));
     args.push('-CRLfile', crlFile, '-crl_check');
   }
-  args.push(leaf.certPath);
+  args.push(...extra, leaf.certPath);
   try {
     return { ok: true, output: openssl(args).toString() };
   } catch (e) {
