@@ -20,6 +20,8 @@ export interface HeaderBlock {
   bodyStart: number;
   /** A limit cut the block short: the rest of the entity must be treated as an opaque body. */
   truncated: boolean;
+  /** The block was ended by a multipart delimiter line starting here (the entity ends before it). */
+  delimiterLine?: number;
   warnings: ParseWarning[];
 }
 
@@ -28,6 +30,8 @@ export interface HeaderBlockOptions {
   lines: LineCounter;
   /** An mbox "From " envelope line may precede the first field of a top-level message. */
   allowEnvelopeLine: boolean;
+  /** True when a multipart delimiter of an enclosing entity starts at this line start. */
+  isDelimiterLine: (lineStart: number) => boolean;
 }
 
 interface Line {
@@ -84,6 +88,7 @@ export function readHeaderBlock(source: Buffer, start: number, limit: number, op
     pos += 3;
   }
   while (pos < limit) {
+    if (options.isDelimiterLine(pos)) return { ...stop(pos, false), delimiterLine: pos };
     const line = readLine(source, pos, limit);
     if (line.end - start > limits.maxHeaderBytes) {
       warnings.push({ code: 'header-too-large', message: `header block exceeds ${limits.maxHeaderBytes} bytes; rest kept as opaque body`, offset: pos });
@@ -108,7 +113,7 @@ export function readHeaderBlock(source: Buffer, start: number, limit: number, op
       open = { start: pos, nameLength, end: line.end };
     } else if (options.allowEnvelopeLine && pos === start && source.toString('latin1', pos, Math.min(pos + 5, line.contentEnd)) === 'From ') {
       warnings.push({ code: 'mbox-envelope-line', message: 'mbox "From " line before the header fields', offset: pos });
-    } else if (open && fieldsFollow(source, line.end, limit, start + limits.maxHeaderBytes)) {
+    } else if (open && fieldsFollow(source, line.end, limit, start + limits.maxHeaderBytes, options.isDelimiterLine)) {
       // A folded line that lost its leading whitespace, with more fields after it: keep it in the field.
       warnings.push({ code: 'header-broken-fold', message: 'line without a field name inside the header block', offset: pos });
       open.end = line.end;
@@ -124,10 +129,11 @@ export function readHeaderBlock(source: Buffer, start: number, limit: number, op
 
 /** True when the lines from `pos` are header fields or continuations up to a blank line. Scans at most up to
  *  `budget`; a success means no further broken lines until the blank line, so this runs at most once per block. */
-function fieldsFollow(source: Buffer, pos: number, limit: number, budget: number): boolean {
+function fieldsFollow(source: Buffer, pos: number, limit: number, budget: number, isDelimiterLine: (at: number) => boolean): boolean {
   let sawField = false;
   const stopAt = Math.min(limit, budget);
   while (pos < stopAt) {
+    if (isDelimiterLine(pos)) return false;
     const line = readLine(source, pos, limit);
     if (line.contentEnd === line.start) return sawField && line.end > line.start;
     const first = source[pos];

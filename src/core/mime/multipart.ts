@@ -1,8 +1,12 @@
 /**
- * Delimiter search for multipart bodies (RFC 2046 §5.1.1). A delimiter line is "--" boundary at the start of a
- * line, optional transport padding (SP / HT) and a line ending; the close delimiter has "--" after the boundary.
- * The line ending BEFORE a delimiter belongs to the delimiter, so it is not part of the preceding body part:
- * this is what makes the first part of a multipart/signed hash to the right bytes (RFC 8551 §3.5).
+ * Delimiter lines of multipart bodies (RFC 2046 §5.1.1). A delimiter line is "--" boundary at the start of a
+ * line, optional transport padding (SP / HT) and a line ending (or the end of the input); the close delimiter
+ * has "--" after the boundary. The line ending BEFORE a delimiter belongs to the delimiter, so it is not part
+ * of the preceding body part: this is what makes the first part of a multipart/signed hash to the right bytes
+ * (RFC 8551 §3.5).
+ *
+ * All open multiparts share one forward scan: a candidate line ("--" at a line start) is compared with every
+ * active boundary, innermost first, so each input byte is scanned once however deep the nesting.
  */
 import { lineEndingBefore } from './lineIndex';
 
@@ -11,69 +15,115 @@ const CR = 0x0d;
 const SP = 0x20;
 const HT = 0x09;
 const DASH = 0x2d;
+const LINE_THEN_DASHES = Buffer.from('\n--');
+/** Lines up to this length are measured byte by byte (RFC 2046 boundaries have at most 70 characters). */
+const SHORT_LINE = 96;
+
+export interface Frame {
+  boundary: Buffer;
+}
 
 export interface Delimiter {
-  /** Start of the line ending that precedes the "--" (or the "--" itself at the start of the body). */
+  /** The multipart whose boundary this line carries. */
+  frame: Frame;
+  /** Start of the line ending that precedes the "--" (never below the floor passed to the search). */
   start: number;
   /** Offset of the "--". */
   marker: number;
-  /** Just past the delimiter line's own line ending (or the end of the body). */
+  /** Just past the delimiter line's own line ending (or the end of the input). */
   end: number;
   close: boolean;
 }
 
-/** Finds delimiter lines of one boundary inside [bodyStart, bodyEnd), front to back. */
-export class DelimiterScanner {
-  private readonly view: Buffer;
-  private readonly needle: Buffer;
-  private pos = 0;
+export class BoundaryStack {
+  private readonly frames: Frame[] = [];
 
-  constructor(
-    private readonly source: Buffer,
-    private readonly bodyStart: number,
-    bodyEnd: number,
-    boundary: Buffer,
-  ) {
-    // A bounded view: indexOf must not run past the entity into the rest of the file.
-    this.view = source.subarray(bodyStart, bodyEnd);
-    this.needle = Buffer.concat([Buffer.from('--'), boundary]);
+  constructor(private readonly source: Buffer) {}
+
+  get depth(): number {
+    return this.frames.length;
   }
 
-  /** The next delimiter not before `notBefore` (absolute offset), or undefined when there is none. */
-  next(notBefore: number): Delimiter | undefined {
-    const { view, needle } = this;
-    for (;;) {
-      const at = view.indexOf(needle, this.pos);
-      if (at < 0) {
-        this.pos = view.length;
-        return undefined;
-      }
-      this.pos = at + 1;
-      if (at > 0 && view[at - 1] !== LF) continue; // not at the start of a line
-      const tail = this.lineTail(at + needle.length);
-      if (!tail) continue; // e.g. "--boundaryX": a longer boundary, or text that merely starts like one
-      this.pos = tail.end;
-      const marker = this.bodyStart + at;
-      const floor = Math.max(notBefore, this.bodyStart);
-      const start = marker - lineEndingBefore(this.source, marker, floor);
-      return { start, marker, end: this.bodyStart + tail.end, close: tail.close };
-    }
+  push(boundary: Buffer): Frame {
+    const frame = { boundary };
+    this.frames.push(frame);
+    return frame;
   }
 
-  /** Checks what follows the boundary: optional "--", transport padding, then a line ending or the end. */
-  private lineTail(from: number): { end: number; close: boolean } | undefined {
-    const { view } = this;
-    let i = from;
-    let close = false;
-    if (view[i] === DASH && view[i + 1] === DASH) {
-      close = true;
-      i += 2;
+  /** Removes `frame` (always the innermost: multiparts close in nesting order). */
+  pop(frame: Frame): void {
+    const index = this.frames.lastIndexOf(frame);
+    if (index >= 0) this.frames.length = index;
+  }
+
+  /** The delimiter line starting at `lineStart`, or undefined when the line is not one. */
+  delimiterAt(lineStart: number, floor: number): Delimiter | undefined {
+    const src = this.source;
+    if (this.frames.length === 0 || src[lineStart] !== DASH || src[lineStart + 1] !== DASH) return undefined;
+    const line = this.lineAt(lineStart);
+    const tokenStart = lineStart + 2;
+    const tokenLength = line.contentEnd - tokenStart;
+    const endsInDashes = tokenLength >= 2 && src[line.contentEnd - 1] === DASH && src[line.contentEnd - 2] === DASH;
+    // Innermost first; lengths are compared before bytes, since crafted input can hold millions of "--" lines.
+    for (let i = this.frames.length - 1; i >= 0; i--) {
+      const { boundary } = this.frames[i];
+      const length = boundary.length;
+      const close = endsInDashes && length === tokenLength - 2;
+      if (length !== tokenLength && !close) continue;
+      if (src.compare(boundary, 0, length, tokenStart, tokenStart + length) !== 0) continue;
+      return { frame: this.frames[i], start: lineStart - lineEndingBefore(src, lineStart, floor), marker: lineStart, end: line.end, close };
     }
-    while (i < view.length && (view[i] === SP || view[i] === HT)) i++;
-    if (i >= view.length) return { end: view.length, close };
-    if (view[i] === LF) return { end: i + 1, close };
-    if (view[i] === CR && view[i + 1] === LF) return { end: i + 2, close };
-    if (view[i] === CR && i + 1 === view.length) return { end: i + 1, close };
     return undefined;
   }
+
+  /** End of the line and of its content without line ending and transport padding. A short manual scan finds
+   *  the end of short lines, where a call into indexOf would cost more than the line. */
+  private lineAt(lineStart: number): { contentEnd: number; end: number } {
+    const src = this.source;
+    const shortLimit = Math.min(src.length, lineStart + SHORT_LINE);
+    let nl = -1;
+    for (let i = lineStart; i < shortLimit; i++) {
+      if (src[i] === LF) {
+        nl = i;
+        break;
+      }
+    }
+    if (nl < 0 && shortLimit < src.length) nl = src.indexOf(LF, shortLimit);
+    const end = nl < 0 ? src.length : nl + 1;
+    let contentEnd = nl < 0 ? src.length : nl;
+    if (contentEnd > lineStart && src[contentEnd - 1] === CR) contentEnd--;
+    while (contentEnd > lineStart + 2 && (src[contentEnd - 1] === SP || src[contentEnd - 1] === HT)) contentEnd--;
+    return { contentEnd, end };
+  }
+
+  /** The first delimiter line of any active boundary at or after `from` (which must be a line start or lie
+   *  inside a line that is not a delimiter). `floor` bounds the line ending that is claimed before it. */
+  next(from: number, floor: number): Delimiter | undefined {
+    if (this.frames.length === 0) return undefined;
+    const src = this.source;
+    if (from === 0 || src[from - 1] === LF) {
+      const here = this.delimiterAt(from, floor);
+      if (here) return here;
+    }
+    let pos = from;
+    for (;;) {
+      const at = this.nextCandidate(pos);
+      if (at < 0) return undefined;
+      const found = this.delimiterAt(at + 1, floor);
+      if (found) return found;
+      pos = at + 1;
+    }
+  }
+
+  /** Offset of the next "\n--" at or after `pos`, or -1. Looks a short way byte by byte first: in a body made of
+   *  many short "--" lines the call into indexOf costs more than the bytes it skips. */
+  private nextCandidate(pos: number): number {
+    const src = this.source;
+    const shortLimit = Math.min(src.length - 2, pos + SHORT_LINE);
+    for (let i = pos; i < shortLimit; i++) {
+      if (src[i] === LF && src[i + 1] === DASH && src[i + 2] === DASH) return i;
+    }
+    return shortLimit >= src.length - 2 ? -1 : src.indexOf(LINE_THEN_DASHES, shortLimit);
+  }
 }
+

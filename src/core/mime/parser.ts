@@ -6,7 +6,7 @@
 import type { MimeEntity, ParsedMessage, ParseWarning } from './entity';
 import { readHeaderBlock } from './headers';
 import { readContentInfo } from './contentInfo';
-import { DelimiterScanner } from './multipart';
+import { BoundaryStack, type Delimiter } from './multipart';
 import { LineCounter, detectLineEndings } from './lineIndex';
 import { resolveLimits, type MimeLimits } from './limits';
 
@@ -14,8 +14,13 @@ interface ParseContext {
   source: Buffer;
   limits: MimeLimits;
   lines: LineCounter;
+  /** Boundaries of the multiparts currently open: any of their delimiter lines ends the entity being read. */
+  boundaries: BoundaryStack;
   count: number;
 }
+
+/** An entity ends where a delimiter of an enclosing multipart starts (undefined: at the end of the input). */
+type Terminator = Delimiter | undefined;
 
 /** Types whose body is a complete message parsed as the child "<path>.1" (RFC 2046 §5.2.1, RFC 6532 §3.7). */
 const ENCAPSULATING_TYPES = new Set(['message/rfc822', 'message/global']);
@@ -26,11 +31,12 @@ function warn(entity: MimeEntity, code: string, message: string, offset?: number
   entity.warnings.push(offset === undefined ? { code, message } : { code, message, offset });
 }
 
-function parseEntity(ctx: ParseContext, start: number, end: number, path: string, depth: number, parent: MimeEntity | undefined, defaultType: string): MimeEntity {
+function parseEntity(ctx: ParseContext, start: number, path: string, depth: number, parent: MimeEntity | undefined, defaultType: string): { entity: MimeEntity; terminator: Terminator } {
   ctx.count++;
-  const { source } = ctx;
+  const { source, boundaries } = ctx;
   const line = ctx.lines.lineAt(start);
-  const block = readHeaderBlock(source, start, end, { limits: ctx.limits, lines: ctx.lines, allowEnvelopeLine: !parent });
+  const isDelimiterLine = (at: number): boolean => boundaries.delimiterAt(at, start) !== undefined;
+  const block = readHeaderBlock(source, start, source.length, { limits: ctx.limits, lines: ctx.lines, allowEnvelopeLine: !parent, isDelimiterLine });
   const warnings: ParseWarning[] = block.warnings;
   const info = readContentInfo(source, block.fields, defaultType, warnings);
   const entity: MimeEntity = {
@@ -39,7 +45,7 @@ function parseEntity(ctx: ParseContext, start: number, end: number, path: string
     start,
     headerEnd: block.headerEnd,
     bodyStart: block.bodyStart,
-    end,
+    end: source.length,
     line,
     headers: block.fields,
     contentType: info.contentType,
@@ -51,15 +57,30 @@ function parseEntity(ctx: ParseContext, start: number, end: number, path: string
   if (info.disposition !== undefined) entity.disposition = info.disposition;
   if (info.filename !== undefined) entity.filename = info.filename;
   if (parent) entity.parent = parent;
-  if (block.truncated) return entity;
+  const terminator = block.delimiterLine !== undefined ? boundaries.delimiterAt(block.delimiterLine, start) : parseBody(ctx, entity, block.truncated, info.boundary, depth);
+  setEnd(entity, terminator ? terminator.start : source.length);
+  return { entity, terminator };
+}
+
+/** Fixes the entity's end; a header block or blank line whose last line ending belongs to the following
+ *  delimiter (RFC 2046 §5.1.1) is clipped to it. */
+function setEnd(entity: MimeEntity, end: number): void {
+  entity.end = end;
+  entity.headerEnd = Math.min(entity.headerEnd, end);
+  entity.bodyStart = Math.min(entity.bodyStart, end);
+  const last = entity.headers[entity.headers.length - 1];
+  if (last && last.end > end) last.end = end;
+}
+
+function parseBody(ctx: ParseContext, entity: MimeEntity, truncated: boolean, boundary: Buffer | undefined, depth: number): Terminator {
   const mimeType = entity.contentType.mimeType;
-  if (mimeType.startsWith('multipart/')) {
-    if (!info.boundary) warn(entity, 'missing-boundary', `${mimeType} without a boundary parameter; body kept opaque`, start);
-    else if (canDescend(ctx, entity, depth)) parseMultipart(ctx, entity, info.boundary, depth);
-  } else if (ENCAPSULATING_TYPES.has(mimeType)) {
-    parseEncapsulated(ctx, entity, depth);
+  if (!truncated && mimeType.startsWith('multipart/')) {
+    if (!boundary) warn(entity, 'missing-boundary', `${mimeType} without a boundary parameter; body kept opaque`, entity.start);
+    else if (canDescend(ctx, entity, depth)) return parseMultipart(ctx, entity, boundary, depth);
+  } else if (!truncated && ENCAPSULATING_TYPES.has(mimeType)) {
+    return parseEncapsulated(ctx, entity, depth);
   }
-  return entity;
+  return ctx.boundaries.next(entity.bodyStart, entity.start);
 }
 
 function canDescend(ctx: ParseContext, entity: MimeEntity, depth: number): boolean {
@@ -74,52 +95,68 @@ function hasRoomForPart(ctx: ParseContext, entity: MimeEntity, offset: number): 
   return false;
 }
 
-function parseEncapsulated(ctx: ParseContext, entity: MimeEntity, depth: number): void {
+function parseEncapsulated(ctx: ParseContext, entity: MimeEntity, depth: number): Terminator {
+  const { bodyStart, start } = entity;
+  const opaque = (): Terminator => ctx.boundaries.next(bodyStart, start);
   if (!IDENTITY_ENCODINGS.has(entity.transferEncoding)) {
-    warn(entity, 'encoded-message', `${entity.contentType.mimeType} with ${entity.transferEncoding} encoding is not parsed in place`, entity.bodyStart);
-    return;
+    warn(entity, 'encoded-message', `${entity.contentType.mimeType} with ${entity.transferEncoding} encoding is not parsed in place`, bodyStart);
+    return opaque();
   }
-  if (entity.bodyStart >= entity.end) {
-    warn(entity, 'empty-message', 'encapsulated message is empty', entity.bodyStart);
-    return;
+  if (bodyStart >= ctx.source.length || ctx.boundaries.delimiterAt(bodyStart, start)) {
+    warn(entity, 'empty-message', 'encapsulated message is empty', bodyStart);
+    return opaque();
   }
-  if (!canDescend(ctx, entity, depth) || !hasRoomForPart(ctx, entity, entity.bodyStart)) return;
-  entity.children.push(parseEntity(ctx, entity.bodyStart, entity.end, `${entity.path}.1`, depth + 1, entity, 'text/plain'));
+  if (!canDescend(ctx, entity, depth) || !hasRoomForPart(ctx, entity, bodyStart)) return opaque();
+  const child = parseEntity(ctx, bodyStart, `${entity.path}.1`, depth + 1, entity, 'text/plain');
+  entity.children.push(child.entity);
+  return child.terminator;
 }
 
 /** Splits a multipart body into preamble, parts and epilogue (RFC 2046 §5.1.1). */
-function parseMultipart(ctx: ParseContext, entity: MimeEntity, boundary: Buffer, depth: number): void {
-  const { bodyStart, end } = entity;
+function parseMultipart(ctx: ParseContext, entity: MimeEntity, boundary: Buffer, depth: number): Terminator {
+  const { bodyStart, start } = entity;
+  const { boundaries, source } = ctx;
   const boundaryText = boundary.toString('latin1');
-  const scanner = new DelimiterScanner(ctx.source, bodyStart, end, boundary);
+  const frame = boundaries.push(boundary);
   const childType = entity.contentType.mimeType === 'multipart/digest' ? 'message/rfc822' : 'text/plain';
-  let delimiter = scanner.next(bodyStart);
-  if (!delimiter) {
+  const first = boundaries.next(bodyStart, start);
+  if (!first || first.frame !== frame) {
+    boundaries.pop(frame);
+    const end = first ? first.start : source.length;
     warn(entity, 'boundary-not-found', `boundary "${boundaryText}" never appears; body kept as preamble`, bodyStart);
     entity.multipart = { boundary: boundaryText, preamble: [bodyStart, end], epilogue: [end, end], closed: false };
-    return;
+    return first;
   }
-  const preamble: [number, number] = [bodyStart, delimiter.start];
-  while (!delimiter.close) {
+  // RFC 2046 §5.1.1 "[preamble CRLF] dash-boundary": without a preamble there is no line ending to claim.
+  first.start = Math.max(first.start, bodyStart);
+  const preamble: [number, number] = [bodyStart, first.start];
+  let delimiter: Terminator = first;
+  while (delimiter && delimiter.frame === frame && !delimiter.close) {
     if (!hasRoomForPart(ctx, entity, delimiter.start)) {
-      entity.multipart = { boundary: boundaryText, preamble, epilogue: [delimiter.start, end], closed: false };
-      return;
+      boundaries.pop(frame);
+      const after = boundaries.next(delimiter.end, start);
+      entity.multipart = { boundary: boundaryText, preamble, epilogue: [delimiter.start, after ? after.start : source.length], closed: false };
+      return after;
     }
-    const partStart = delimiter.end;
-    const following = scanner.next(partStart);
-    const partEnd = following ? following.start : end;
     const path = `${entity.path}.${entity.children.length + 1}`;
-    if (partStart === partEnd) warn(entity, 'empty-part', `part ${path} is empty`, partStart);
-    entity.children.push(parseEntity(ctx, partStart, partEnd, path, depth + 1, entity, childType));
-    if (!following) {
-      warn(entity, 'missing-close-boundary', `close delimiter "--${boundaryText}--" not found`, end);
-      entity.multipart = { boundary: boundaryText, preamble, epilogue: [end, end], closed: false };
-      return;
-    }
-    delimiter = following;
+    const child = parseEntity(ctx, delimiter.end, path, depth + 1, entity, childType);
+    if (child.entity.start === child.entity.end) warn(entity, 'empty-part', `part ${path} is empty`, child.entity.start);
+    entity.children.push(child.entity);
+    delimiter = child.terminator;
+  }
+  boundaries.pop(frame);
+  if (!delimiter || delimiter.frame !== frame) {
+    const end = delimiter ? delimiter.start : source.length;
+    warn(entity, 'missing-close-boundary', `close delimiter "--${boundaryText}--" not found`, end);
+    entity.multipart = { boundary: boundaryText, preamble, epilogue: [end, end], closed: false };
+    return delimiter;
   }
   if (entity.children.length === 0) warn(entity, 'no-parts', 'multipart has a close delimiter but no parts (RFC 2046 §5.1.1 requires one)', delimiter.start);
-  entity.multipart = { boundary: boundaryText, preamble, epilogue: [delimiter.end, end], closed: true };
+  const after = boundaries.next(delimiter.end, start);
+  const end = after ? after.start : source.length;
+  // An enclosing delimiter right after the close line claims that line's line ending.
+  entity.multipart = { boundary: boundaryText, preamble, epilogue: [Math.min(delimiter.end, end), end], closed: true };
+  return after;
 }
 
 function collectWarnings(root: MimeEntity, into: ParseWarning[]): void {
@@ -133,8 +170,8 @@ export function parseMessage(buf: Buffer, options?: Partial<MimeLimits>): Parsed
   let root: MimeEntity;
   let entityCount: number;
   try {
-    const ctx: ParseContext = { source, limits: resolveLimits(options), lines: new LineCounter(source), count: 0 };
-    root = parseEntity(ctx, 0, source.length, '1', 0, undefined, 'text/plain');
+    const ctx: ParseContext = { source, limits: resolveLimits(options), lines: new LineCounter(source), boundaries: new BoundaryStack(source), count: 0 };
+    root = parseEntity(ctx, 0, '1', 0, undefined, 'text/plain').entity;
     entityCount = ctx.count;
   } catch (error) {
     root = opaqueRoot(source, error);
