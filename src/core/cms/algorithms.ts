@@ -41,7 +41,7 @@ export interface ContentCipherInfo {
   keyBytes?: number;
   /** Effective strength shown to the user. */
   keyBits?: number;
-  /** Algorithms RFC 8551 §2.7 no longer asks receivers to support: decrypt, but warn. */
+  /** Not among the algorithms RFC 8551 §2.7 requires (AES-GCM, AES-CBC, ChaCha20-Poly1305): decrypt, but warn. */
   legacy: boolean;
 }
 

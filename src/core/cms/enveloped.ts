@@ -143,7 +143,7 @@ function readAlgorithm(envelope: Envelope, result: EnvelopedResult): ContentAlgo
   const aead = algorithm.cipher.mode === 'gcm';
   result.contentEncryption = { oid: algorithm.oid, name: algorithm.name, keyBits: algorithm.keyBits, aead, legacy: algorithm.cipher.legacy };
   if (algorithm.cipher.legacy) {
-    result.reasons.push({ code: 'weak-algorithm', message: `${algorithm.name} is a legacy cipher (RFC 8551 §2.7 asks for AES); the content is readable but poorly protected` });
+    result.reasons.push({ code: 'weak-algorithm', message: `${algorithm.name} is a legacy cipher, not among those RFC 8551 §2.7 requires; the content is readable but weakly protected` });
   }
   if (aead !== (envelope.kind === 'authEnveloped')) {
     result.reasons.push({
