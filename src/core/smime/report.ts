@@ -186,6 +186,8 @@ export function statusForReason(code: ReasonCode): SignerStatus {
   switch (code) {
     case 'sender-mismatch':
     case 'no-signer-address':
+    // Thunderbird reports a signing time far from Date like a header mismatch (VERIFY_TIME_MISMATCH).
+    case 'signing-time-mismatch':
       return 'mismatch';
     case 'cert-expired':
     case 'cert-not-yet-valid':
