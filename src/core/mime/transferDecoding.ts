@@ -30,6 +30,33 @@ function isWhitespace(b: number): boolean {
  * base64 blobs need.
  */
 export function decodeBase64(input: Buffer, offset: number, maxSize: number): Decoded {
+  if (isCleanBase64(input)) {
+    // Well-formed input (the normal case): Node's native decoder, which skips the line breaks.
+    const warnings: ParseWarning[] = [];
+    return { data: capped(Buffer.from(input.toString('latin1'), 'base64'), maxSize, warnings, offset), warnings };
+  }
+  return decodeBase64Tolerant(input, offset, maxSize);
+}
+
+/** Only alphabet characters and whitespace, complete quanta, and "=" padding only at the very end. */
+function isCleanBase64(input: Buffer): boolean {
+  let symbols = 0;
+  let padding = 0;
+  for (let i = 0; i < input.length; i++) {
+    const b = input[i];
+    if (BASE64_VALUE[b] >= 0) {
+      if (padding > 0) return false;
+      symbols++;
+    } else if (b === EQUALS) {
+      padding++;
+    } else if (!isWhitespace(b)) {
+      return false;
+    }
+  }
+  return padding <= 2 && (symbols + padding) % 4 === 0;
+}
+
+function decodeBase64Tolerant(input: Buffer, offset: number, maxSize: number): Decoded {
   const warnings: ParseWarning[] = [];
   const out = Buffer.allocUnsafe(Math.min(Math.ceil(input.length / 4) * 3, maxSize + 3));
   let length = 0;
@@ -71,6 +98,8 @@ export function decodeBase64(input: Buffer, offset: number, maxSize: number): De
   }
   if (invalid > 0) warnings.push({ code: 'base64-invalid-characters', message: `${invalid} characters outside the base64 alphabet ignored`, offset: offset + firstInvalid });
   if (afterPadding) warnings.push({ code: 'base64-data-after-padding', message: 'base64 data continues after "=" padding', offset });
+  const stoppedEarly = length > maxSize;
+  if (stoppedEarly) bits = 0; // the end of the input was not reached: its padding says nothing
   if (bits === 1) warnings.push({ code: 'base64-truncated', message: 'base64 ends with a lone character (6 bits dropped)', offset: offset + input.length });
   else if (bits > 1 && !padded) warnings.push({ code: 'base64-missing-padding', message: 'base64 ends without "=" padding', offset: offset + input.length });
   return { data: capped(out.subarray(0, length), maxSize, warnings, offset), warnings };
