@@ -42,6 +42,7 @@ export class Crl {
   readonly signatureAlgorithm: string;
   /** Readable name of the signature algorithm ('sha256WithRSAEncryption'). */
   readonly signatureAlgorithmName: string;
+  /** cRLNumber in decimal (up to 20 octets, RFC 5280 §5.2.3, so not a JS number). */
   readonly crlNumber?: string;
   readonly authorityKeyIdentifier?: Buffer;
   readonly isDelta: boolean;
@@ -84,7 +85,7 @@ export class Crl {
       const oid = decodeOid(ext.child(0));
       const critical = ext.children.length === 3 && ext.child(1).value[0] !== 0;
       const value = parseDer(ext.children[ext.children.length - 1].octets());
-      if (oid === OID.crlNumber) this.crlNumber = decodeIntegerHex(value);
+      if (oid === OID.crlNumber) this.crlNumber = BigInt(`0x${decodeIntegerHex(value)}`).toString();
       else if (oid === OID.authorityKeyIdentifier) this.authorityKeyIdentifier = decodeAuthorityKeyIdentifier(value).keyIdentifier;
       else if (oid === OID.deltaCrlIndicator) isDelta = true;
       if (critical && !KNOWN_CRL_EXTENSIONS.includes(oid)) unknown.push(oidName(oid));

@@ -21,7 +21,8 @@ const CERTIFICATE_LABELS = ['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFIC
 const CRL_LABELS = ['X509 CRL', 'CRL'];
 const PKCS7_LABELS = ['PKCS7', 'CMS', 'PKCS #7 SIGNED DATA'];
 
-const NO_BLOCK = /: no (CERTIFICATE|X509 CRL) block$/;
+/** Problems that only say a file holds the other kind of object (a folder may mix certificates and CRLs). */
+const OTHER_KIND = /: (no (CERTIFICATE|X509 CRL) block|a CRL, not a certificate|a certificate, not a CRL)$/;
 
 export interface Loaded<T> {
   items: T[];
@@ -51,7 +52,7 @@ export function certificatesFromBytes(data: Buffer, source = 'input'): { certs: 
     if (p7) return p7.certs.forEach((c) => addDer(c.raw, where));
     const cert = tryParseCertificate(der);
     if (cert) certs.push(cert);
-    else problems.push(`${where}: not a certificate`);
+    else problems.push(tryParseCrl(der) ? `${where}: a CRL, not a certificate` : `${where}: not a certificate`);
   };
   if (looksLikePem(data)) {
     const blocks = decodePemBlocks(data);
@@ -74,7 +75,7 @@ export function crlsFromBytes(data: Buffer, source = 'input'): { crls: Crl[]; pr
     if (p7) return p7.crls.forEach((c) => addDer(c.raw, where));
     const crl = tryParseCrl(der);
     if (crl) crls.push(crl);
-    else problems.push(`${where}: not a CRL`);
+    else problems.push(tryParseCertificate(der) ? `${where}: a certificate, not a CRL` : `${where}: not a CRL`);
   };
   if (looksLikePem(data)) {
     decodePemBlocks(data).forEach((block, i) => {
@@ -118,8 +119,7 @@ function loadFiles<T>(paths: string[], extensions: string[], parse: (data: Buffe
       }
       const loaded = parse(readFileSync(file), file);
       items.push(...loaded.items);
-      // A folder may mix certificates and CRLs (.pem for both): a file of the other kind is not a problem there.
-      problems.push(...loaded.problems.filter((p) => !(inFolder && NO_BLOCK.test(p))));
+      problems.push(...loaded.problems.filter((p) => !(inFolder && OTHER_KIND.test(p))));
     } catch (e) {
       problems.push(`${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
