@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TEST_PASSPHRASE, TestIdentity, TestPki, workFile } from './pki';
+import { atPkiCleanup, TEST_PASSPHRASE, TestIdentity, TestPki, workFile } from './pki';
 
 export interface GpgsmHome {
   home: string;
@@ -44,6 +44,8 @@ export function createGpgsmHome(pki: TestPki, users: TestIdentity[]): GpgsmHome 
   homeCount += 1;
   const home = { home: join(pki.dir, `gnupg-${homeCount}`) };
   mkdirSync(home.home, { recursive: true, mode: 0o700 });
+  // Also on a crash or an early exit; gpgconf --kill on a stopped agent is harmless.
+  atPkiCleanup(() => closeGpgsmHome(home));
   writeFileSync(join(home.home, 'gpgsm.conf'), 'disable-crl-checks\ndisable-dirmngr\n');
   writeFileSync(join(home.home, 'gpg-agent.conf'), 'allow-loopback-pinentry\n');
   // "S relax": a root for S/MIME whose basic constraints are not checked strictly (gpgsm trustlist.txt format).

@@ -202,12 +202,21 @@ export async function createTestPki(dir: string): Promise<TestPki> {
 }
 
 let shared: Promise<TestPki> | undefined;
+const cleanups: (() => void)[] = [];
+
+/** Runs `fn` at process exit, before the shared PKI directory is removed (e.g. to stop a gpg-agent living in it). */
+export function atPkiCleanup(fn: () => void): void {
+  cleanups.push(fn);
+}
 
 /** One PKI per test process, in a temp dir removed when the process exits. */
 export function sharedTestPki(): Promise<TestPki> {
   if (!shared) {
     const dir = mkdtempSync(join(tmpdir(), 'smime-pki-'));
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    process.once('exit', () => {
+      for (const fn of cleanups.splice(0)) fn();
+      rmSync(dir, { recursive: true, force: true });
+    });
     shared = createTestPki(dir);
   }
   return shared;

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { Envelope, sampleTextEntity, wrapMessage } from '../helpers/mime';
 import { opensslDecrypt, opensslVerify, OpensslVerifyOptions } from '../helpers/openssl';
 import { TestIdentity, TestPki } from '../helpers/pki';
-import type { GpgsmHome } from '../helpers/gpgsm';
-import type { NssDb } from '../helpers/nss';
+import { closeGpgsmHome, createGpgsmHome, GpgsmHome } from '../helpers/gpgsm';
+import { createNssDb, NssDb } from '../helpers/nss';
 import type { CliReport } from './cliRunner';
 
 export interface InteropContext {
@@ -15,6 +15,20 @@ export interface InteropContext {
   nss(): NssDb;
   /** Created on first use; throws when gpgsm is missing. */
   gpgsm(): GpgsmHome;
+}
+
+/** The context every case builds in; `close` stops the gpg-agent if gpgsm was used. */
+export function createInteropContext(pki: TestPki): InteropContext & { close(): void } {
+  let nssDb: NssDb | undefined;
+  let gpgsmHome: GpgsmHome | undefined;
+  return {
+    pki,
+    nss: () => (nssDb ??= createNssDb(pki, [pki.users.alice, pki.users.ecuser, pki.users.bob])),
+    gpgsm: () => (gpgsmHome ??= createGpgsmHome(pki, [pki.users.alice, pki.users.bob])),
+    close: () => {
+      if (gpgsmHome) closeGpgsmHome(gpgsmHome);
+    },
+  };
 }
 
 /** A generated message plus the pieces sanity checks hand to the peer tools. */
@@ -55,6 +69,18 @@ export interface ReadSideCase {
   expect: Expectation;
   /** What the independent tool says of the message; throws when the generator did not make what it claims. */
   sanity(ctx: InteropContext, built: Built): void;
+}
+
+/** The CLI arguments for a case whose message is in `file`. */
+export function cliArgsFor(c: ReadSideCase, ctx: InteropContext, file: string): string[] {
+  if (c.command === 'decrypt') return ['decrypt', file, ...(c.args?.(ctx) ?? []), '--json'];
+  const trust = (c.trust?.(ctx) ?? [ctx.pki.root.cert]).flatMap((p) => ['--ca', p]);
+  return ['verify', file, '--json', ...trust, ...(c.args?.(ctx) ?? [])];
+}
+
+/** A file name for a case's message. */
+export function caseFileName(c: ReadSideCase): string {
+  return `${c.name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase()}.eml`;
 }
 
 export function expectedExit(e: Expectation): number {

@@ -3,28 +3,18 @@
 // CLI suite means the reader is wrong, not the fixture. A table of expected and actual outcomes is printed last.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { closeGpgsmHome, createGpgsmHome, gpgsmAvailable, GpgsmHome } from '../helpers/gpgsm';
-import { createNssDb, nssAvailable, NssDb } from '../helpers/nss';
-import { sharedTestPki, TestPki, workFile } from '../helpers/pki';
-import { Built, expectedExit, InteropContext, ReadSideCase } from './caseTypes';
+import { gpgsmAvailable } from '../helpers/gpgsm';
+import { nssAvailable } from '../helpers/nss';
+import { sharedTestPki, workFile } from '../helpers/pki';
+import { Built, caseFileName, cliArgsFor, createInteropContext, expectedExit, InteropContext, ReadSideCase } from './caseTypes';
 import { CliRun, resolveCli, runCli } from './cliRunner';
 import { READ_SIDE_CASES } from './readSideCases';
 
-let ctx: InteropContext;
-let gpgsmHome: GpgsmHome | undefined;
+let ctx: InteropContext & { close(): void };
 let cli: string | Error;
 const built = new Map<ReadSideCase, Built>();
 const timings = { pkiMs: 0, buildMs: 0 };
 const rows: { name: string; expected: string; got: string; ok: boolean }[] = [];
-
-function makeContext(pki: TestPki): InteropContext {
-  let nssDb: NssDb | undefined;
-  return {
-    pki,
-    nss: () => (nssDb ??= createNssDb(pki, [pki.users.alice, pki.users.ecuser, pki.users.bob])),
-    gpgsm: () => (gpgsmHome ??= createGpgsmHome(pki, [pki.users.alice, pki.users.bob])),
-  };
-}
 
 function buildOnce(c: ReadSideCase): Built {
   let b = built.get(c);
@@ -41,12 +31,6 @@ function missingTool(c: ReadSideCase): string | undefined {
   if (c.tool === 'nss' && !nssAvailable()) return 'NSS tools (libnss3-tools) not installed';
   if (c.tool === 'gpgsm' && !gpgsmAvailable()) return 'gpgsm not installed';
   return undefined;
-}
-
-function cliArgs(c: ReadSideCase, file: string): string[] {
-  if (c.command === 'decrypt') return ['decrypt', file, ...(c.args?.(ctx) ?? []), '--json'];
-  const trust = (c.trust?.(ctx) ?? [ctx.pki.root.cert]).flatMap((p) => ['--ca', p]);
-  return ['verify', file, '--json', ...trust, ...(c.args?.(ctx) ?? [])];
 }
 
 function describeExpected(c: ReadSideCase): string {
@@ -83,7 +67,7 @@ before(async () => {
   const start = performance.now();
   const pki = await sharedTestPki();
   timings.pkiMs = performance.now() - start;
-  ctx = makeContext(pki);
+  ctx = createInteropContext(pki);
   try {
     cli = resolveCli(pki.dir);
   } catch (err) {
@@ -92,7 +76,7 @@ before(async () => {
 });
 
 after(() => {
-  if (gpgsmHome) closeGpgsmHome(gpgsmHome);
+  ctx?.close();
   const width = Math.max(...rows.map((r) => r.name.length), 4);
   const lines = rows.map((r) => `${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(width)} | ${r.expected} | ${r.got}`);
   console.log([
@@ -122,11 +106,12 @@ describe('read side: smime verify --json', () => {
         rows.push({ name: c.name, expected: describeExpected(c), got: 'CLI missing', ok: false });
         assert.fail(`CLI not available: ${cli.message}`);
       }
-      const file = workFile(ctx.pki, `${c.name.replace(/[^a-z0-9]+/gi, '-')}.eml`, buildOnce(c).message);
-      const run = runCli(cli, cliArgs(c, file), c.env);
+      const file = workFile(ctx.pki, caseFileName(c), buildOnce(c).message);
+      const args = cliArgsFor(c, ctx, file);
+      const run = runCli(cli, args, c.env);
       const problems = problemsOf(c, run);
       rows.push({ name: c.name, expected: describeExpected(c), got: describeGot(run), ok: problems.length === 0 });
-      assert.deepEqual(problems, [], `${c.name}: smime ${cliArgs(c, file).join(' ')}`);
+      assert.deepEqual(problems, [], `${c.name}: smime ${args.join(' ')}`);
     });
   }
 });
