@@ -218,3 +218,25 @@ test('every truncation and byte flip of a message parses without throwing and ke
     assert.ok(!msg.warnings.some((w) => w.code === 'internal-error'));
   }
 });
+
+test('message/global is parsed in place; a base64-encoded message/rfc822 stays opaque with a warning', () => {
+  const global = parseMessage(crlf('Content-Type: message/global\n\nSubject: =?utf-8?Q?gr=C3=BC=C3=9Fe?=\n\nbody\n'));
+  assert.equal(headerValue(findEntity(global.root, '1.1')!, 'subject'), 'grüße');
+  assertLayout(global);
+  const encoded = parseMessage(crlf('Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\nU3ViamVjdDogeA0KDQpib2R5\n'));
+  assert.equal(encoded.root.children.length, 0);
+  assert.deepEqual(encoded.warnings.map((w) => w.code), ['encoded-message']);
+});
+
+test('if the parser itself fails, the whole input comes back as one opaque entity with internal-error', () => {
+  const input = crlf('Subject: x\n\nbody\n');
+  // Still a Buffer (the prototype chain reaches Buffer.prototype), but every search throws.
+  const hostile = Buffer.from(input);
+  const throwingSearch = { value: () => { throw new Error('boom'); } };
+  Object.setPrototypeOf(hostile, Object.create(Buffer.prototype, { indexOf: throwingSearch }));
+  const msg = parseMessage(hostile);
+  assert.equal(msg.root.start, 0);
+  assert.equal(msg.root.end, input.length);
+  assert.deepEqual(msg.warnings.map((w) => w.code), ['internal-error']);
+  assert.match(msg.warnings[0].message, /boom/);
+});
