@@ -100,6 +100,9 @@ function loadPem(data: Buffer, passphrase: string | undefined): KeyObject {
   if (kind === 'encrypted-pkcs8') return loadDer(block.der, kind, passphrase);
   const legacyEncrypted = /ENCRYPTED/.test(block.headers['Proc-Type'] ?? '');
   if (legacyEncrypted && passphrase === undefined) throw new KeyError('passphrase-required', 'the private key is encrypted: a passphrase is required');
+  if (!legacyEncrypted && classifyDer(block.der) === 'unknown' && kind !== 'unknown') {
+    throw new KeyError('malformed', `the ${block.label} block does not hold a readable key`);
+  }
   // OpenSSL reads every unencrypted or legacy-encrypted label itself (DSA PRIVATE KEY included).
   try {
     return createPrivateKey({ key: block.text, format: 'pem', passphrase });

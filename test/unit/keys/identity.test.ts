@@ -1,0 +1,75 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createPublicKey } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { KeyError, loadIdentity, parseIdentity, publicKeysMatch } from '../../../src/core/keys';
+import { CA_EXT, TestPki, hasOpenssl, openssl, type Issued } from '../x509/testPki';
+
+function keyErrorCode(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof KeyError, `expected KeyError, got ${(e as Error).message}`);
+    return e.code;
+  }
+  return 'no error';
+}
+
+describe('identities from PKCS#12 or certificate + key files', { skip: !hasOpenssl() && 'openssl not installed' }, () => {
+  let pki: TestPki;
+  let root: Issued;
+  let inter: Issued;
+  let leaf: Issued;
+  let other: Issued;
+  before(() => {
+    pki = new TestPki();
+    root = pki.root('root', { alg: 'ec' });
+    inter = pki.issue('inter', root, { ext: CA_EXT, alg: 'ec' });
+    leaf = pki.issue('leaf', inter);
+    other = pki.issue('other', inter, { alg: 'ec' });
+  });
+  after(() => pki.cleanup());
+
+  test('cert + key files; the matching certificate is picked from a bundle, the rest ordered as chain', () => {
+    const bundle = pki.path('bundle.pem');
+    writeFileSync(bundle, root.cert.toPem() + other.cert.toPem() + leaf.cert.toPem() + inter.cert.toPem());
+    const id = loadIdentity({ certPath: bundle, keyPath: leaf.keyPath });
+    assert.equal(id.certificate.serialHex, leaf.cert.serialHex);
+    assert.deepEqual(id.chain.map((c) => c.subject.text), ['CN=inter', 'CN=root', 'CN=other']);
+    const pub = createPublicKey(id.privateKey).export({ type: 'spki', format: 'pem' }).toString();
+    assert.equal(pub, openssl(['pkey', '-in', leaf.keyPath, '-pubout']).toString());
+  });
+
+  test('one PEM file holding both, encrypted key with passphrase', () => {
+    const encrypted = openssl(['pkcs8', '-topk8', '-in', leaf.keyPath, '-v2', 'aes256', '-passout', 'pass:pp']);
+    const combined = Buffer.concat([encrypted, readFileSync(leaf.certPath)]);
+    const id = parseIdentity({ cert: combined, passphrase: 'pp' });
+    assert.equal(publicKeysMatch(id.privateKey, leaf.cert), true);
+    assert.equal(keyErrorCode(() => parseIdentity({ key: combined })), 'passphrase-required');
+    assert.equal(keyErrorCode(() => parseIdentity({ key: combined, passphrase: 'nope' })), 'bad-passphrase');
+  });
+
+  test('PKCS#12, with and without a passphrase', () => {
+    const protectedP12 = openssl(['pkcs12', '-export', '-inkey', leaf.keyPath, '-in', leaf.certPath, '-certfile', inter.certPath, '-passout', 'pass:pw']);
+    const id = parseIdentity({ p12: protectedP12, passphrase: 'pw' });
+    assert.equal(id.certificate.serialHex, leaf.cert.serialHex);
+    assert.deepEqual(id.chain.map((c) => c.subject.text), ['CN=inter']);
+    assert.equal(keyErrorCode(() => parseIdentity({ p12: protectedP12 })), 'passphrase-required');
+    assert.equal(keyErrorCode(() => parseIdentity({ p12: protectedP12, passphrase: 'bad' })), 'bad-passphrase');
+    const openP12 = openssl(['pkcs12', '-export', '-inkey', other.keyPath, '-in', other.certPath, '-passout', 'pass:']);
+    assert.equal(parseIdentity({ p12: openP12 }).certificate.serialHex, other.cert.serialHex);
+    const p12Path = pki.path('id.p12');
+    writeFileSync(p12Path, protectedP12);
+    assert.equal(loadIdentity({ p12Path, passphrase: 'pw' }).certificate.serialHex, leaf.cert.serialHex);
+  });
+
+  test('mismatches and missing pieces', () => {
+    assert.equal(keyErrorCode(() => loadIdentity({ certPath: other.certPath, keyPath: leaf.keyPath })), 'key-mismatch');
+    assert.equal(keyErrorCode(() => loadIdentity({ keyPath: leaf.keyPath })), 'no-certificate');
+    assert.equal(keyErrorCode(() => loadIdentity({ certPath: leaf.certPath })), 'not-a-key');
+    assert.equal(keyErrorCode(() => loadIdentity({})), 'no-key');
+    assert.equal(keyErrorCode(() => loadIdentity({ p12Path: pki.path('missing.p12') })), 'io');
+    const certsOnly = openssl(['pkcs12', '-export', '-nokeys', '-in', leaf.certPath, '-passout', 'pass:c']);
+    assert.equal(keyErrorCode(() => parseIdentity({ p12: certsOnly, passphrase: 'c' })), 'no-key');
+  });
+});
