@@ -123,6 +123,7 @@ function walkMultipartSigned(state: WalkState, entity: MimeEntity, pos: Position
       const signed = content.source.subarray(content.start, content.end);
       const result = verifySignedLayer(sd, [signed], 'detached', state.trust, state.msg);
       layer.signers = result.signers;
+      layer.checks = result.checks;
       layer.reasons.push(...result.reasons);
       layer.canonicalized = result.canonicalized;
     } catch (e) {
@@ -162,6 +163,7 @@ function walkPkcs7Mime(state: WalkState, entity: MimeEntity, pos: Position): voi
         const segments = sd.eContent ? sd.eContent.octetSegments() : [];
         const result = verifySignedLayer(sd, segments, 'opaque', state.trust, state.msg);
         layer.signers = result.signers;
+        layer.checks = result.checks;
         layer.reasons.push(...result.reasons);
         if (sd.eContent) {
           const inner = parseInner(state, entity, sd.eContent.octets());

@@ -142,6 +142,8 @@ export interface LayerReport {
   reasons: Reason[];
   /** signed */
   form?: 'detached' | 'opaque';
+  /** Layer-level checklist (structure, signer count, content), beside each signer's own checks. */
+  checks?: Check[];
   signers?: SignerReport[];
   /** When the signed bytes had bare LF and were verified in canonical CRLF form (RFC 8551 §3.1.1). */
   canonicalized?: boolean;

@@ -7,12 +7,13 @@ import { createHash } from 'node:crypto';
 import type { SignedData } from '../cms/signedData';
 import type { DigestName } from '../cms/signatureAlgorithms';
 import { hasBareLf, toCanonicalCrlf } from './canonical';
-import { reason, worstStatus, type Reason, type SignerReport, type SignerStatus } from './report';
+import { reason, worstStatus, type Check, type Reason, type SignerReport, type SignerStatus } from './report';
 import { verifySigner, type ContentDigester, type MessageContext, type TrustOptions } from './verifySigner';
 
 export interface SignedLayerResult {
   signers: SignerReport[];
   reasons: Reason[];
+  checks: Check[];
   status: SignerStatus;
   canonicalized: boolean;
 }
@@ -54,6 +55,27 @@ function structuralReasons(sd: SignedData, form: 'detached' | 'opaque'): Reason[
   return reasons;
 }
 
+function layerChecks(sd: SignedData, form: 'detached' | 'opaque', reasons: Reason[]): Check[] {
+  const has = (code: Reason['code']) => reasons.find((r) => r.code === code);
+  const count = sd.signerInfos.length;
+  const ambiguous = has('ambiguous-content') ?? has('malformed');
+  return [
+    { id: 'structure', status: 'pass', detail: `CMS SignedData v${sd.version}, ${form}`, rfc: 'RFC 5652 §5.1' },
+    {
+      id: 'signer-count',
+      status: count === 0 ? 'fail' : count > 1 ? 'warn' : 'pass',
+      detail: count === 0 ? 'no SignerInfo: nobody signed' : count > 1 ? `${count} signers: each is shown, all must be valid` : 'one signer',
+      rfc: 'RFC 5652 §5.1',
+    },
+    {
+      id: 'content',
+      status: ambiguous ? 'fail' : 'pass',
+      detail: ambiguous ? ambiguous.message : form === 'detached' ? 'detached: the first MIME part is the signed content' : 'opaque: the encapsulated content is the signed content',
+      rfc: 'RFC 8551 §3.5',
+    },
+  ];
+}
+
 /**
  * Verifies every SignerInfo of `sd` over `content` (the exact signed bytes, as views).
  * For detached signatures with bare-LF content, the canonical CRLF form is verified (RFC 8551 §3.1.1);
@@ -85,8 +107,9 @@ export function verifySignedLayer(
   if (canonicalized) {
     reasons.push(reason('line-endings-canonicalized', 'info', 'the signed part has bare LF line endings in this file; it was verified in canonical CRLF form', 'RFC 8551 §3.1.1'));
   }
+  const checks = layerChecks(sd, form, reasons);
   const statuses = signers.map((s) => s.status);
   const structural = reasons.some((r) => r.severity === 'error');
   const status: SignerStatus = structural ? 'invalid' : worstStatus(statuses);
-  return { signers, reasons, status, canonicalized };
+  return { signers, reasons, checks, status, canonicalized };
 }
