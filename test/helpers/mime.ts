@@ -153,3 +153,23 @@ export function flipByte(data: Buffer, offset: number): Buffer {
   out[at] ^= 0x01;
   return out;
 }
+
+const REQUIRED_FIELDS = ['From', 'To', 'Subject', 'Date', 'Message-ID', 'MIME-Version'];
+
+/**
+ * Throws unless `message` has the RFC 5322 fields every test message carries and one kind of line ending
+ * throughout: CRLF (RFC 5322 §2.1), or bare LF for a message meant to look saved by a Unix mail store.
+ * 'mixed' (a CRLF header block, any body) is what OpenSSL's own writer makes.
+ */
+export function assertWellFormedMessage(message: Buffer, lineEnding: 'crlf' | 'lf' | 'mixed' = 'crlf'): void {
+  const text = message.toString('latin1');
+  const eol = lineEnding === 'lf' ? '\n' : CRLF;
+  const headerEnd = text.indexOf(eol + eol);
+  if (headerEnd < 0) throw new Error('no end of header block');
+  const names = text.slice(0, headerEnd).split(eol).filter((l) => !/^[ \t]/.test(l)).map((l) => l.split(':')[0].toLowerCase());
+  const missing = REQUIRED_FIELDS.filter((f) => !names.includes(f.toLowerCase()));
+  if (missing.length) throw new Error(`missing header fields: ${missing.join(', ')}`);
+  if (lineEnding === 'mixed') return;
+  const bad = lineEnding === 'crlf' ? /\r(?!\n)|(?<!\r)\n/ : /\r/;
+  if (bad.test(text)) throw new Error(`line endings are not all ${lineEnding.toUpperCase()}`);
+}

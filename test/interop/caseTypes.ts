@@ -64,6 +64,8 @@ export interface ReadSideCase {
   trust?(ctx: InteropContext): string[];
   /** Extra arguments after `verify FILE --json --ca ...`. */
   args?(ctx: InteropContext): string[];
+  /** Line endings of the whole file (default CRLF). */
+  lineEnding?: 'crlf' | 'lf' | 'mixed';
   /** Environment for the CLI (e.g. the passphrase variable). */
   env?: Record<string, string>;
   expect: Expectation;

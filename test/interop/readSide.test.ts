@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { gpgsmAvailable } from '../helpers/gpgsm';
+import { assertWellFormedMessage } from '../helpers/mime';
 import { nssAvailable } from '../helpers/nss';
 import { sharedTestPki, workFile } from '../helpers/pki';
 import { Built, caseFileName, cliArgsFor, createInteropContext, expectedExit, InteropContext, ReadSideCase } from './caseTypes';
@@ -92,7 +93,9 @@ describe('read-side generators: each message as its own tool and OpenSSL see it'
     test(c.name, (t) => {
       const missing = missingTool(c);
       if (missing) return t.skip(missing);
-      c.sanity(ctx, buildOnce(c));
+      const b = buildOnce(c);
+      assertWellFormedMessage(b.message, c.lineEnding);
+      c.sanity(ctx, b);
     });
   }
 });
