@@ -21,13 +21,13 @@ const KEY_LABELS: Record<string, DerKind> = {
 
 /** Tells the key encodings apart by their outer structure (RFC 5958, RFC 8017 A.1.2, RFC 5915, RFC 7292). */
 function classifyDer(der: Buffer): DerKind {
-  let root: Asn1Node;
+  let c: Asn1Node[];
   try {
-    root = parseDer(der);
+    const root = parseDer(der);
+    c = root.is(Tag.sequence) ? root.children : [];
   } catch {
     return 'unknown';
   }
-  const c = root.is(Tag.sequence) ? root.children : [];
   if (c.length === 2 && c[0].is(Tag.sequence) && c[1].is(Tag.octetString)) return 'encrypted-pkcs8';
   if (c.length < 2 || !c[0].is(Tag.integer)) return 'unknown';
   const version = c[0].value.length <= 2 ? decodeSmallInteger(c[0]) : -1;
@@ -116,6 +116,11 @@ function loadPem(data: Buffer, passphrase: string | undefined): KeyObject {
  * Throws KeyError: 'passphrase-required', 'bad-passphrase', 'not-a-key', 'unsupported' or 'malformed'.
  */
 export function loadPrivateKey(data: Buffer, passphrase?: string): KeyObject {
-  if (looksLikePem(data)) return loadPem(data, passphrase);
-  return loadDer(data, classifyDer(data), passphrase);
+  try {
+    if (looksLikePem(data)) return loadPem(data, passphrase);
+    return loadDer(data, classifyDer(data), passphrase);
+  } catch (e) {
+    if (e instanceof KeyError) throw e;
+    throw new KeyError('malformed', `cannot read the private key: ${(e as Error).message}`);
+  }
 }

@@ -112,7 +112,7 @@ export class Certificate {
   }
 
   get publicKey(): KeyObject {
-    if (!this.cachedKey) this.cachedKey = createPublicKey({ key: this.der.length ? this.spkiDer : this.spkiDer, format: 'der', type: 'spki' });
+    if (!this.cachedKey) this.cachedKey = createPublicKey({ key: this.spkiDer, format: 'der', type: 'spki' });
     return this.cachedKey;
   }
 
