@@ -1,11 +1,13 @@
 /**
  * The checks run on one candidate certification path (RFC 5280 §6.1 basic path validation, without policy
- * processing, as OpenSSL does by default): signatures, validity, CA constraints, critical extensions, CRLs.
+ * processing, as OpenSSL does by default): signatures, validity, CA and name constraints, critical
+ * extensions, CRLs.
  */
 import { OID, oidName } from '../asn1/oids';
 import type { Certificate } from './certificate';
 import type { Crl } from './crl';
 import { decodeBasicConstraints, decodeKeyUsage, readExtension } from './extensions';
+import { nameConstraintViolations } from './nameConstraints';
 
 export type ChainProblemCode =
   | 'untrusted-root'
@@ -17,6 +19,7 @@ export type ChainProblemCode =
   | 'crl-stale'
   | 'crl-invalid'
   | 'unknown-critical-extension'
+  | 'name-constraint'
   | 'chain-too-long';
 
 export interface ChainProblem {
@@ -45,6 +48,7 @@ const HANDLED_CRITICAL_EXTENSIONS: readonly string[] = [
   OID.policyMappings,
   OID.policyConstraints,
   OID.inhibitAnyPolicy,
+  OID.nameConstraints,
 ];
 
 export interface PathContext {
@@ -99,6 +103,23 @@ function checkIssuer(path: Certificate[], index: number, isAnchor: boolean): Cha
   return out;
 }
 
+/**
+ * A CA's name constraints bind every certificate below it, except self-issued intermediates
+ * (RFC 5280 §6.1.3 (b), §6.1.4 (b)).
+ */
+function checkNameConstraints(path: Certificate[], index: number): ChainProblem[] {
+  const ca = path[index];
+  if (!ca.extension(OID.nameConstraints)) return [];
+  const out: ChainProblem[] = [];
+  for (let j = 0; j < index; j++) {
+    if (j > 0 && path[j].isSelfIssued) continue;
+    for (const why of nameConstraintViolations(ca, path[j])) {
+      out.push(problem('name-constraint', j, `${label(path[j])} breaks the name constraints of ${label(ca)}: ${why}`));
+    }
+  }
+  return out;
+}
+
 /** CRLs from `issuer` that may be used: signed by its key, with known critical extensions (RFC 5280 §6.3.3). */
 function usableCrls(issuer: Certificate, index: number, ctx: PathContext, out: ChainProblem[]): Crl[] {
   const usable: Crl[] = [];
@@ -149,7 +170,7 @@ export function checkPath(path: Certificate[], anchored: boolean, ctx: PathConte
   }
   path.forEach((cert, i) => {
     out.push(...checkValidity(cert, i, ctx.at), ...checkCriticalExtensions(cert, i));
-    if (i > 0) out.push(...checkIssuer(path, i, anchored && i === last));
+    if (i > 0) out.push(...checkIssuer(path, i, anchored && i === last), ...checkNameConstraints(path, i));
     if (i < last) out.push(...checkRevocation(cert, path[i + 1], i, ctx));
   });
   return out;

@@ -130,6 +130,35 @@ describe('validateChain against openssl verify', { skip: !hasOpenssl() && 'opens
     assert.deepEqual(codes(check(odd, [root], [inter]).ours), ['unknown-critical-extension@0']);
   });
 
+  test('name constraints of an intermediate bind the leaf (email, DNS, URI, IP, directoryName)', () => {
+    const nc = pki.issue('ncca', root, {
+      subject: '/O=NC Org/CN=NC CA',
+      ext: [
+        ...CA_EXT,
+        'nameConstraints = critical, permitted;email:.example.com, permitted;email:example.com, excluded;email:bad@example.com, permitted;DNS:example.com, permitted;URI:.example.com, permitted;IP:10.0.0.0/255.0.0.0, permitted;dirName:nc_dir',
+        '[ nc_dir ]',
+        'O = NC Org',
+      ],
+    });
+    const leafWith = (name: string, subject: string, san?: string) =>
+      pki.issue(name, nc, { subject, ext: [...LEAF_EXT, ...(san ? [`subjectAltName = ${san}`] : [])] });
+    const good = leafWith('ncgood', '/O=NC Org/CN=good', 'email:alice@example.com, email:bob@mail.example.com, DNS:www.example.com, URI:https://www.example.com/x, IP:10.1.2.3');
+    assert.equal(check(good, [root], [nc]).ours.trusted, true);
+    const bad: [string, string, string | undefined][] = [
+      ['ncemail', '/O=NC Org/CN=e', 'email:eve@evil.com'],
+      ['ncexcluded', '/O=NC Org/CN=x', 'email:bad@example.com'],
+      ['ncdn', '/O=Other Org/CN=d', undefined],
+      ['ncsubjectemail', '/O=NC Org/CN=s/emailAddress=s@evil.com', undefined],
+      ['ncdns', '/O=NC Org/CN=n', 'DNS:example.org'],
+      ['ncuri', '/O=NC Org/CN=u', 'URI:https://evil.com/'],
+      ['ncip', '/O=NC Org/CN=i', 'IP:192.168.1.1'],
+    ];
+    for (const [name, subject, san] of bad) {
+      const r = check(leafWith(name, subject, san), [root], [nc]).ours;
+      assert.deepEqual(codes(r), ['name-constraint@0'], name);
+    }
+  });
+
   test('cross-certificates: a path through the cross-certificate to the other root, and loops end', () => {
     const rootA = pki.root('rootA', { alg: 'ec' });
     const rootB = pki.root('rootB', { alg: 'ec' });
