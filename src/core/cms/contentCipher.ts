@@ -6,7 +6,8 @@
  * costs linear time.
  */
 import { createDecipheriv, type CipherGCMTypes } from 'node:crypto';
-import forge from 'node-forge';
+import type * as Forge from 'node-forge';
+import { forge as loadForge } from '../legacy/forge';
 import { Asn1Node, Tag, decodeOid, decodeSmallInteger } from '../asn1/der';
 import {
   CONTENT_CIPHERS,
@@ -164,11 +165,12 @@ function decryptGcm(algorithm: ContentAlgorithm, key: Buffer, segments: Buffer[]
 
 /** DES and RC2 through node-forge (binary strings; slow, but only legacy mail uses them). */
 function runForgeCbc(algorithm: ContentAlgorithm, key: Buffer, segments: Buffer[]): Buffer | undefined {
+  const forge = loadForge();
   const keyBuf = forge.util.createBuffer(key.toString('binary'));
   const ivBuf = forge.util.createBuffer(algorithm.iv.toString('binary'));
   let finish: () => boolean;
-  let update: (b: forge.util.ByteStringBuffer) => void;
-  let output: () => forge.util.ByteStringBuffer;
+  let update: (b: Forge.util.ByteStringBuffer) => void;
+  let output: () => Forge.util.ByteStringBuffer;
   if (algorithm.cipher.engine === 'forge-rc2') {
     const c = forge.rc2.createDecryptionCipher(keyBuf, algorithm.rc2Bits);
     c.start(ivBuf);
