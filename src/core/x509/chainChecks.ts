@@ -86,8 +86,10 @@ function checkIssuer(path: Certificate[], index: number, isAnchor: boolean): Cha
   const cert = path[index];
   const out: ChainProblem[] = [];
   const bc = readExtension(cert, OID.basicConstraints, decodeBasicConstraints);
-  // A version 1 trust anchor has no extensions at all; OpenSSL accepts it as a CA, and so do we.
-  const legacyAnchor = isAnchor && cert.version < 3 && !bc.present;
+  const ku = readExtension(cert, OID.keyUsage, decodeKeyUsage);
+  // Trust anchors are trusted as given (RFC 5280 §6.1.1 (d)); like OpenSSL we still want some sign of a CA
+  // from one without basicConstraints: being version 1 (no extensions at all) or a keyUsage with keyCertSign.
+  const legacyAnchor = isAnchor && !bc.present && (cert.version < 3 || (ku.present && ku.value?.includes('keyCertSign')));
   if (!legacyAnchor && !(bc.present && bc.value?.ca)) {
     out.push(problem('ca-constraint', index, `${label(cert)} issues certificates but is not a CA (basicConstraints cA is not true)`));
   }
@@ -96,7 +98,6 @@ function checkIssuer(path: Certificate[], index: number, isAnchor: boolean): Cha
     const below = path.slice(1, index).filter((c) => !c.isSelfIssued).length;
     if (below > pathLen) out.push(problem('ca-constraint', index, `${label(cert)} allows ${pathLen} intermediate(s) below it, the chain has ${below}`));
   }
-  const ku = readExtension(cert, OID.keyUsage, decodeKeyUsage);
   if (ku.present && !ku.value?.includes('keyCertSign')) {
     out.push(problem('ca-constraint', index, `${label(cert)} issues certificates but its keyUsage lacks keyCertSign`));
   }
