@@ -1,5 +1,5 @@
 /** Shared pieces of the certificate and PKCS#12 writer tests: a temp dir, openssl runs, a small RSA CA. */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,15 +13,13 @@ export interface Run {
   stderr: string;
 }
 
-/** Runs a tool; a non-zero exit is returned, not thrown, so tests can assert on refusals. */
+/**
+ * Runs a tool; a non-zero exit is returned, not thrown, so tests can assert on refusals. stderr is kept on success
+ * too (`openssl pkcs12 -info` prints its algorithm lines there).
+ */
 export function run(tool: string, args: string[], options: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Run {
-  try {
-    const stdout = execFileSync(tool, args, { ...options, encoding: 'latin1', stdio: ['pipe', 'pipe', 'pipe'] });
-    return { ok: true, stdout, stderr: '' };
-  } catch (e) {
-    const err = e as { stdout?: string; stderr?: string };
-    return { ok: false, stdout: err.stdout ?? '', stderr: err.stderr ?? String(e) };
-  }
+  const r = spawnSync(tool, args, { ...options, encoding: 'latin1', stdio: ['pipe', 'pipe', 'pipe'] });
+  return { ok: r.status === 0, stdout: r.stdout ?? '', stderr: (r.stderr ?? '') + (r.error ? String(r.error) : '') };
 }
 
 export function openssl(args: string[], input?: string): Run {
