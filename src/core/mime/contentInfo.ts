@@ -2,9 +2,9 @@
  * Interpretation of the MIME header fields of one entity (RFC 2045 §5 Content-Type, §6 Content-Transfer-Encoding,
  * RFC 2183 Content-Disposition, RFC 2231 parameter continuations and charsets).
  */
-import libmime from 'libmime';
+import { parseHeaderValue } from './headerParams';
 import type { ContentType, HeaderField, ParseWarning } from './entity';
-import { decodeEncodedWords, fieldText } from './headers';
+import { fieldText } from './headers';
 
 export interface ContentInfo {
   contentType: ContentType;
@@ -32,18 +32,11 @@ interface Parsed {
   params: Record<string, string>;
 }
 
-/** Splits "value; a=b" with libmime, which also joins RFC 2231 continuations and decodes their charsets; plain
- *  parameters that carry RFC 2047 words (common for name= and filename=) are decoded too. */
+/** Splits "value; a=b", joining RFC 2231 continuations and decoding their charsets; parameters that carry
+ *  RFC 2047 words (common for name= and filename=) are decoded too. */
 function parseStructured(text: string, warnings: ParseWarning[], offset: number): Parsed {
   try {
-    const parsed = libmime.parseHeaderValue(text);
-    const already = new Set(parsed.decodedParams ?? []);
-    const params: Record<string, string> = {};
-    for (const [key, raw] of Object.entries(parsed.params)) {
-      if (key === '__proto__') continue;
-      params[key] = already.has(key) ? raw : decodeEncodedWords(raw, warnings, offset);
-    }
-    return { value: parsed.value.trim(), params };
+    return parseHeaderValue(text);
   } catch {
     warnings.push({ code: 'header-unparsable', message: 'structured header could not be parsed', offset });
     return { value: text.split(';')[0].trim(), params: {} };
@@ -64,7 +57,7 @@ function contentTypeOf(source: Buffer, field: HeaderField | undefined, defaultTy
 function boundaryOf(field: HeaderField | undefined): Buffer | undefined {
   if (!field) return undefined;
   try {
-    const boundary = libmime.parseHeaderValue(field.rawValue).params.boundary;
+    const boundary = parseHeaderValue(field.rawValue, { decodeWords: false }).params.boundary;
     return boundary ? Buffer.from(boundary, 'latin1') : undefined;
   } catch {
     return undefined;

@@ -2,8 +2,7 @@
  * Body decoding: transfer encoding (RFC 2045 §6) to bytes, then charset (RFC 2046 §4.1.2) to text. Every
  * guess is reported as a warning; nothing is silently read in a charset the message did not declare.
  */
-import iconv from 'iconv-lite';
-import libmime from 'libmime';
+import { charsetName, decodeCharset } from './charset';
 import type { MimeEntity, ParseWarning } from './entity';
 import { MAX_DECODED_SIZE, type MimeLimits } from './limits';
 import { decodeBase64, decodeQuotedPrintable, type Decoded } from './transferDecoding';
@@ -55,11 +54,9 @@ function isUtf8(data: Buffer): boolean {
   }
 }
 
-/** Resolves a declared charset to a name iconv-lite knows (libmime maps aliases such as iso-8859-8-i). */
+/** Resolves a declared charset to the name of a decoder that exists (WHATWG labels and common mail aliases). */
 function knownCharset(declared: string): string | undefined {
-  if (iconv.encodingExists(declared)) return declared;
-  const normalized = libmime.normalizeCharset(declared).toLowerCase();
-  return iconv.encodingExists(normalized) ? normalized : undefined;
+  return charsetName(declared);
 }
 
 /** For undeclared, unknown or mislabelled 8-bit text: UTF-8 when the bytes are valid UTF-8, else ISO-8859-1
@@ -81,7 +78,7 @@ function textOf(data: Buffer, declared: string | undefined, offset: number): Dec
   if (/^utf-?8$/.test(charset) && !isUtf8(data)) {
     warnings.push({ code: 'invalid-utf8', message: 'text declared UTF-8 has invalid sequences (shown as U+FFFD)', offset });
   }
-  return { text: iconv.decode(data, charset), charset: charset.toLowerCase(), warnings };
+  return { text: decodeCharset(data, charset) ?? data.toString('latin1'), charset: charset.toLowerCase(), warnings };
 }
 
 /** The entity's body as text in its declared charset. */

@@ -2,7 +2,7 @@
  * Header block reader (RFC 5322 §2.2, §3.6). Works on raw bytes with offsets so that every field can be traced
  * back to the exact input; accepts CRLF, bare LF and a mix of both.
  */
-import libmime from 'libmime';
+import { decodeEncodedWordsDetailed } from './encodedWords';
 import type { HeaderField, MimeEntity, ParseWarning } from './entity';
 import type { LineCounter } from './lineIndex';
 import type { MimeLimits } from './limits';
@@ -172,12 +172,11 @@ export function unfold(text: string): string {
 /** Decodes RFC 2047 encoded words; a malformed word stays as written. */
 export function decodeEncodedWords(text: string, warnings?: ParseWarning[], offset?: number): string {
   if (!text.includes('=?')) return text;
-  try {
-    return libmime.decodeWords(text);
-  } catch {
-    warnings?.push({ code: 'header-bad-encoded-word', message: 'RFC 2047 encoded word could not be decoded', offset });
-    return text;
+  const decoded = decodeEncodedWordsDetailed(text);
+  for (const charset of decoded.unknownCharsets) {
+    warnings?.push({ code: 'header-bad-encoded-word', message: `RFC 2047 encoded word in unknown charset "${charset}" left as written`, offset });
   }
+  return decoded.text;
 }
 
 function makeField(source: Buffer, start: number, nameLength: number, end: number, lines: LineCounter, warnings: ParseWarning[]): HeaderField {
