@@ -2,10 +2,6 @@
  * `smime`: the command-line twin of the extension. Exit status: 0 = valid (verify) / decrypted (decrypt) /
  * done; 1 = understood but not valid or not decryptable; 2 = usage error or unreadable input.
  */
-import { runCert } from './commands/cert';
-import { runDecrypt } from './commands/decrypt';
-import { runInspect } from './commands/inspect';
-import { runVerify } from './commands/verify';
 import { InputError, UsageError } from './args';
 
 export const USAGE = `smime: inspect, verify and decrypt S/MIME mail
@@ -20,11 +16,14 @@ Usage:
 Exit status: 0 valid / decrypted, 1 not valid or not decryptable, 2 usage error or unreadable input.
 Passphrases are read from the environment variable named by --passphrase-env, never from the command line.`;
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number> | number> = {
-  inspect: runInspect,
-  verify: runVerify,
-  decrypt: runDecrypt,
-  cert: runCert,
+type Command = (argv: string[]) => Promise<number> | number;
+
+/** Each command loads only its own code, so `smime verify` starts without the write side's modules. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  inspect: () => import('./commands/inspect').then((m) => m.runInspect),
+  verify: () => import('./commands/verify').then((m) => m.runVerify),
+  decrypt: () => import('./commands/decrypt').then((m) => m.runDecrypt),
+  cert: () => import('./commands/cert').then((m) => m.runCert),
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -37,12 +36,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write('smime 0.1.0\n');
     return 0;
   }
-  const run = COMMANDS[command];
-  if (!run) {
+  const load = COMMANDS[command];
+  if (!load) {
     process.stderr.write(`smime: unknown command "${command}"\n\n${USAGE}\n`);
     return 2;
   }
   try {
+    const run = await load();
     return await run(rest);
   } catch (e) {
     if (e instanceof UsageError) {
