@@ -4,16 +4,23 @@
  */
 import { InputError, UsageError } from './args';
 
-export const USAGE = `smime: inspect, verify and decrypt S/MIME mail
+export const USAGE = `smime: inspect, verify, decrypt, sign and encrypt S/MIME mail
 
 Usage:
   smime inspect FILE [--json]
   smime verify FILE [--ca PATH]... [--crl PATH]... [--certfile PATH]... [--at ISO-8601] [--allow-sha1]
                     [--system-ca] [--key K --cert C]... [--p12 P]... [--passphrase-env VAR] [--json]
   smime decrypt FILE (--key K [--cert C] | --p12 P) [--passphrase-env VAR] [-o OUT] [--json]
-  smime cert FILE [--passphrase-env VAR] [--json] [--pem]
+  smime cert FILE [--passphrase-env VAR] [--json] [--pem] [--save-recipient DIR]
+  smime sign IN (--cert C --key K | --p12 P) [--passphrase-env VAR] [--certfile PATH]... [--opaque] [--pss]
+                [--digest sha256|sha384|sha512] [--protect-headers] [--force] -o OUT [--json]
+  smime encrypt IN --to CERT... [--recipients-dir DIR] [--cipher aes-256-cbc|aes-128-cbc|aes-128-gcm|aes-256-gcm]
+                [--oaep] (--cert C | --p12 P | --no-self) [--protect-headers] [--force] -o OUT [--json]
+  smime sign-encrypt IN (--cert C --key K | --p12 P) [--passphrase-env VAR] --to CERT... [--recipients-dir DIR]
+                [options of sign and encrypt] [--order sign-encrypt|encrypt-sign|triple] -o OUT [--json]
 
-Exit status: 0 valid / decrypted, 1 not valid or not decryptable, 2 usage error or unreadable input.
+Exit status: 0 valid / decrypted / written, 1 not valid, not decryptable or refused (nothing written),
+2 usage error or unreadable input. sign/encrypt print what they changed (the preflight) to stderr.
 Passphrases are read from the environment variable named by --passphrase-env, never from the command line.`;
 
 type Command = (argv: string[]) => Promise<number> | number;
@@ -24,6 +31,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   verify: () => import('./commands/verify').then((m) => m.runVerify),
   decrypt: () => import('./commands/decrypt').then((m) => m.runDecrypt),
   cert: () => import('./commands/cert').then((m) => m.runCert),
+  sign: () => import('./commands/sign').then((m) => m.runSign),
+  encrypt: () => import('./commands/encrypt').then((m) => m.runEncrypt),
+  'sign-encrypt': () => import('./commands/signEncrypt').then((m) => m.runSignEncrypt),
 };
 
 export async function main(argv: string[]): Promise<number> {

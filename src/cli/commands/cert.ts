@@ -7,6 +7,7 @@ import { formatCertificateText } from '../../core/x509/format';
 import { certificatesFromBytes, uniqueCertificates } from '../../core/x509/trustStore';
 import { InputError, OUTPUT_OPTIONS, parse } from '../args';
 import { passphraseFrom, readInput } from '../context';
+import { saveRecipients } from './encrypt';
 
 function looksLikeMessage(data: Buffer, path: string): boolean {
   if (['.eml', '.msg', '.mime', '.txt'].includes(extname(path).toLowerCase())) return true;
@@ -40,8 +41,9 @@ function certificatesOf(data: Buffer, path: string, passphrase: string | undefin
 
 /** `smime cert FILE`: details of every certificate in a file. Exit 0 when at least one was found. */
 export function runCert(argv: string[]): number {
-  const { values, positionals } = parse(argv, { ...OUTPUT_OPTIONS, 'passphrase-env': { type: 'string' }, pem: { type: 'boolean' } }, { min: 1, max: 1, names: 'FILE' });
+  const { values, positionals } = parse(argv, { ...OUTPUT_OPTIONS, 'passphrase-env': { type: 'string' }, pem: { type: 'boolean' }, 'save-recipient': { type: 'string' } }, { min: 1, max: 1, names: 'FILE' });
   const data = readInput(positionals[0]);
+  if (values['save-recipient']) return saveRecipients(data, values['save-recipient'], values.json ?? false);
   const found = certificatesOf(data, positionals[0], passphraseFrom(values));
   const unique = uniqueCertificates(found.map((f) => f.cert));
   const entries = unique.map((cert) => ({ origin: found.find((f) => f.cert === cert)?.origin ?? positionals[0], details: certificateDetails(cert) }));

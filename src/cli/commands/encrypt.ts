@@ -1,0 +1,107 @@
+/**
+ * `smime encrypt IN --to CERT... [--recipients-dir DIR] -o OUT`: encrypts a message for its recipients and, by
+ * default, for the sender (--cert or --p12), so the sent copy stays readable. Exit 0 written, 1 refused
+ * (a recipient without a certificate, an expired certificate without --force), 2 usage or unreadable input.
+ */
+import { statSync } from 'node:fs';
+import { loadIdentity } from '../../core/keys';
+import { encryptMessage, messageAddresses, saveSignerCertificates, resolveRecipients, type ContentCipherName, type ResolvedRecipients } from '../../core/smime/compose';
+import type { Certificate } from '../../core/x509/certificate';
+import { parseBasicConstraints } from '../../core/x509/extensions';
+import { certificatesFromBytes } from '../../core/x509/trustStore';
+import { InputError, UsageError, parse } from '../args';
+import { passphraseFrom, readInput } from '../context';
+import { outputPath, runWrite, WRITE_OPTIONS } from './sign';
+
+export const RECIPIENT_OPTIONS = {
+  to: { type: 'string', multiple: true },
+  'recipients-dir': { type: 'string' },
+  cipher: { type: 'string' },
+  oaep: { type: 'boolean' },
+  'no-self': { type: 'boolean' },
+} as const;
+
+const CIPHERS: readonly string[] = ['aes-256-cbc', 'aes-128-cbc', 'aes-192-cbc', 'aes-128-gcm', 'aes-256-gcm'];
+
+export function cipherFrom(value: string | undefined): ContentCipherName | undefined {
+  if (value === undefined) return undefined;
+  const cipher = value.toLowerCase();
+  if (!CIPHERS.includes(cipher)) throw new UsageError(`--cipher must be one of ${CIPHERS.join(', ')}`);
+  return cipher as ContentCipherName;
+}
+
+/** The end-entity certificate of a file (a PEM may carry its chain too). */
+export function certificateFile(path: string): Certificate {
+  const { certs, problems } = certificatesFromBytes(readInput(path), path);
+  const leaf = certs.find((c) => !parseBasicConstraints(c)?.ca) ?? certs[0];
+  if (!leaf) throw new InputError(`${path} holds no certificate${problems.length ? ` (${problems.join('; ')})` : ''}`);
+  return leaf;
+}
+
+/** Explicit --to certificates plus the folder lookup for every To/Cc/Bcc address. Throws ComposeError. */
+export function recipientsFrom(values: { to?: string[]; 'recipients-dir'?: string }, input: Buffer): ResolvedRecipients {
+  if (!values.to?.length && !values['recipients-dir']) throw new UsageError('give --to CERT (repeatable) or --recipients-dir DIR');
+  const explicit = (values.to ?? []).map(certificateFile);
+  const a = messageAddresses(input);
+  const addresses = [...a.to, ...a.cc, ...a.bcc].map((m) => m.address);
+  return resolveRecipients({ explicit, dir: values['recipients-dir'], addresses });
+}
+
+/** The sender's own certificate for the self copy: --cert, or the certificate of --p12. */
+function selfFrom(values: { cert?: string; p12?: string; 'passphrase-env'?: string; 'no-self'?: boolean }): Certificate | undefined {
+  if (values['no-self']) return undefined;
+  if (values.cert) return certificateFile(values.cert);
+  if (values.p12) {
+    try {
+      return loadIdentity({ p12Path: values.p12, passphrase: passphraseFrom(values) }).certificate;
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+      throw new InputError((e as Error).message);
+    }
+  }
+  throw new UsageError('give your own certificate (--cert or --p12) so you can read what you sent, or --no-self');
+}
+
+export function runEncrypt(argv: string[]): number {
+  const options = { ...RECIPIENT_OPTIONS, ...WRITE_OPTIONS, cert: { type: 'string' }, p12: { type: 'string' }, 'passphrase-env': { type: 'string' } } as const;
+  const { values, positionals } = parse(argv, options, { min: 1, max: 1, names: 'IN' });
+  const out = outputPath(values.out, positionals[0]);
+  const cipher = cipherFrom(values.cipher);
+  const self = selfFrom(values);
+  const input = readInput(positionals[0]);
+  return runWrite('encrypt', values, out, 'encrypted', () => {
+    const resolved = recipientsFrom(values, input);
+    const result = encryptMessage({
+      input,
+      recipients: resolved.certificates,
+      self,
+      includeSelf: !values['no-self'],
+      cipher,
+      oaep: values.oaep ?? false,
+      protectHeaders: values['protect-headers'] ?? false,
+      force: values.force ?? false,
+    });
+    return { ...result, warnings: [...resolved.warnings, ...result.warnings] };
+  });
+}
+
+/**
+ * `smime cert MESSAGE --save-recipient DIR`: keeps the certificate of every signer whose signature verifies as
+ * DIR/<address>.pem, for `smime encrypt --recipients-dir DIR`. Exit 0 when all were saved or already there,
+ * 1 when none could be saved or an existing different file was kept.
+ */
+export function saveRecipients(message: Buffer, dir: string, json: boolean): number {
+  try {
+    if (!statSync(dir).isDirectory()) throw new InputError(`${dir} is not a folder`);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`cannot use ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const result = saveSignerCertificates(message, dir);
+  for (const s of result.saved) process.stderr.write(`${s.status === 'refused' ? 'refused: ' : ''}${s.message}\n`);
+  for (const why of result.skipped) process.stderr.write(`skipped: ${why}\n`);
+  if (json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  const ok = result.saved.length > 0 && result.saved.every((s) => s.status !== 'refused');
+  if (result.saved.length === 0) process.stderr.write('no certificate saved: the message has no signature that verifies\n');
+  return ok ? 0 : 1;
+}

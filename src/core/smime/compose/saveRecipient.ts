@@ -1,0 +1,79 @@
+/**
+ * Harvesting recipient certificates from signed mail: a correspondent's signature carries their certificate
+ * (RFC 8551 §2.4.2 recommends including it for exactly this), which is what we encrypt to next time. Only a
+ * signature that verifies cryptographically is taken: a certificate from a broken signature proves nothing.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyzeMessage } from '../analyze';
+import type { Certificate } from '../../x509/certificate';
+import { certificateEmails } from '../../x509/extensions';
+import { certificatesFromBytes } from '../../x509/trustStore';
+import { writeFileAtomic } from './atomicWrite';
+
+export type SaveStatus = 'written' | 'unchanged' | 'refused';
+
+export interface SavedCertificate {
+  address: string;
+  path: string;
+  status: SaveStatus;
+  message: string;
+}
+
+export interface HarvestResult {
+  saved: SavedCertificate[];
+  /** Signers skipped, and why (signature does not verify, no address in the certificate). */
+  skipped: string[];
+}
+
+/** Addresses in a file name: no path separators, no leading dot, nothing a shell or a file system treats specially. */
+const SAFE_ADDRESS = /^[a-z0-9!#$%&'*+=?^_`{|}~.-]+@[a-z0-9.-]+$/;
+
+/** The certificates of signers whose digest and signature checks pass, with the part that carried them. */
+export function verifiedSignerCertificates(message: Buffer): { certs: Certificate[]; skipped: string[] } {
+  const { report, certificates } = analyzeMessage(message);
+  const certs: Certificate[] = [];
+  const skipped: string[] = [];
+  for (const layer of report.layers) {
+    for (const signer of layer.signers ?? []) {
+      const who = signer.email ?? signer.subject ?? 'unknown signer';
+      const verified = ['digest', 'signature'].every((id) => signer.checks.some((c) => c.id === id && c.status === 'pass'));
+      const cert = certificates.find((c) => c.certificate.fingerprint('sha256') === signer.sha256Fingerprint)?.certificate;
+      if (!verified) skipped.push(`${who} (part ${layer.path}): the signature does not verify`);
+      else if (!cert) skipped.push(`${who} (part ${layer.path}): the signer certificate is not in the message`);
+      else if (!certs.some((c) => c.der.equals(cert.der))) certs.push(cert);
+    }
+  }
+  return { certs, skipped };
+}
+
+/** An existing file for this address, matched case-insensitively as the recipients lookup does. */
+function existingFile(dir: string, address: string): string | undefined {
+  const name = readdirSync(dir).find((n) => n.toLowerCase() === `${address}.pem`);
+  return name ? join(dir, name) : undefined;
+}
+
+function saveOne(dir: string, address: string, cert: Certificate): SavedCertificate {
+  const existing = existingFile(dir, address);
+  const path = existing ?? join(dir, `${address}.pem`);
+  if (existing) {
+    const held = certificatesFromBytes(readFileSync(existing), existing).certs;
+    if (held.some((c) => c.der.equals(cert.der))) return { address, path, status: 'unchanged', message: `${path} already holds this certificate` };
+    return { address, path, status: 'refused', message: `${path} holds a different certificate; not overwritten (remove it first to replace it)` };
+  }
+  writeFileAtomic(path, Buffer.from(cert.toPem(), 'latin1'));
+  return { address, path, status: 'written', message: `saved ${address} to ${path}` };
+}
+
+/** Saves each verified signer certificate as DIR/<address>.pem, one file per address it names. */
+export function saveSignerCertificates(message: Buffer, dir: string): HarvestResult {
+  if (!existsSync(dir)) throw new Error(`${dir} does not exist`);
+  const { certs, skipped } = verifiedSignerCertificates(message);
+  const saved: SavedCertificate[] = [];
+  for (const cert of certs) {
+    const addresses = certificateEmails(cert).filter((a) => SAFE_ADDRESS.test(a));
+    if (addresses.length === 0) skipped.push(`${cert.subject.text}: the certificate names no usable mail address`);
+    for (const address of addresses) saved.push(saveOne(dir, address, cert));
+  }
+  return { saved, skipped };
+}

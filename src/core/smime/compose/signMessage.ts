@@ -1,0 +1,94 @@
+/**
+ * Signing a message: multipart/signed (RFC 1847 §2.1, RFC 8551 §3.5.3) whose first part is the prepared
+ * entity byte for byte, or application/pkcs7-mime signed-data (RFC 8551 §3.5.2) with the entity inside.
+ */
+import { buildSignedData, digestOfSigner, micalgFor } from '../../cms/build/signedDataBuilder';
+import { encodeBase64Lines } from './transferEncode';
+import { uniqueBoundary } from './headers';
+import { assembleMessage, prepareMessage, type PrepareOptions } from './prepare';
+import { dateWarnings, enforce, senderWarnings, signerProblems, type SignerIdentity } from './identityChecks';
+import { ComposeError, type ComposeResult } from './types';
+
+export type SignDigestName = 'sha256' | 'sha384' | 'sha512';
+
+export interface EntitySignOptions {
+  /** multipart/signed (default) or opaque signed-data. */
+  detached?: boolean;
+  /** Default SHA-256 (the builder picks SHA-384 for P-384 and SHA-512 for Ed25519 keys). */
+  digest?: SignDigestName;
+  /** RSASSA-PSS with salt = digest length (RFC 4056), which gpgsm also accepts. */
+  pss?: boolean;
+  /** signingTime attribute; default now. */
+  now?: Date;
+}
+
+export interface SignMessageOptions extends EntitySignOptions, PrepareOptions {
+  input: Buffer;
+  signer: SignerIdentity;
+  /** Sign even when the identity checks fail (each failure becomes a warning). */
+  force?: boolean;
+}
+
+const SIGNED_PREAMBLE = 'This is a cryptographically signed message in MIME format.\r\n\r\n';
+
+/** Runs the CMS builder, turning its errors into a refusal the caller can report. */
+export function buildOrRefuse<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof ComposeError) throw e;
+    throw new ComposeError([{ code: 'cms-build-failed', message: (e as Error).message }]);
+  }
+}
+
+/** application/pkcs7-mime entity with a base64 body (RFC 8551 §3.2.1 names smime.p7m). */
+export function pkcs7MimeEntity(der: Buffer, smimeType: string): Buffer {
+  const head = [
+    `Content-Type: application/pkcs7-mime; smime-type=${smimeType}; name=smime.p7m`,
+    'Content-Transfer-Encoding: base64',
+    'Content-Disposition: attachment; filename=smime.p7m',
+  ];
+  return Buffer.concat([Buffer.from(head.join('\r\n') + '\r\n\r\n', 'latin1'), encodeBase64Lines(der)]);
+}
+
+/** multipart/signed around `content`; the CRLF before each delimiter belongs to the delimiter (RFC 2046 §5.1.1). */
+function multipartSigned(content: Buffer, signature: Buffer, micalg: string): Buffer {
+  const boundary = uniqueBoundary([content]);
+  const head =
+    `Content-Type: multipart/signed; protocol="application/pkcs7-signature"; micalg=${micalg};\r\n` +
+    ` boundary="${boundary}"\r\n\r\n${SIGNED_PREAMBLE}--${boundary}\r\n`;
+  const signaturePart =
+    `\r\n--${boundary}\r\nContent-Type: application/pkcs7-signature; name=smime.p7s\r\n` +
+    'Content-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=smime.p7s\r\n\r\n';
+  return Buffer.concat([
+    Buffer.from(head, 'latin1'),
+    content,
+    Buffer.from(signaturePart, 'latin1'),
+    encodeBase64Lines(signature),
+    Buffer.from(`\r\n--${boundary}--\r\n`, 'latin1'),
+  ]);
+}
+
+/**
+ * Signs a prepared entity (CRLF, ends with CRLF) and returns the S/MIME entity (headers included). No identity
+ * checks here: callers run them first. Throws ComposeError when the CMS cannot be built.
+ */
+export function signEntity(entity: Buffer, signer: SignerIdentity, options: EntitySignOptions = {}): Buffer {
+  const spec = { privateKey: signer.privateKey, certificate: signer.certificate, chain: signer.chain ?? [], digest: options.digest, pss: options.pss ?? false };
+  const detached = options.detached ?? true;
+  return buildOrRefuse(() => {
+    const der = buildSignedData(entity, [spec], { detached, signingTime: options.now });
+    return detached ? multipartSigned(entity, der, micalgFor(digestOfSigner(spec))) : pkcs7MimeEntity(der, 'signed-data');
+  });
+}
+
+/** Prepares, checks and signs a message. Throws ComposeError when refused; nothing is written here. */
+export function signMessage(options: SignMessageOptions): ComposeResult {
+  const now = options.now ?? new Date();
+  const prepared = prepareMessage(options.input, options);
+  const warnings = [...prepared.warnings];
+  enforce(signerProblems(options.signer, now), options.force ?? false, warnings);
+  warnings.push(...senderWarnings(options.signer.certificate, prepared.addresses.from), ...dateWarnings(prepared.date, now));
+  const smime = signEntity(prepared.entity, options.signer, { ...options, now });
+  return { message: assembleMessage(prepared.outerHeaders, smime), preflight: prepared.preflight, warnings };
+}

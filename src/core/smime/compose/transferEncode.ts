@@ -1,0 +1,123 @@
+/**
+ * Transfer encodings for the write path (RFC 2045 §6): a one-pass scan that says whether a body is 7-bit
+ * safe, and the two encoders that make it so (base64 §6.8, quoted-printable §6.7).
+ */
+
+const CR = 0x0d;
+const LF = 0x0a;
+const CRLF = Buffer.from('\r\n');
+
+/** RFC 2045 §6.7 rule 5 and §6.8: encoded lines are at most 76 characters. */
+export const ENCODED_LINE_LENGTH = 76;
+/** RFC 5322 §2.1.1: a line MUST NOT be longer than 998 characters (relays cut or wrap longer ones). */
+export const HARD_LINE_LIMIT = 998;
+
+export interface BodyScan {
+  /** Any byte above 0x7f. */
+  eightBit: boolean;
+  /** A NUL byte (RFC 2045 §2.7 forbids it outside binary data). */
+  nul: boolean;
+  /** A CR not followed by LF. */
+  bareCr: boolean;
+  /** An LF not preceded by CR. */
+  bareLf: boolean;
+  /** Longest line in octets, line endings excluded. */
+  maxLine: number;
+  /** A line starting "From " (mbox storage turns it into ">From ", RFC 4155 §2). */
+  fromLine: boolean;
+  /** A line ending in a space or tab (some relays strip it). */
+  trailingSpace: boolean;
+}
+
+/** Scans `data` once; linear, no allocation. */
+export function scanBody(data: Buffer): BodyScan {
+  const scan: BodyScan = { eightBit: false, nul: false, bareCr: false, bareLf: false, maxLine: 0, fromLine: false, trailingSpace: false };
+  let lineStart = 0;
+  for (let i = 0; i < data.length; i++) {
+    const b = data[i];
+    if (b > 0x7f) scan.eightBit = true;
+    else if (b === 0) scan.nul = true;
+    else if (b === CR && data[i + 1] !== LF) scan.bareCr = true;
+    else if (b === LF) {
+      const crlf = i > 0 && data[i - 1] === CR;
+      if (!crlf) scan.bareLf = true;
+      endLine(scan, data, lineStart, crlf ? i - 1 : i);
+      lineStart = i + 1;
+    }
+  }
+  endLine(scan, data, lineStart, data.length);
+  return scan;
+}
+
+function endLine(scan: BodyScan, data: Buffer, start: number, end: number): void {
+  if (end - start > scan.maxLine) scan.maxLine = end - start;
+  if (end - start >= 5 && data[start] === 0x46 && data.toString('latin1', start, start + 5) === 'From ') scan.fromLine = true;
+  if (end > start && (data[end - 1] === 0x20 || data[end - 1] === 0x09)) scan.trailingSpace = true;
+}
+
+/** True when the body can travel as 7bit: no 8-bit bytes, no NUL, CRLF line endings only, lines within `limit`. */
+export function isSevenBitSafe(scan: BodyScan, limit: number): boolean {
+  return !scan.eightBit && !scan.nul && !scan.bareCr && !scan.bareLf && scan.maxLine <= limit;
+}
+
+/** Base64 in lines of 76 characters, each ended by CRLF (RFC 2045 §6.8). */
+export function encodeBase64Lines(data: Buffer): Buffer {
+  const b64 = data.toString('base64');
+  const lines: string[] = [];
+  for (let i = 0; i < b64.length; i += ENCODED_LINE_LENGTH) lines.push(b64.slice(i, i + ENCODED_LINE_LENGTH));
+  return Buffer.from(lines.length ? lines.join('\r\n') + '\r\n' : '', 'latin1');
+}
+
+const HEX = '0123456789ABCDEF';
+
+function escaped(byte: number): string {
+  return '=' + HEX[byte >> 4] + HEX[byte & 15];
+}
+
+/** Literal bytes of RFC 2045 §6.7 rule 2, minus "=" (rule 1) and minus space/tab (handled at line ends). */
+function isLiteral(byte: number): boolean {
+  return byte >= 33 && byte <= 126 && byte !== 0x3d;
+}
+
+/**
+ * One text line (no line ending) as quoted-printable lines with soft breaks (rule 5). Beyond the RFC, a leading
+ * "From " and a lone "." are escaped: mbox storage and careless SMTP code change them (RFC 2049 §3 items 7-8).
+ */
+function encodeLine(data: Buffer, start: number, end: number, out: string[]): void {
+  const tokens: string[] = [];
+  for (let i = start; i < end; i++) {
+    const b = data[i];
+    const atEnd = i === end - 1;
+    if (isLiteral(b)) tokens.push(String.fromCharCode(b));
+    else if ((b === 0x20 || b === 0x09) && !atEnd) tokens.push(String.fromCharCode(b));
+    else tokens.push(escaped(b));
+  }
+  if (tokens.length >= 5 && tokens.slice(0, 5).join('') === 'From ') tokens[0] = escaped(0x46);
+  if (tokens.length === 1 && tokens[0] === '.') tokens[0] = escaped(0x2e);
+  let line = '';
+  for (const token of tokens) {
+    // Room for the token plus the "=" of a soft break.
+    if (line.length + token.length > ENCODED_LINE_LENGTH - 1) {
+      out.push(line + '=');
+      line = '';
+    }
+    line += token;
+  }
+  out.push(line);
+}
+
+/**
+ * Quoted-printable for text whose line breaks are CRLF (canonical form, RFC 2045 §6.7 rule 4): each CRLF stays
+ * a hard line break, every other CR or LF byte is escaped. The result ends with CRLF when the input does.
+ */
+export function encodeQuotedPrintable(data: Buffer): Buffer {
+  const out: string[] = [];
+  let start = 0;
+  for (let i = data.indexOf(CRLF); i !== -1; i = data.indexOf(CRLF, start)) {
+    encodeLine(data, start, i, out);
+    start = i + 2;
+  }
+  if (start < data.length) encodeLine(data, start, data.length, out);
+  else out.push('');
+  return Buffer.from(out.join('\r\n'), 'latin1');
+}
