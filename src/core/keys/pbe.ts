@@ -5,7 +5,7 @@
  * goes through node-forge; everything else is node:crypto.
  */
 import { createDecipheriv, pbkdf2Sync, scryptSync } from 'node:crypto';
-import forge from 'node-forge';
+import { forge as loadForge } from '../legacy/forge';
 import { Asn1Node, Tag, decodeOid, decodeSmallInteger } from '../asn1/der';
 import { OID, oidName } from '../asn1/oids';
 import { KeyError } from './keyError';
@@ -71,6 +71,7 @@ function decryptCbc(spec: CipherSpec, key: Buffer, iv: Buffer, data: Buffer): Bu
 function decryptRc2(key: Buffer, iv: Buffer, data: Buffer, bits: number): Buffer {
   const wrong = () => new KeyError('bad-passphrase', 'decryption failed: wrong passphrase');
   if (data.length === 0 || data.length % 8 !== 0) throw wrong();
+  const forge = loadForge();
   const cipher = forge.rc2.createDecryptionCipher(forge.util.createBuffer(key.toString('binary')), bits);
   cipher.start(forge.util.createBuffer(iv.toString('binary')));
   cipher.update(forge.util.createBuffer(data.toString('binary')));

@@ -20,6 +20,9 @@ export type ReasonCode =
   | 'ca-constraint'
   | 'revoked'
   | 'crl-stale'
+  | 'crl-invalid'
+  | 'name-constraint'
+  | 'chain-too-long'
   | 'unknown-critical-extension'
   | 'key-usage'
   | 'ext-key-usage'
@@ -200,6 +203,8 @@ export function statusForReason(code: ReasonCode): SignerStatus {
     case 'key-usage':
     case 'ext-key-usage':
     case 'unknown-critical-extension':
+    case 'name-constraint':
+    case 'chain-too-long':
       return 'untrusted';
     default:
       return 'invalid';

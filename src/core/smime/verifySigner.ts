@@ -167,7 +167,7 @@ function checkCertificate(j: SignerJudgement, cert: Certificate, pool: Certifica
   const problem = (code: string) => byCode.get(code)?.join('; ');
   const when = trust.at.toISOString();
   const rfcPath = 'RFC 5280 §6.1';
-  const chainProblems = ['bad-cert-signature', 'ca-constraint', 'unknown-critical-extension'].filter((c) => byCode.has(c));
+  const chainProblems = ['bad-cert-signature', 'ca-constraint', 'unknown-critical-extension', 'name-constraint', 'chain-too-long'].filter((c) => byCode.has(c));
   j.check('chain', chainProblems.length ? 'fail' : 'pass', chainProblems.length ? chainProblems.map(problem).join('; ') : `${result.chain.length} certificate(s), signatures and CA constraints hold`, rfcPath);
   j.check('trust-anchor', result.trusted ? 'pass' : 'fail', result.trusted ? `anchored at ${result.anchor?.subject.text ?? 'a configured anchor'}` : problem('untrusted-root') ?? 'no path to a configured trust anchor', 'RFC 8550 §4.2');
   const expired = problem('cert-expired') ?? problem('cert-not-yet-valid');
@@ -176,10 +176,11 @@ function checkCertificate(j: SignerJudgement, cert: Certificate, pool: Certifica
   j.check('revocation', revoked ? 'fail' : trust.crls.length ? 'pass' : 'skip', revoked ?? (trust.crls.length ? 'not revoked by the given CRLs' : 'no CRLs given'), 'RFC 5280 §6.3');
   for (const p of result.problems) {
     const code = p.code as Reason['code'];
-    if (code === 'crl-stale') j.warn(code, p.message, 'RFC 5280 §6.3.3');
-    else j.fail(code, p.message, code === 'untrusted-root' ? 'RFC 8550 §4.2' : rfcPath);
+    const rfc = code === 'untrusted-root' ? 'RFC 8550 §4.2' : code.startsWith('crl-') ? 'RFC 5280 §6.3.3' : rfcPath;
+    if (p.severity === 'warning') j.warn(code, p.message, rfc);
+    else j.fail(code, p.message, rfc);
   }
-  return { trusted: result.trusted && !result.problems.some((p) => p.code !== 'crl-stale'), chain: result.chain };
+  return { trusted: result.trusted, chain: result.chain };
 }
 
 function checkUsage(j: SignerJudgement, cert: Certificate): void {
