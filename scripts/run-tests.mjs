@@ -17,18 +17,24 @@ function find(dir) {
 const filters = process.argv.slice(2);
 const files = find('out/test').filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
 const child = spawn(process.execPath, ['--test', '--test-reporter=spec', ...files], { stdio: ['ignore', 'pipe', 'inherit'] });
-let passed = 0;
-let failed = 0;
-let tail = '';
+let passed;
+let failed;
+let partial = '';
+// The spec reporter prints its totals ("ℹ pass N", "ℹ fail N") before the list of failures, so scan every line.
 child.stdout.on('data', (chunk) => {
   process.stdout.write(chunk);
-  tail = (tail + chunk.toString()).slice(-4000);
+  const lines = (partial + chunk.toString()).split('\n');
+  partial = lines.pop() ?? '';
+  for (const line of lines) {
+    const m = line.match(/^ℹ (pass|fail) (\d+)$/);
+    if (m && m[1] === 'pass') passed = Number(m[2]);
+    if (m && m[1] === 'fail') failed = Number(m[2]);
+  }
 });
 child.on('close', (code) => {
-  const pass = tail.match(/ℹ pass (\d+)/);
-  const fail = tail.match(/ℹ fail (\d+)/);
-  passed = pass ? Number(pass[1]) : 0;
-  failed = fail ? Number(fail[1]) : code === 0 ? 0 : 1;
+  passed ??= 0;
+  // No totals at all means the runner itself broke: count that as a failure.
+  failed ??= code === 0 ? 0 : 1;
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(code ?? 1);
 });
