@@ -1,0 +1,191 @@
+/**
+ * The security summary and the per-layer checklists, from the core's SecurityReport. Only a signature over the
+ * message itself makes the banner green (RFC 8551 §3.5; the "Johnny" partial-signing attacks); everything else
+ * is shown per layer.
+ */
+import type { Check, LayerReport, Reason, SecurityReport, SignerReport, SignerStatus } from '../../core/smime/report';
+import type { CheckView, EncryptionView, LayerView, ReasonView, SignerView, SummaryView, Tone } from '../../shared/protocol';
+import type { Translate } from './translate';
+
+const ENCRYPTED_KINDS = new Set(['enveloped', 'authEnveloped']);
+
+export function checkLabel(id: Check['id'], t: Translate): string {
+  const labels: Record<Check['id'], string> = {
+    structure: t('Structure'),
+    digest: t('Content digest'),
+    signature: t('Signature'),
+    'signer-certificate': t('Signer certificate'),
+    chain: t('Certificate chain'),
+    'trust-anchor': t('Trust anchor'),
+    validity: t('Validity period'),
+    revocation: t('Revocation'),
+    'key-usage': t('Key usage'),
+    'ext-key-usage': t('Extended key usage'),
+    sender: t('Signer matches From'),
+    algorithm: t('Algorithms'),
+    'signing-time': t('Signing time'),
+    'signer-count': t('Number of signers'),
+    content: t('Signed content'),
+  };
+  return labels[id] ?? id;
+}
+
+function checkView(c: Check, t: Translate): CheckView {
+  return { id: c.id, status: c.status, label: checkLabel(c.id, t), detail: c.detail, ...(c.rfc ? { rfc: c.rfc } : {}) };
+}
+
+function reasonView(r: Reason): ReasonView {
+  return { code: r.code, severity: r.severity, message: r.message, ...(r.rfc ? { rfc: r.rfc } : {}) };
+}
+
+export function statusTone(status: SignerStatus): Tone {
+  return status === 'valid' ? 'ok' : status === 'invalid' ? 'error' : 'warn';
+}
+
+/** The common name of an RFC 4514 string ("CN=Alice Example, E=alice@example.com"). */
+export function commonName(dn: string | null): string | null {
+  const m = dn ? /(?:^|,\s*)CN=((?:\\.|[^,\\])+)/.exec(dn) : null;
+  return m ? m[1].replace(/\\(.)/g, '$1') : null;
+}
+
+export function signerName(s: SignerReport, t: Translate): string {
+  const name = commonName(s.subject);
+  if (name && s.email) return `${name} <${s.email}>`;
+  return name ?? s.email ?? s.subject ?? t('unknown signer');
+}
+
+function signerView(s: SignerReport, t: Translate): SignerView {
+  return {
+    status: s.status,
+    tone: statusTone(s.status),
+    name: signerName(s, t),
+    email: s.email,
+    signingTime: s.signingTime,
+    digestAlgorithm: s.digestAlgorithm,
+    signatureAlgorithm: s.signatureAlgorithm,
+    chainTrusted: s.chainTrusted,
+    chain: s.chain.map((c) => c.sha256Fingerprint),
+    checks: s.checks.map((c) => checkView(c, t)),
+  };
+}
+
+function layerTone(layer: LayerReport): Tone {
+  if (layer.reasons.some((r) => r.severity === 'error')) return 'error';
+  if (layer.kind === 'signed') {
+    if (!layer.signers?.length) return 'error';
+    const tones = layer.signers.map((s) => statusTone(s.status));
+    return tones.includes('error') ? 'error' : tones.includes('warn') ? 'warn' : 'ok';
+  }
+  if (layer.reasons.some((r) => r.severity === 'warning')) return 'warn';
+  return ENCRYPTED_KINDS.has(layer.kind) && !layer.decrypted ? 'neutral' : 'ok';
+}
+
+function layerTitle(layer: LayerReport, t: Translate): string {
+  switch (layer.kind) {
+    case 'signed':
+      return layer.form === 'opaque' ? t('Signed (opaque, application/pkcs7-mime)') : t('Signed (detached, multipart/signed)');
+    case 'enveloped':
+      return t('Encrypted (EnvelopedData, {0})', layer.contentEncryption ?? '?');
+    case 'authEnveloped':
+      return t('Encrypted and authenticated (AuthEnvelopedData, {0})', layer.contentEncryption ?? '?');
+    default:
+      return t('Compressed (RFC 3274)');
+  }
+}
+
+export function layerViews(report: SecurityReport, t: Translate): LayerView[] {
+  return report.layers.map((layer) => ({
+    kind: layer.kind,
+    title: layerTitle(layer, t),
+    path: layer.path,
+    covers: layer.covers,
+    coversMessage: layer.coversMessage,
+    tone: layerTone(layer),
+    checks: (layer.checks ?? []).map((c) => checkView(c, t)),
+    signers: (layer.signers ?? []).map((s) => signerView(s, t)),
+    reasons: layer.reasons.map(reasonView),
+  }));
+}
+
+function encryptionView(report: SecurityReport, t: Translate): EncryptionView | undefined {
+  const layer = report.layers.find((l) => ENCRYPTED_KINDS.has(l.kind) && l.coversMessage);
+  if (!layer) return undefined;
+  const algorithm = layer.contentEncryption ?? '?';
+  const weak = layer.reasons.some((r) => r.code === 'not-integrity-protected');
+  const notes: string[] = [];
+  if (weak) notes.push(t('not integrity-protected: {0} without a signature inside can be altered in transit (EFAIL)', algorithm));
+  for (const r of layer.reasons) if (r.code !== 'not-integrity-protected') notes.push(r.message);
+  return {
+    text: layer.decrypted ? t('Encrypted with {0}; decrypted in memory only', algorithm) : t('Encrypted with {0}; not decrypted', algorithm),
+    algorithm,
+    decrypted: layer.decrypted === true,
+    integrityProtected: layer.kind === 'authEnveloped' || !weak,
+    notes,
+  };
+}
+
+function formatTime(iso: string | null): string | null {
+  if (!iso) return null;
+  const d = new Date(iso);
+  return isNaN(d.getTime()) ? iso : d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+}
+
+function signedByLines(report: SecurityReport, t: Translate): string[] {
+  const counting = report.layers.filter((l) => l.kind === 'signed' && l.coversMessage);
+  return counting.flatMap((l) =>
+    (l.signers ?? []).map((s) => {
+      const when = formatTime(s.signingTime);
+      return when ? t('Signed by {0} on {1}', signerName(s, t), when) : t('Signed by {0} (no signing time)', signerName(s, t));
+    }),
+  );
+}
+
+interface VerdictLook {
+  tone: Tone;
+  icon: string;
+  title: string;
+}
+
+function verdictLook(verdict: SummaryView['verdict'], partial: boolean, t: Translate): VerdictLook {
+  switch (verdict) {
+    case 'valid':
+      return { tone: 'ok', icon: 'verified-filled', title: t('Signature valid') };
+    case 'invalid':
+      return { tone: 'error', icon: 'error', title: t('Signature invalid') };
+    case 'untrusted':
+      return { tone: 'warn', icon: 'unverified', title: t('Signature not trusted') };
+    case 'mismatch':
+      return { tone: 'warn', icon: 'warning', title: t('Signer does not match the sender') };
+    case 'locked':
+      return { tone: 'neutral', icon: 'lock', title: t('Encrypted: not decrypted') };
+    case 'error':
+      return { tone: 'error', icon: 'error', title: t('Cannot verify') };
+    default:
+      return partial
+        ? { tone: 'warn', icon: 'warning', title: t('Only part of the message is signed') }
+        : { tone: 'neutral', icon: 'mail', title: t('Not signed') };
+  }
+}
+
+export function summaryView(report: SecurityReport, t: Translate): SummaryView {
+  const locked = report.verdict === 'error' && report.layers.some((l) => ENCRYPTED_KINDS.has(l.kind) && l.coversMessage && !l.decrypted);
+  const verdict: SummaryView['verdict'] = locked ? 'locked' : report.verdict;
+  const partial = report.messageReasons.some((r) => r.code === 'partial-signature');
+  const look = verdictLook(verdict, partial, t);
+  const reasons = [
+    ...report.messageReasons,
+    ...report.layers.flatMap((l) => [...l.reasons, ...(l.signers ?? []).flatMap((s) => s.reasons)]),
+  ];
+  const seen = new Set<string>();
+  const unique = reasons.filter((r) => !seen.has(r.code + r.message) && seen.add(r.code + r.message));
+  const encryption = encryptionView(report, t);
+  return {
+    verdict,
+    ...look,
+    detail: report.summary,
+    signedBy: signedByLines(report, t),
+    ...(encryption ? { encryption } : {}),
+    reasons: unique.map(reasonView),
+    validationTime: report.validationTime,
+  };
+}
