@@ -76,7 +76,6 @@ function escapeAttribute(value: string): string {
 
 /** Browsers drop ASCII tab/newline/control characters inside URLs ("jav\tascript:"), so classify without them. */
 function normalizeUrl(url: string): string {
-  // eslint-disable-next-line no-control-regex
   return url.replace(/[\u0000-\u0020]/g, '');
 }
 
@@ -202,7 +201,10 @@ function rewrite(input: string, ctx: Context): string {
     if (!m) {
       // Doctype, processing instruction, or a lone "<": the first two are dropped, a "<" stays as text.
       if (input[lt + 1] === '!' || input[lt + 1] === '?') i = tagEnd(input, lt + 2);
-      else (out.push('&lt;'), (i = lt + 1));
+      else {
+        out.push('&lt;');
+        i = lt + 1;
+      }
       continue;
     }
     const name = m[2].toLowerCase();
