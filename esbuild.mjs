@@ -9,6 +9,10 @@ const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
 const watch = args.has('--watch');
 const tests = args.has('--tests');
+// `--integration` bundles test/integration/*.ts for the VS Code extension host: `vscode` is provided by the host
+// and mocha is loaded from node_modules at run time (its reporters are required dynamically).
+const integration = args.has('--integration');
+const INTEGRATION_DIR = join('test', 'integration');
 
 const common = {
   bundle: true,
@@ -22,13 +26,21 @@ function testEntries(dir) {
   const out = [];
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
+    if (path === INTEGRATION_DIR) continue; // runs inside VS Code, see --integration
     if (statSync(path).isDirectory()) out.push(...testEntries(path));
     else if (/\.(test|runner)\.ts$/.test(name) || name === 'fuzzRunner.ts') out.push(path);
   }
   return out;
 }
 
-const builds = tests
+const integrationBuild = () => ({
+  ...common, sourcemap: 'inline', entryPoints: readdirSync(INTEGRATION_DIR).filter((n) => n.endsWith('.ts')).map((n) => join(INTEGRATION_DIR, n)),
+  outdir: 'out/integration', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'mocha'],
+});
+
+const builds = integration
+  ? [integrationBuild()]
+  : tests
   ? [{ ...common, sourcemap: 'inline', entryPoints: testEntries('test'), outdir: 'out/test', outbase: 'test', platform: 'node', format: 'cjs', target: 'node20' }]
   : [
       { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
@@ -45,5 +57,5 @@ if (watch) {
   console.log('watching for changes');
 } else {
   await Promise.all(builds.map((options) => esbuild.build(options)));
-  if (!tests) chmodSync('dist/cli.js', 0o755);
+  if (!tests && !integration) chmodSync('dist/cli.js', 0o755);
 }

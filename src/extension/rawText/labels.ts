@@ -1,0 +1,100 @@
+/**
+ * The words the raw-text features show (CodeLens titles, outline details, diagnostics), built from the core's
+ * report and entity tree. Plain TypeScript without `vscode`, so the wording is unit-tested.
+ */
+import type { MimeEntity } from '../../core/mime/entity';
+import type { LayerReport, Reason, SecurityReport, SignerReport, SignerStatus } from '../../core/smime/report';
+
+const SIGNER_RANK: Record<SignerStatus, number> = { valid: 0, mismatch: 1, untrusted: 2, invalid: 3 };
+
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** "digest-mismatch" -> "digest mismatch". */
+export function reasonWords(code: string): string {
+  return code.replace(/-/g, ' ');
+}
+
+/** Size of the part's body as it sits in the file (still transfer-encoded). */
+export function bodySize(entity: MimeEntity): number {
+  return Math.max(0, entity.end - entity.bodyStart);
+}
+
+/** "text/plain · quoted-printable · utf-8 · 1.2 KB" (the encoding and charset only when stated). */
+export function partDescription(entity: MimeEntity): string {
+  const bits = [entity.contentType.mimeType];
+  if (entity.transferEncoding && entity.transferEncoding !== '7bit') bits.push(entity.transferEncoding);
+  if (entity.charset) bits.push(entity.charset);
+  if (entity.filename) bits.push(`"${entity.filename}"`);
+  bits.push(formatSize(bodySize(entity)));
+  return bits.join(' · ');
+}
+
+/** Whether a part is worth offering to save as a file: a named part or a leaf that is not text. */
+export function isAttachmentLike(entity: MimeEntity): boolean {
+  if (entity.children.length > 0 || entity.multipart) return false;
+  if (entity.filename || entity.disposition === 'attachment') return true;
+  return !entity.contentType.mimeType.startsWith('text/') && !entity.contentType.mimeType.startsWith('message/');
+}
+
+export interface LayerStatus {
+  status: SignerStatus;
+  /** The first error that decided the status, if any. */
+  reason?: Reason;
+}
+
+/** A signed layer's status: every signer must be valid, and a structural error makes the layer invalid. */
+export function signedLayerStatus(layer: LayerReport): LayerStatus {
+  const layerError = layer.reasons.find((r) => r.severity === 'error');
+  if (layerError) return { status: 'invalid', reason: layerError };
+  const signers = layer.signers ?? [];
+  if (signers.length === 0) return { status: 'invalid', reason: { code: 'no-signers', severity: 'error', message: 'no signer' } };
+  let worst: SignerReport = signers[0];
+  for (const s of signers) if (SIGNER_RANK[s.status] > SIGNER_RANK[worst.status]) worst = s;
+  return { status: worst.status, reason: worst.reasons.find((r) => r.severity === 'error') };
+}
+
+function signerNames(layer: LayerReport): string {
+  const names = (layer.signers ?? []).map((s) => s.email ?? s.subject ?? 'unknown signer');
+  return names.length ? names.join(', ') : 'nobody';
+}
+
+/** "Signed by alice@example.com: valid", "Signature invalid: digest mismatch",
+ *  "Signed by bob@example.com: untrusted (untrusted root)". */
+export function signatureTitle(layer: LayerReport): string {
+  const { status, reason } = signedLayerStatus(layer);
+  if (status === 'valid') return `Signed by ${signerNames(layer)}: valid`;
+  const why = reason ? reasonWords(reason.code) : undefined;
+  if (status === 'invalid') return `Signature invalid${why ? `: ${why}` : ''}`;
+  return `Signed by ${signerNames(layer)}: ${status}${why ? ` (${why})` : ''}`;
+}
+
+/** "Encrypted with AES-256-CBC for 2 recipients" or "Decrypted (AES-256-CBC)". */
+export function encryptionTitle(layer: LayerReport): string {
+  const algorithm = layer.contentEncryption ?? 'unknown cipher';
+  if (layer.decrypted) return `Decrypted (${algorithm})`;
+  const count = layer.recipients?.length ?? 0;
+  return `Encrypted with ${algorithm} for ${count} recipient${count === 1 ? '' : 's'}`;
+}
+
+const VERDICT_ICONS: Record<SecurityReport['verdict'], string> = {
+  valid: '$(verified)',
+  invalid: '$(error)',
+  untrusted: '$(warning)',
+  mismatch: '$(warning)',
+  unsigned: '$(circle-slash)',
+  error: '$(question)',
+};
+
+/** The overall verdict with an icon, e.g. "$(verified) Signed by alice@example.com: valid". */
+export function verdictTitle(report: SecurityReport): string {
+  return `${VERDICT_ICONS[report.verdict]} ${report.summary}`;
+}
+
+/** Name of the part in the outline: "1.2 text/plain" or "1.2 report.pdf". */
+export function outlineName(entity: MimeEntity): string {
+  return `${entity.path} ${entity.filename ?? entity.contentType.mimeType}`;
+}

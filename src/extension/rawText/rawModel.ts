@@ -1,0 +1,161 @@
+/**
+ * One analysed text document: its bytes, the core's analysis and the byte <-> position map, cached per document
+ * version so that CodeLens, outline, folding, hover and diagnostics share a single parse.
+ */
+import * as vscode from 'vscode';
+import type { AnalysisResult } from '../../core/smime/analyze';
+import type { MimeEntity } from '../../core/mime/entity';
+import { walk } from '../../core/mime/parser';
+import { ByteLineMap, decodeLatin1, decodeUtf8, type LineDecoder } from './byteLineMap';
+import type { RawAnalysisSource } from './analysisSource';
+
+export class RawModel {
+  constructor(
+    readonly uri: vscode.Uri,
+    readonly version: number,
+    readonly bytes: Buffer,
+    readonly lines: ByteLineMap,
+    readonly analysis: AnalysisResult,
+  ) {}
+
+  get root(): MimeEntity {
+    return this.analysis.message.root;
+  }
+
+  position(offset: number): vscode.Position {
+    const p = this.lines.positionAt(offset);
+    return new vscode.Position(p.line, p.character);
+  }
+
+  range(start: number, end: number): vscode.Range {
+    return new vscode.Range(this.position(start), this.position(Math.max(start, end)));
+  }
+
+  /** The whole line(s) from the line of `start` to the line of `end - 1`. */
+  lineRange(start: number, end: number): vscode.Range {
+    const first = this.lines.lineOf(start);
+    const last = Math.max(first, this.lines.lineOf(Math.max(start, end - 1)));
+    return new vscode.Range(first, 0, last, this.lines.lineText(last).length);
+  }
+
+  offset(position: vscode.Position): number {
+    return this.lines.offsetAt(position);
+  }
+
+  /** The innermost entity of the file's tree whose bytes hold `offset`. */
+  entityAt(offset: number): MimeEntity {
+    let found = this.root;
+    for (const entity of walk(this.root)) if (entity.start <= offset && offset < entity.end) found = entity;
+    return found;
+  }
+}
+
+const utf8Strict = new TextDecoder('utf-8', { fatal: true });
+
+function isValidUtf8(bytes: Buffer): boolean {
+  try {
+    utf8Strict.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The decoder the editor used for the file: UTF-8 unless the file has 8-bit bytes that only latin1 explains. */
+function chooseDecoder(bytes: Buffer, document: vscode.TextDocument, lines: ByteLineMap): LineDecoder {
+  for (let line = 0; line < lines.lineCount && line < document.lineCount; line++) {
+    const utf8 = lines.lineText(line);
+    const latin1 = decodeLatin1(bytes.subarray(lines.lineStart(line), lines.lineContentEnd(line)));
+    if (utf8 === latin1) continue;
+    return document.lineAt(line).text === latin1 ? decodeLatin1 : decodeUtf8;
+  }
+  return decodeUtf8;
+}
+
+/** The document's bytes: the file itself when the editor shows it unchanged (signatures are over those exact
+ *  bytes), else the text as UTF-8. */
+async function documentBytes(document: vscode.TextDocument): Promise<{ bytes: Buffer; decoder: LineDecoder }> {
+  const fromText = { bytes: Buffer.from(document.getText(), 'utf8'), decoder: decodeUtf8 };
+  if (document.isDirty || document.isUntitled) return fromText;
+  let bytes: Buffer;
+  try {
+    const data = await vscode.workspace.fs.readFile(document.uri);
+    bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  } catch {
+    return fromText;
+  }
+  const probe = new ByteLineMap(bytes);
+  // A file changed on disk since it was loaded no longer lines up with the text.
+  if (probe.lineCount !== document.lineCount) return fromText;
+  return { bytes, decoder: chooseDecoder(bytes, document, probe) };
+}
+
+/** Caches one model per open document and version; analyses run through the given source. */
+export class RawModelStore implements vscode.Disposable {
+  private readonly models = new Map<string, { version: number; decrypt: boolean; model: Promise<RawModel> }>();
+  private readonly decryptRequested = new Set<string>();
+  /** Bytes behind untitled documents opened from message content, while their text is unchanged. */
+  private readonly virtualBytes = new Map<string, { version: number; bytes: Buffer; decoder: LineDecoder }>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri | undefined>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+  /** Fires when the models of a document (or of all documents: undefined) must be rebuilt. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly source: RawAnalysisSource) {
+    this.subscriptions.push(
+      vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.models.delete(e.document.uri.toString())),
+    );
+    if (source.onDidChangeAnalysis) this.subscriptions.push(source.onDidChangeAnalysis(() => this.invalidateAll()));
+  }
+
+  get(document: vscode.TextDocument): Promise<RawModel> {
+    const key = document.uri.toString();
+    const decrypt = this.decryptRequested.has(key);
+    const cached = this.models.get(key);
+    if (cached && cached.version === document.version && cached.decrypt === decrypt) return cached.model;
+    const model = this.build(document, decrypt);
+    this.models.set(key, { version: document.version, decrypt, model });
+    model.catch(() => this.models.delete(key));
+    return model;
+  }
+
+  /** Opens message bytes (decrypted content, an attached message) as a new untitled document of `language`,
+   *  keeping the exact bytes for the analysis: the text alone cannot carry 8-bit bytes that are not UTF-8. */
+  async openBytes(bytes: Buffer, language: string): Promise<vscode.TextDocument> {
+    const utf8 = isValidUtf8(bytes);
+    const document = await vscode.workspace.openTextDocument({ content: bytes.toString(utf8 ? 'utf8' : 'latin1'), language });
+    this.virtualBytes.set(document.uri.toString(), { version: document.version, bytes, decoder: utf8 ? decodeUtf8 : decodeLatin1 });
+    return document;
+  }
+
+  /** From now on, analyse this document with decryption (after the user asked for it). */
+  requestDecryption(uri: vscode.Uri): void {
+    this.decryptRequested.add(uri.toString());
+    this.changed.fire(uri);
+  }
+
+  invalidateAll(): void {
+    this.models.clear();
+    this.changed.fire(undefined);
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    for (const s of this.subscriptions) s.dispose();
+  }
+
+  private forget(uri: vscode.Uri): void {
+    this.models.delete(uri.toString());
+    this.decryptRequested.delete(uri.toString());
+    this.virtualBytes.delete(uri.toString());
+  }
+
+  private async build(document: vscode.TextDocument, decrypt: boolean): Promise<RawModel> {
+    const version = document.version;
+    const virtual = this.virtualBytes.get(document.uri.toString());
+    const { bytes, decoder } = virtual && virtual.version === version ? virtual : await documentBytes(document);
+    const analysis = await this.source.analyze(document.uri, bytes, { decrypt });
+    return new RawModel(document.uri, version, bytes, new ByteLineMap(bytes, decoder), analysis);
+  }
+}
