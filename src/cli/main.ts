@@ -18,6 +18,7 @@ Usage:
                 [--oaep] (--cert C | --p12 P | --no-self) [--protect-headers] [--force] -o OUT [--json]
   smime sign-encrypt IN (--cert C --key K | --p12 P) [--passphrase-env VAR] --to CERT... [--recipients-dir DIR]
                 [options of sign and encrypt] [--order sign-encrypt|encrypt-sign|triple] -o OUT [--json]
+  smime demo DIR [--force] [--json]   (writes a TEST-ONLY PKI and sample messages into DIR)
 
 Exit status: 0 valid / decrypted / written, 1 not valid, not decryptable or refused (nothing written),
 2 usage error or unreadable input. sign/encrypt print what they changed (the preflight) to stderr.
@@ -34,6 +35,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   sign: () => import('./commands/sign').then((m) => m.runSign),
   encrypt: () => import('./commands/encrypt').then((m) => m.runEncrypt),
   'sign-encrypt': () => import('./commands/signEncrypt').then((m) => m.runSignEncrypt),
+  demo: () => import('./commands/demo').then((m) => m.runDemo),
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -7,24 +7,12 @@ import { createHash, createPublicKey, randomBytes, sign, type KeyObject } from '
 import { parseDer, decodeBitString } from '../asn1/der';
 import { OID } from '../asn1/oids';
 import { Certificate } from '../x509/certificate';
+import { KEY_USAGE_BITS, type KeyUsageName } from '../x509/extensions';
 import { bitString, contextExplicit, contextImplicit, integer, nullValue, octetString, oid, sequence, setOf, time, type DerElement } from '../asn1/derWriter';
 import { algorithmIdentifier, boolean, ia5String, utf8String } from './der';
 
+export type { KeyUsageName };
 export type CertificateDigest = 'sha256' | 'sha384' | 'sha512';
-
-/** KeyUsage bit names in bit order (RFC 5280 §4.2.1.3). */
-export const KEY_USAGE_BITS = [
-  'digitalSignature',
-  'nonRepudiation',
-  'keyEncipherment',
-  'dataEncipherment',
-  'keyAgreement',
-  'keyCertSign',
-  'cRLSign',
-  'encipherOnly',
-  'decipherOnly',
-] as const;
-export type KeyUsageName = (typeof KEY_USAGE_BITS)[number];
 
 /** RFC 5280 recommends serials of up to 20 octets; 16 random octets make collisions negligible (CA/B BR §7.1). */
 export const SERIAL_BYTES = 16;
