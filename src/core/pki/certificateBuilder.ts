@@ -43,7 +43,7 @@ export interface CertificateRequest {
   notAfter: Date;
   ca?: boolean;
   pathLen?: number;
-  /** Default: CA → keyCertSign, cRLSign; RSA leaf → digitalSignature, keyEncipherment; other leaves → digitalSignature. */
+  /** Default: CA → keyCertSign, cRLSign; leaf → digitalSignature plus keyEncipherment (RSA) or keyAgreement (EC). */
   keyUsage?: KeyUsageName[];
   /** OIDs; default emailProtection for leaves, none for CAs. An empty list omits the extension. */
   extKeyUsage?: string[];
@@ -114,7 +114,10 @@ export function keyIdentifier(spkiDer: Buffer): Buffer {
 
 function defaultKeyUsage(req: CertificateRequest, subjectKey: KeyObject): KeyUsageName[] {
   if (req.ca) return ['keyCertSign', 'cRLSign'];
-  return subjectKey.asymmetricKeyType === 'rsa' ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'];
+  // What S/MIME needs per key type (RFC 8550 §4.4.2): RSA transports keys, EC agrees on them (RFC 5753 §7.2).
+  if (subjectKey.asymmetricKeyType === 'rsa') return ['digitalSignature', 'keyEncipherment'];
+  if (subjectKey.asymmetricKeyType === 'ec') return ['digitalSignature', 'keyAgreement'];
+  return ['digitalSignature'];
 }
 
 function buildExtensions(req: CertificateRequest, subjectKey: KeyObject, ski: Buffer, aki: Buffer): DerElement {

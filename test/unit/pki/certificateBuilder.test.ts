@@ -101,7 +101,9 @@ describe('issueCertificate', { skip: !HAS_OPENSSL && 'openssl not installed' }, 
 
   test('an EC P-256 leaf under the RSA CA', () => {
     const cert = issueCertificate(leafRequest('ec', rsaCa));
-    assert.match(text(cert), /ASN1 OID: prime256v1/);
+    const t = text(cert);
+    assert.match(t, /ASN1 OID: prime256v1/);
+    assert.match(t, /Key Usage: critical\s+Digital Signature, Key Agreement\n/);
     const r = verify(cert, caPath, ['-purpose', 'smimesign']);
     assert.ok(r.ok, r.output);
   });
