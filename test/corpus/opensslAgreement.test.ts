@@ -57,8 +57,8 @@ const KNOWN_DIFFERENCES: KnownDifference[] = [
   {
     files: /python-smime\/smime\/testdata\/4\.6\.bin$/,
     facet: 'chain@now',
-    ours: (r) => signerCodes(r, 'dianedss@example.com').includes('bad-signature') && layerAt(r, '1')?.signers?.every((s) => s.chainTrusted) === true,
-    why: "Diane's DSA certificate leaves out the domain parameters, to be inherited from Carl's (RFC 3279 §2.3.2). OpenSSL cannot decode her key and fails the certificate check; our chain check (which only needs Carl's key) passes, but we cannot use her key either and report her signature as bad-signature. Neither verifies the signature RFC 4134 calls valid",
+    ours: (r) => signerCodes(r, 'dianedss@example.com').includes('unsupported-algorithm') && layerAt(r, '1')?.signers?.every((s) => s.chainTrusted) === true,
+    why: "Diane's DSA certificate leaves out the domain parameters, to be inherited from Carl's (RFC 3279 §2.3.2). OpenSSL cannot decode her key and fails the certificate check; our chain check (which only needs Carl's key) passes, but we cannot use her key either and report her signature as unsupported-algorithm (not as tampering). Neither verifies the signature RFC 4134 calls valid",
   },
 ];
 

@@ -84,6 +84,14 @@ function parseInner(state: WalkState, holder: MimeEntity, bytes: Buffer): Parsed
   return inner;
 }
 
+function tryParseSignedData(content: Parameters<typeof parseSignedData>[0]): ReturnType<typeof parseSignedData> | undefined {
+  try {
+    return parseSignedData(content);
+  } catch {
+    return undefined;
+  }
+}
+
 function walk(state: WalkState, entity: MimeEntity, pos: Position): void {
   if (pos.layerDepth > MAX_LAYER_DEPTH) {
     state.messageReasons.push(reason('malformed', 'warning', `more than ${MAX_LAYER_DEPTH} nested S/MIME layers; the rest was not opened`));
@@ -155,10 +163,18 @@ function walkPkcs7Mime(state: WalkState, entity: MimeEntity, pos: Position): voi
   const next: Position = { isMessage: pos.isMessage, layerDepth: pos.layerDepth + 1, source: entity.path };
   switch (ci.contentType) {
     case OID.signedData: {
+      const sd = tryParseSignedData(ci.content);
+      if (sd && sd.signerInfos.length === 0 && !sd.eContent) {
+        // RFC 8551 §3.8: a certificates-only message carries certificates, not a signature.
+        for (const certificate of sd.certificates) state.certificates.push({ certificate, layerPath: entity.path });
+        state.messageReasons.push(reason('certs-only', 'info', `part ${entity.path} carries ${sd.certificates.length} certificate(s) and no signature`, 'RFC 8551 §3.8'));
+        return;
+      }
       const layer: LayerReport = { ...base, kind: 'signed', form: 'opaque', signers: [] };
       state.layers.push(layer);
       try {
-        const sd = parseSignedData(ci.content);
+        if (!sd) parseSignedData(ci.content); // throws the reason it cannot be read
+        if (!sd) return;
         for (const certificate of sd.certificates) state.certificates.push({ certificate, layerPath: entity.path });
         const segments = sd.eContent ? sd.eContent.octetSegments() : [];
         const result = verifySignedLayer(sd, segments, 'opaque', state.trust, state.msg);

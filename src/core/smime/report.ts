@@ -38,6 +38,7 @@ export type ReasonCode =
   | 'decryption-failed'
   | 'auth-tag-mismatch'
   | 'line-endings-canonicalized'
+  | 'certs-only'
   | 'malformed';
 
 export type Severity = 'error' | 'warning' | 'info';

@@ -2,7 +2,7 @@
  * Verifies one SignerInfo (RFC 5652 §5.6) and judges its certificate (RFC 8550, RFC 5280) and its
  * relation to the message (RFC 8550 §3 address match, signing time vs Date).
  */
-import { verify as cryptoVerify } from 'node:crypto';
+import { verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { decodeOid } from '../asn1/der';
 import { OID } from '../asn1/oids';
 import {
@@ -142,10 +142,19 @@ function checkSignedAttributes(j: SignerJudgement, sd: SignedData, signer: Signe
 
 function verifySignatureValue(j: SignerJudgement, signer: SignerInfo, scheme: SignatureScheme, cert: Certificate, content: ContentDigester): boolean {
   const data = signer.signedAttrsDer ?? content.bytes();
+  let key: KeyObject;
+  try {
+    key = cert.publicKey;
+  } catch (e) {
+    // A key we cannot load (e.g. DSA parameters inherited from the issuer) says nothing about the content.
+    j.fail('unsupported-algorithm', `the signer's public key cannot be used: ${(e as Error).message}`, 'RFC 5280 §4.1.2.7');
+    j.check('signature', 'fail', 'signer public key unusable', 'RFC 5280 §4.1.2.7');
+    return false;
+  }
   let ok = false;
   try {
     const { hash, options } = verifyParams(scheme);
-    ok = cryptoVerify(hash, data, { key: cert.publicKey, ...options } as Parameters<typeof cryptoVerify>[2], signer.signature);
+    ok = cryptoVerify(hash, data, { key, ...options } as Parameters<typeof cryptoVerify>[2], signer.signature);
   } catch (e) {
     j.fail('bad-signature', `the signature could not be checked: ${(e as Error).message}`, 'RFC 5652 §5.6');
     j.check('signature', 'fail', 'signature check failed', 'RFC 5652 §5.6');

@@ -148,6 +148,17 @@ describe('structural attacks', () => {
     assert.ok(report.reasons.includes('no-signers'));
   });
 
+  test('a certificates-only message carries certificates, not a signature', () => {
+    const certsOnly = openssl(['crl2pkcs7', '-nocrl', '-certfile', 'alice.pem', '-outform', 'DER']);
+    const b64 = certsOnly.toString('base64').replace(/(.{76})/g, '$1\r\n');
+    const msg = headers() + 'MIME-Version: 1.0\r\nContent-Type: application/pkcs7-mime; smime-type=certs-only; name=smime.p7c\r\nContent-Transfer-Encoding: base64\r\n\r\n' + b64 + '\r\n';
+    const result = analyzeMessage(Buffer.from(msg, 'latin1'), options);
+    assert.equal(result.report.verdict, 'unsigned');
+    assert.ok(result.report.reasons.includes('certs-only'));
+    assert.equal(result.report.layers.length, 0);
+    assert.equal(result.certificates.length, 1);
+  });
+
   test('a validly signed part inside an unsigned multipart is a partial signature, not a signed message', () => {
     const signed = signDetached();
     const msg = headers() + 'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="outer"\r\n\r\n--outer\r\nContent-Type: text/html\r\n\r\n<b>Pay 9000 EUR instead</b>\r\n--outer\r\n' + signed + '\r\n--outer--\r\n';
