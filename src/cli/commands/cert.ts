@@ -20,10 +20,19 @@ function looksLikePkcs12(data: Buffer, path: string): boolean {
 }
 
 /** Certificates of a PEM/DER file, a PKCS#12 file, or the signed layers of a message. */
-function certificatesOf(data: Buffer, path: string, passphrase: string | undefined): { cert: Certificate; origin: string }[] {
+function certificatesOf(data: Buffer, path: string, passphrase: string | undefined): { cert: Certificate; origin: string; smimeCapabilities?: string[] }[] {
   if (looksLikeMessage(data, path)) {
-    const { certificates } = analyzeMessage(data);
-    return certificates.map((c) => ({ cert: c.certificate, origin: `signed layer at part ${c.layerPath}` }));
+    const { certificates, report } = analyzeMessage(data);
+    // The SMIMECapabilities a signer advertised belong with that signer's certificate (RFC 8551 §2.5.2).
+    const capabilities = new Map<string, string[]>();
+    for (const signer of report.layers.flatMap((l) => l.signers ?? [])) {
+      if (signer.sha256Fingerprint) capabilities.set(signer.sha256Fingerprint, signer.smimeCapabilities);
+    }
+    return certificates.map((c) => ({
+      cert: c.certificate,
+      origin: `signed layer at part ${c.layerPath}`,
+      smimeCapabilities: capabilities.get(c.certificate.fingerprint('sha256')),
+    }));
   }
   const direct = certificatesFromBytes(data, path);
   if (direct.certs.length) return direct.certs.map((cert) => ({ cert, origin: path }));
@@ -46,7 +55,10 @@ export function runCert(argv: string[]): number {
   if (values['save-recipient']) return saveRecipients(data, values['save-recipient'], values.json ?? false);
   const found = certificatesOf(data, positionals[0], passphraseFrom(values));
   const unique = uniqueCertificates(found.map((f) => f.cert));
-  const entries = unique.map((cert) => ({ origin: found.find((f) => f.cert === cert)?.origin ?? positionals[0], details: certificateDetails(cert) }));
+  const entries = unique.map((cert) => {
+    const from = found.find((f) => f.cert === cert);
+    return { origin: from?.origin ?? positionals[0], details: certificateDetails(cert, { smimeCapabilities: from?.smimeCapabilities }) };
+  });
   if (values.pem) {
     process.stdout.write(unique.map((c) => c.toPem()).join(''));
   } else if (values.json) {

@@ -2,7 +2,7 @@
  * SignedData (RFC 5652 §5) read into offsets of the original DER, so the signed attributes and the
  * encapsulated content are hashed exactly as they were sent.
  */
-import { Asn1Node, Asn1Error, Tag, decodeOid, decodeTime, parseDer } from '../asn1/der';
+import { Asn1Node, Asn1Error, Tag, decodeOid, decodeSmallInteger, decodeTime, parseDer } from '../asn1/der';
 import { OID } from '../asn1/oids';
 import { Certificate } from '../x509/certificate';
 
@@ -146,12 +146,22 @@ export function signingTimeOf(signer: SignerInfo): Date | undefined {
   }
 }
 
-/** SMIMECapabilities (RFC 8551 §2.5.2) as OIDs in the sender's order of preference. */
-export function smimeCapabilitiesOf(signer: SignerInfo): string[] {
+export interface SmimeCapability {
+  oid: string;
+  /** An INTEGER parameter when present (RC2 effective key bits, RFC 8551 §2.5.2). */
+  bits?: number;
+}
+
+/** SMIMECapabilities (RFC 8551 §2.5.2) in the sender's order of preference. */
+export function smimeCapabilitiesOf(signer: SignerInfo): SmimeCapability[] {
   const node = signedAttribute(signer, OID.smimeCapabilities);
   if (!node) return [];
   try {
-    return node.children.map((cap) => decodeOid(cap.child(0)));
+    return node.children.map((cap) => {
+      const param = cap.children[1];
+      const bits = param?.is(Tag.integer) ? decodeSmallInteger(param) : undefined;
+      return bits === undefined ? { oid: decodeOid(cap.child(0)) } : { oid: decodeOid(cap.child(0)), bits };
+    });
   } catch {
     return [];
   }

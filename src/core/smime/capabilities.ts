@@ -32,6 +32,7 @@ const CAPABILITY_NAMES: Record<string, string> = {
   [OID.aes256Wrap]: 'AES-256 key wrap',
 };
 
-export function capabilityName(oid: string): string {
-  return CAPABILITY_NAMES[oid] ?? oidName(oid);
+export function capabilityName(capability: { oid: string; bits?: number }): string {
+  const name = CAPABILITY_NAMES[capability.oid] ?? oidName(capability.oid);
+  return capability.bits === undefined ? name : `${name} (${capability.bits} bit)`;
 }
