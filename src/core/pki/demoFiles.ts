@@ -36,9 +36,11 @@ function identityFiles(pki: DemoPki): DemoFile[] {
   return files;
 }
 
+/** Setting names as the extension reads them (src/extension/settings.ts): sign as alice, read mail to bob. */
 function settingsJson(): string {
   const settings = {
     'smime.signing.p12': '${workspaceFolder}/alice.p12',
+    'smime.decrypt.p12': '${workspaceFolder}/bob.p12',
     'smime.trust.anchors': ['${workspaceFolder}/ca.pem'],
     'smime.recipients.folder': '${workspaceFolder}/recipients',
   };
@@ -69,7 +71,7 @@ function readme(pki: DemoPki): string {
     '  NAME.legacy.p12        the same with 3DES and a SHA-1 MAC, for gpgsm 2.2 and old Outlook',
     '                         (gpgsm cannot import the EC or Ed25519 ones)',
     '  recipients/ADDRESS.pem certificates to encrypt to (bob, alice)',
-    '  .vscode/settings.json  settings that sign as alice, trust ca.pem and use recipients/',
+    '  .vscode/settings.json  settings that sign as alice, decrypt as bob, trust ca.pem and use recipients/',
     '  messages/*.eml         the sample messages below',
     '',
     'Identities',

@@ -54,6 +54,7 @@ describe('smime demo', () => {
     for (const m of DEMO_MESSAGES) assert.ok(readme.includes(m.file), m.file);
     const settings = JSON.parse(readFileSync(join(dir, '.vscode/settings.json'), 'utf8'));
     assert.equal(settings['smime.signing.p12'], '${workspaceFolder}/alice.p12');
+    assert.equal(settings['smime.decrypt.p12'], '${workspaceFolder}/bob.p12');
     assert.deepEqual(settings['smime.trust.anchors'], ['${workspaceFolder}/ca.pem']);
     assert.equal(settings['smime.recipients.folder'], '${workspaceFolder}/recipients');
   });
