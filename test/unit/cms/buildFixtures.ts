@@ -40,11 +40,11 @@ function openssl(args: string[]): void {
 }
 
 /**
- * A user with a key of `algorithm` (genpkey name: ED25519, ED448, X25519) certified by the test intermediate.
+ * A user with a key of `algorithm` (genpkey name: ED25519, ED448, X25519, RSA-PSS) certified by the test intermediate.
  * X25519 cannot sign its own request, so its certificate is made from a throw-away key's request with
  * -force_pubkey.
  */
-export function issueUser(pki: TestPki, algorithm: 'ED25519' | 'ED448' | 'X25519', cn: string, email: string, keyUsage: string): BuildIdentity {
+export function issueUser(pki: TestPki, algorithm: 'ED25519' | 'ED448' | 'X25519' | 'RSA-PSS', cn: string, email: string, keyUsage: string): BuildIdentity {
   const key = workFile(pki, `${cn}.key`);
   const csr = workFile(pki, `${cn}.csr`);
   const cert = workFile(pki, `${cn}.pem`);

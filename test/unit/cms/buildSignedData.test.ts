@@ -237,6 +237,20 @@ describe('structure', () => {
   });
 });
 
+describe('id-RSASSA-PSS keys', () => {
+  test('sign with PSS even when pss is not asked for; OpenSSL and our read side verify; they cannot be recipients', async () => {
+    const user = issueUser(pki, 'RSA-PSS', 'PSS Key User', 'psskey@example.com', 'digitalSignature');
+    assert.equal(user.privateKey.asymmetricKeyType, 'rsa-pss');
+    const der = buildSignedData(CONTENT, [{ privateKey: user.privateKey, certificate: user.certificate, chain: user.chain }], { detached: true });
+    assert.equal(readSignedData(der).signerInfos[0].signatureAlgorithm.oid, OID.rsaPss);
+    const r = opensslVerifyDer(pki, der, CONTENT);
+    assert.ok(r.ok, r.stderr);
+    assert.equal(analyzeSigned(der, 'sha256', 'detached', user.email).verdict, 'valid');
+    const { buildEnvelopedData } = await import('../../../src/core/cms/build/envelopedDataBuilder');
+    assert.throws(() => buildEnvelopedData(CONTENT, [user.certificate]), { code: 'unsupported-key' });
+  });
+});
+
 describe('refusals', () => {
   test('a key that does not belong to the certificate', () => {
     const spec = { ...specOf('rsa'), certificate: signers['rsa-pss'].certificate };
