@@ -51,6 +51,7 @@ function formatLayer(l: LayerReport): string[] {
     const id = r.issuer ? `${r.issuer} #${r.serial}` : r.ski ? `key id ${r.ski}` : r.type;
     lines.push(`${indent}  recipient ${id} (${r.keyEncryption})${r.matchedKey ? green(' ← your key') : ''}`);
   }
+  for (const c of l.checks ?? []) lines.push(`${indent}  ${CHECK_MARK[c.status]} ${c.id.padEnd(18)} ${c.detail}${c.rfc ? dim(` [${c.rfc}]`) : ''}`);
   for (const s of l.signers ?? []) lines.push(...formatSigner(s, indent + '  '));
   for (const r of l.reasons) lines.push(`${indent}  ${formatReason(r)}`);
   return lines;
