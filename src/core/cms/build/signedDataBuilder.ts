@@ -121,20 +121,23 @@ export function buildSignedData(content: Buffer, signers: SignerSpec[], options:
   const eContentType = options.eContentType ?? OID.data;
   const signingTime = options.signingTime ?? new Date();
   const capabilities = options.smimeCapabilities ?? DEFAULT_SMIME_CAPABILITIES;
-  const digests = new Map<SignDigest, Buffer>();
-  for (const p of prepared) {
-    if (!digests.has(p.algorithms.digest)) digests.set(p.algorithms.digest, createHash(p.algorithms.digest).update(content).digest());
+  // One hash of the content per digest algorithm, however many signers use it.
+  const digests = new Map<SignDigest, { value: Buffer; algorithm: DerElement }>();
+  for (const { algorithms } of prepared) {
+    if (!digests.has(algorithms.digest)) {
+      digests.set(algorithms.digest, { value: createHash(algorithms.digest).update(content).digest(), algorithm: algorithms.digestAlgorithm });
+    }
   }
   const infos = prepared.map((p) =>
     signerInfo(p, signedAttributes({
       contentType: eContentType,
-      messageDigest: digests.get(p.algorithms.digest) as Buffer,
+      messageDigest: (digests.get(p.algorithms.digest) as { value: Buffer }).value,
       signingTime,
       smimeCapabilities: capabilities,
       signerCertificate: p.spec.certificate,
     })),
   );
-  const digestAlgorithms = [...digests.keys()].map((d) => prepared.find((p) => p.algorithms.digest === d)?.algorithms.digestAlgorithm as DerElement);
+  const digestAlgorithms = [...digests.values()].map((d) => d.algorithm);
   // RFC 5652 §5.1: version 3 when eContentType is not id-data (or a signer uses SKI, which we do not), else 1.
   const version = eContentType === OID.data ? 1 : 3;
   const signedData = sequence(
