@@ -1,20 +1,37 @@
-/** VS Code entry point: wiring only; everything S/MIME lives in src/core. */
+/** VS Code entry point: wiring only. Everything S/MIME lives in src/core; the view logic in viewModel.ts. */
 import * as vscode from 'vscode';
-import { readFile } from 'node:fs/promises';
-import { analyzeMessage } from '../core/smime/analyze';
+import { AnalysisService } from './analysisService';
+import { registerComposeCommands } from './commands/composeCommands';
+import { registerDemoCommand } from './commands/demoCommand';
+import { registerKeyCommands } from './commands/keyCommands';
+import { registerMessageCommands } from './commands/messageCommands';
+import { registerTestHooks, testHooksEnabled } from './commands/testHooks';
+import { EditorRegistry } from './editorRegistry';
+import { KeyStore } from './keyStore';
+import { log } from './log';
+import { MessageEditorProvider } from './messageEditorProvider';
+import { PART_SCHEME, PartDocuments } from './partDocuments';
+import { registerRawTextFeatures } from './rawText';
 
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): { analysis: AnalysisService } {
+  const started = performance.now();
+  const analysis = new AnalysisService(new KeyStore(context.secrets));
+  const registry = new EditorRegistry();
+  const parts = new PartDocuments();
   context.subscriptions.push(
-    vscode.commands.registerCommand('smime.verify', async (uri?: vscode.Uri) => {
-      const target = uri ?? vscode.window.activeTextEditor?.document.uri;
-      if (!target) {
-        void vscode.window.showWarningMessage(vscode.l10n.t('Open an .eml file first.'));
-        return;
-      }
-      const { report } = analyzeMessage(await readFile(target.fsPath));
-      void vscode.window.showInformationMessage(`${report.verdict.toUpperCase()}: ${report.summary}`);
-    }),
+    log(),
+    analysis,
+    vscode.workspace.registerTextDocumentContentProvider(PART_SCHEME, parts),
+    MessageEditorProvider.register({ extensionUri: context.extensionUri, analysis, registry, parts }),
+    registerMessageCommands({ analysis, registry }),
+    registerKeyCommands(analysis),
+    registerComposeCommands({ analysis, registry }),
+    registerDemoCommand(analysis),
   );
+  registerRawTextFeatures(context, analysis);
+  if (testHooksEnabled(context)) context.subscriptions.push(registerTestHooks(registry, analysis));
+  log().info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
+  return { analysis };
 }
 
 export function deactivate(): void {}

@@ -227,6 +227,8 @@ export type ToWebview =
   | { type: 'update'; view: MessageView }
   /** Scroll to and select a part (from a command or CodeLens). */
   | { type: 'reveal'; partId: string }
+  /** Open the certificate viewer on one certificate (Show Signer Certificate). */
+  | { type: 'revealCertificate'; certificateId: string }
   /** A long action started or ended (disables buttons meanwhile). */
   | { type: 'busy'; busy: boolean };
 

@@ -1,0 +1,208 @@
+/**
+ * One place that turns settings into core options and caches analyses; the message editor and the raw-text
+ * features both use it. API (kept small and stable):
+ *
+ *   analyze(uri, bytes, { decrypt?, interactive? }): Promise<AnalysisResult>
+ *       The core's analysis of these bytes with the configured trust (and the decryption key when `decrypt`).
+ *       Cached per uri + content hash + decrypt; non-interactive calls never prompt (a key that needs a
+ *       passphrase not yet remembered is skipped and reported in `analyzeDocument`'s `decryptError`).
+ *   analyzeDocument(uri, bytes?, options): Promise<DocumentAnalysis>
+ *       The same with the problems met (unreadable anchors, bad validation time, key errors); reads the file
+ *       through vscode.workspace.fs when `bytes` is not given.
+ *   onDidChangeAnalysis: Event<AnalysisChange>
+ *       Fires when earlier results may be stale: `smime.*` settings changed, workspace trust was granted, a
+ *       passphrase was forgotten, or a watched file changed (`uri` set).
+ *   watch(uri): Disposable — re-analysis on changes of that file.
+ *   settings(uri?): SmimeSettings — the settings as the analysis sees them.
+ *
+ * In Restricted Mode VS Code hides workspace values of the restricted settings (package.json
+ * `untrustedWorkspaces`); on top of that no key is ever loaded there.
+ */
+import * as vscode from 'vscode';
+import { createHash } from 'node:crypto';
+import type { RecipientKey } from '../core/cms/enveloped';
+import { analyzeMessage, type AnalysisResult } from '../core/smime/analyze';
+import type { TrustOptions } from '../core/smime/verifySigner';
+import { loadCertificates, loadCrls, systemAnchors } from '../core/x509/trustStore';
+import { KeyStore } from './keyStore';
+import { hasKey, readSettings, validationDate, type SmimeSettings } from './settings';
+import { Cancelled, UserError } from './userError';
+
+/** Analyses kept (per document and decrypt flag); an editor re-asks on every update. */
+const MAX_CACHED_ANALYSES = 32;
+
+export interface AnalysisOptions {
+  /** Try the configured decryption key on encrypted layers. */
+  decrypt?: boolean;
+  /** May prompt for a passphrase; errors are thrown instead of reported. */
+  interactive?: boolean;
+}
+
+export interface DocumentAnalysis {
+  uri: vscode.Uri;
+  result: AnalysisResult;
+  /** Problems with the configuration (anchors, CRLs, validation time), for the view's warnings. */
+  problems: string[];
+  /** Why decryption was not attempted or failed, when `decrypt` was asked. */
+  decryptError?: string;
+  decrypted: boolean;
+}
+
+export interface AnalysisChange {
+  /** The file that changed; undefined when every analysis may have changed. */
+  uri?: vscode.Uri;
+  reason: 'settings' | 'trust' | 'keys' | 'file';
+}
+
+interface TrustContext {
+  options: Omit<TrustOptions, 'at'>;
+  at: Date;
+  problems: string[];
+}
+
+export class AnalysisService implements vscode.Disposable {
+  private readonly cache = new Map<string, Promise<DocumentAnalysis>>();
+  private readonly trustCache = new Map<string, TrustContext>();
+  private readonly watchers = new Map<string, { watcher: vscode.FileSystemWatcher; count: number }>();
+  private readonly changed = new vscode.EventEmitter<AnalysisChange>();
+  private readonly disposables: vscode.Disposable[] = [];
+  readonly onDidChangeAnalysis = this.changed.event;
+
+  constructor(readonly keys: KeyStore) {
+    this.disposables.push(
+      this.changed,
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('smime')) this.invalidate('settings');
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.invalidate('trust')),
+    );
+  }
+
+  settings(uri?: vscode.Uri): SmimeSettings {
+    const config = vscode.workspace.getConfiguration('smime', uri);
+    const folder = (uri && vscode.workspace.getWorkspaceFolder(uri)) ?? vscode.workspace.workspaceFolders?.[0];
+    return readSettings((key, fallback) => config.get(key, fallback), folder?.uri.fsPath);
+  }
+
+  /** Drops every cached analysis (settings, trust or keys changed) and tells the listeners. */
+  invalidate(reason: AnalysisChange['reason']): void {
+    this.cache.clear();
+    this.trustCache.clear();
+    this.changed.fire({ reason });
+  }
+
+  async analyze(uri: vscode.Uri, bytes: Uint8Array, options: AnalysisOptions = {}): Promise<AnalysisResult> {
+    return (await this.analyzeDocument(uri, bytes, options)).result;
+  }
+
+  async analyzeDocument(uri: vscode.Uri, bytes?: Uint8Array, options: AnalysisOptions = {}): Promise<DocumentAnalysis> {
+    const data = bytes ?? (await vscode.workspace.fs.readFile(uri));
+    const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    const key = `${uri.toString()}|${createHash('sha256').update(buf).digest('hex')}|${options.decrypt ? 'decrypt' : 'plain'}`;
+    const cached = this.cache.get(key);
+    if (cached) {
+      this.cache.delete(key);
+      this.cache.set(key, cached);
+      return cached;
+    }
+    const pending = this.run(uri, buf, options);
+    this.cache.set(key, pending);
+    // Failed and prompted runs are not kept: the next attempt may have a passphrase.
+    pending.catch(() => this.cache.delete(key));
+    while (this.cache.size > MAX_CACHED_ANALYSES) this.cache.delete(this.cache.keys().next().value as string);
+    return pending;
+  }
+
+  private async run(uri: vscode.Uri, buf: Buffer, options: AnalysisOptions): Promise<DocumentAnalysis> {
+    const settings = this.settings(uri);
+    const trust = this.trust(uri, settings);
+    let keys: RecipientKey[] = [];
+    let decryptError: string | undefined;
+    if (options.decrypt) {
+      try {
+        keys = await this.decryptionKeys(settings, options.interactive === true);
+      } catch (e) {
+        if (options.interactive || e instanceof Cancelled) throw e;
+        decryptError = e instanceof Error ? e.message : String(e);
+      }
+    }
+    const result = analyzeMessage(buf, { ...trust.options, at: trust.at, keys });
+    const encrypted = result.report.layers.filter((l) => l.kind === 'enveloped' || l.kind === 'authEnveloped');
+    const decrypted = encrypted.length > 0 && encrypted.every((l) => l.decrypted);
+    if (options.decrypt && keys.length && encrypted.length && !decrypted) {
+      decryptError = vscode.l10n.t('The configured key is not one of the recipients of this message.');
+    }
+    return { uri, result, problems: trust.problems, decrypted, ...(decryptError ? { decryptError } : {}) };
+  }
+
+  private async decryptionKeys(settings: SmimeSettings, interactive: boolean): Promise<RecipientKey[]> {
+    if (!vscode.workspace.isTrusted) {
+      throw new UserError(vscode.l10n.t('Decryption is off in Restricted Mode: trust this workspace to use its keys.'), ['manageTrust']);
+    }
+    if (!hasKey(settings.decrypt)) {
+      throw new UserError(vscode.l10n.t('No decryption key is configured: set smime.decrypt.p12, or smime.decrypt.key and smime.decrypt.cert.'), ['openSettings', 'chooseFile'], 'smime.decrypt');
+    }
+    const identity = await this.keys.loadIdentity(settings.decrypt, 'smime.decrypt', interactive);
+    return [{ privateKey: identity.privateKey, certificate: identity.certificate }];
+  }
+
+  private trust(uri: vscode.Uri, settings: SmimeSettings): TrustContext {
+    const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.toString() ?? '';
+    const cached = this.trustCache.get(folder);
+    const when = validationDate(settings.validationTime);
+    // "now" moves: only the loaded files are cached, the time is taken per analysis.
+    if (cached) return { ...cached, at: 'at' in when ? when.at : new Date() };
+    const anchors = loadCertificates(settings.anchors);
+    const crls = loadCrls(settings.crls);
+    const problems = [...anchors.problems, ...crls.problems];
+    if ('error' in when) problems.push(when.error);
+    const context: TrustContext = {
+      options: {
+        anchors: [...anchors.certs, ...(settings.useSystemStore ? systemAnchors() : [])],
+        extraCertificates: [],
+        crls: crls.crls,
+        allowSha1: settings.allowSha1,
+      },
+      at: 'at' in when ? when.at : new Date(),
+      problems,
+    };
+    this.trustCache.set(folder, context);
+    return context;
+  }
+
+  /** Watches a file so its analyses are dropped (and listeners told) when it changes on disk. */
+  watch(uri: vscode.Uri): vscode.Disposable {
+    const id = uri.toString();
+    const entry = this.watchers.get(id);
+    if (entry) entry.count++;
+    else if (uri.scheme === 'file') {
+      const parent = vscode.Uri.joinPath(uri, '..');
+      const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(parent, name));
+      const onChange = () => this.fileChanged(uri);
+      watcher.onDidChange(onChange);
+      watcher.onDidCreate(onChange);
+      watcher.onDidDelete(onChange);
+      this.watchers.set(id, { watcher, count: 1 });
+    }
+    return new vscode.Disposable(() => {
+      const e = this.watchers.get(id);
+      if (e && --e.count === 0) {
+        e.watcher.dispose();
+        this.watchers.delete(id);
+      }
+    });
+  }
+
+  private fileChanged(uri: vscode.Uri): void {
+    const prefix = uri.toString() + '|';
+    for (const key of [...this.cache.keys()]) if (key.startsWith(prefix)) this.cache.delete(key);
+    this.changed.fire({ uri, reason: 'file' });
+  }
+
+  dispose(): void {
+    for (const { watcher } of this.watchers.values()) watcher.dispose();
+    this.watchers.clear();
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Sign, Encrypt, Sign and Encrypt on the open .eml, through the core's write path. The result goes to
+ * NAME.signed.eml / NAME.encrypted.eml beside the input and opens in the message editor; with
+ * smime.output = "replace" it replaces the document in one undoable WorkspaceEdit instead.
+ */
+import * as vscode from 'vscode';
+import type { Certificate } from '../../core/x509/certificate';
+import { loadCertificates } from '../../core/x509/trustStore';
+import {
+  encryptMessage,
+  messageAddresses,
+  resolveRecipients,
+  signAndEncrypt,
+  signMessage,
+  type ComposeResult,
+} from '../../core/smime/compose';
+import type { AnalysisService } from '../analysisService';
+import type { EditorRegistry } from '../editorRegistry';
+import { outputName } from '../fileNames';
+import { log } from '../log';
+import { MESSAGE_EDITOR_VIEW_TYPE } from '../messageEditorProvider';
+import type { SmimeSettings } from '../settings';
+import { requireTrustedWorkspace } from '../trustActions';
+import { Cancelled } from '../userError';
+import { registerCommand } from './registerCommand';
+import { targetUri } from './target';
+
+type Operation = 'sign' | 'encrypt' | 'signEncrypt';
+
+interface ComposeDeps {
+  analysis: AnalysisService;
+  registry: EditorRegistry;
+}
+
+const SUFFIX: Record<Operation, 'signed' | 'encrypted' | 'signed-encrypted'> = { sign: 'signed', encrypt: 'encrypted', signEncrypt: 'signed-encrypted' };
+
+async function chooseCertificate(address: string): Promise<Certificate | undefined> {
+  const picked = await vscode.window.showOpenDialog({
+    canSelectMany: false,
+    title: vscode.l10n.t('Certificate for {0}', address),
+    filters: { [vscode.l10n.t('Certificates')]: ['pem', 'crt', 'cer', 'der', 'p7b', 'p7c'] },
+  });
+  if (!picked?.[0]) return undefined;
+  const { certs, problems } = loadCertificates([picked[0].fsPath]);
+  if (!certs.length) throw new Error(problems.join('; ') || `no certificate in ${picked[0].fsPath}`);
+  return certs[0];
+}
+
+/** Recipient certificates for To/Cc/Bcc: from smime.recipients.folder, the missing ones chosen by the user. */
+export async function recipientCertificates(input: Buffer, settings: SmimeSettings): Promise<Certificate[]> {
+  const addrs = messageAddresses(input);
+  const addresses = [...addrs.to, ...addrs.cc, ...addrs.bcc].map((a) => a.address);
+  const found: Certificate[] = [];
+  const missing: string[] = [];
+  for (const address of new Set(addresses)) {
+    try {
+      found.push(...resolveRecipients({ explicit: [], dir: settings.recipientsFolder, addresses: [address] }).certificates);
+    } catch {
+      missing.push(address);
+    }
+  }
+  if (missing.length) {
+    const picks = await vscode.window.showQuickPick(
+      missing.map((address) => ({ label: address, description: vscode.l10n.t('no certificate found'), picked: true })),
+      { canPickMany: true, title: vscode.l10n.t('Choose certificate files for these recipients (unchecked ones will not be able to read the message)') },
+    );
+    if (!picks) throw new Cancelled();
+    for (const pick of picks) {
+      const cert = await chooseCertificate(pick.label);
+      if (cert) found.push(cert);
+    }
+  }
+  return found;
+}
+
+async function compose(deps: ComposeDeps, op: Operation, uri: vscode.Uri): Promise<ComposeResult> {
+  const settings = deps.analysis.settings(uri);
+  const input = Buffer.from(await vscode.workspace.fs.readFile(uri));
+  const needsSigner = op !== 'encrypt' || settings.toSelf;
+  const signer = needsSigner
+    ? await deps.analysis.keys.loadIdentity(settings.signing, 'smime.signing', true).catch((e) => {
+        if (op === 'encrypt') return undefined; // no copy to self without a signing identity; the core warns
+        throw e;
+      })
+    : undefined;
+  const common = { input, protectHeaders: settings.protectHeaders };
+  const signing = { detached: settings.format === 'detached', digest: settings.digest };
+  if (op === 'sign') return signMessage({ ...common, ...signing, signer: signer! });
+  const recipients = await recipientCertificates(input, settings);
+  const encryption = { recipients, self: signer?.certificate, includeSelf: settings.toSelf, cipher: settings.cipher, oaep: settings.keyTransport === 'rsa-oaep' };
+  if (op === 'encrypt') return encryptMessage({ ...common, ...encryption });
+  return signAndEncrypt({ ...common, ...signing, ...encryption, signer: signer! });
+}
+
+async function writeOutput(uri: vscode.Uri, message: Buffer, op: Operation, settings: SmimeSettings): Promise<vscode.Uri> {
+  // A text document holds characters, not bytes: only 7-bit output survives the round trip through the editor.
+  const ascii = !message.some((b) => b > 0x7f);
+  if (settings.output === 'replace' && ascii) {
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), message.toString('latin1'));
+    if (!(await vscode.workspace.applyEdit(edit))) throw new Error('the edit was not applied');
+    await doc.save();
+    return uri;
+  }
+  const name = outputName(uri.path.slice(uri.path.lastIndexOf('/') + 1), SUFFIX[op]);
+  const target = vscode.Uri.joinPath(uri, '..', name);
+  await vscode.workspace.fs.writeFile(target, message);
+  return target;
+}
+
+async function run(deps: ComposeDeps, op: Operation, arg: unknown): Promise<vscode.Uri | undefined> {
+  const what = { sign: vscode.l10n.t('Signing'), encrypt: vscode.l10n.t('Encrypting'), signEncrypt: vscode.l10n.t('Signing and encrypting') }[op];
+  requireTrustedWorkspace(what);
+  const uri = targetUri(arg, deps.registry);
+  const settings = deps.analysis.settings(uri);
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('S/MIME: {0}…', what) },
+    () => compose(deps, op, uri),
+  );
+  const target = await writeOutput(uri, result.message, op, settings);
+  for (const c of result.preflight) log().info(`${target.fsPath}: preflight ${c.path}: ${c.change} (${c.reason})`);
+  for (const w of result.warnings) log().warn(`${target.fsPath}: ${w.code}: ${w.message}`);
+  await vscode.commands.executeCommand('vscode.openWith', target, MESSAGE_EDITOR_VIEW_TYPE);
+  if (result.warnings.length) {
+    const show = vscode.l10n.t('Show Details');
+    const text = vscode.l10n.t('Wrote {0} with {1} warning(s): {2}', target.path.slice(target.path.lastIndexOf('/') + 1), result.warnings.length, result.warnings[0].message);
+    void vscode.window.showWarningMessage(text, show).then((p) => p === show && log().show(true));
+  }
+  return target;
+}
+
+export function registerComposeCommands(deps: ComposeDeps): vscode.Disposable {
+  const t = vscode.l10n.t;
+  return vscode.Disposable.from(
+    registerCommand('smime.sign', t('Sign'), (arg: unknown) => run(deps, 'sign', arg)),
+    registerCommand('smime.encrypt', t('Encrypt'), (arg: unknown) => run(deps, 'encrypt', arg)),
+    registerCommand('smime.signAndEncrypt', t('Sign and Encrypt'), (arg: unknown) => run(deps, 'signEncrypt', arg)),
+  );
+}

@@ -1,0 +1,77 @@
+/** Set / forget a key's passphrase, and pick key files into the settings. */
+import * as vscode from 'vscode';
+import { basename } from 'node:path';
+import type { AnalysisService } from '../analysisService';
+import { passphraseFile, type SmimeSettings } from '../settings';
+import { requireTrustedWorkspace } from '../trustActions';
+import { Cancelled, UserError } from '../userError';
+import { registerCommand } from './registerCommand';
+
+function configuredKeyFiles(settings: SmimeSettings): { label: string; file: string; setting: string }[] {
+  const out: { label: string; file: string; setting: string }[] = [];
+  const decrypt = passphraseFile(settings.decrypt);
+  const signing = passphraseFile(settings.signing);
+  if (decrypt) out.push({ label: vscode.l10n.t('Decryption key: {0}', basename(decrypt)), file: decrypt, setting: 'smime.decrypt' });
+  if (signing && signing !== decrypt) out.push({ label: vscode.l10n.t('Signing key: {0}', basename(signing)), file: signing, setting: 'smime.signing' });
+  return out;
+}
+
+async function pickKeyFile(analysis: AnalysisService, arg: unknown): Promise<{ file: string; setting: string }> {
+  const keys = configuredKeyFiles(analysis.settings());
+  if (typeof arg === 'string') return { file: arg, setting: keys.find((k) => k.file === arg)?.setting ?? 'smime.decrypt' };
+  if (!keys.length) throw new UserError(vscode.l10n.t('No key file is configured.'), ['openSettings', 'chooseFile'], 'smime.decrypt');
+  if (keys.length === 1) return keys[0];
+  const picked = await vscode.window.showQuickPick(keys, { title: vscode.l10n.t('Which key?') });
+  if (!picked) throw new Cancelled();
+  return picked;
+}
+
+async function setPassphrase(analysis: AnalysisService, arg: unknown): Promise<void> {
+  requireTrustedWorkspace(vscode.l10n.t('Setting a key passphrase'));
+  const { file, setting } = await pickKeyFile(analysis, arg);
+  await analysis.keys.forget(file);
+  const settings = analysis.settings();
+  const source = setting === 'smime.signing' ? settings.signing : settings.decrypt;
+  // loadIdentity asks (the stored one was just removed), checks it against the key, and remembers it.
+  await analysis.keys.loadIdentity(passphraseFile(source) === file ? source : { p12: file }, setting, true);
+  analysis.invalidate('keys');
+  void vscode.window.showInformationMessage(vscode.l10n.t('The passphrase for {0} is stored in the system keychain.', basename(file)));
+}
+
+async function forgetPassphrase(analysis: AnalysisService, arg: unknown): Promise<void> {
+  const { file } = await pickKeyFile(analysis, arg);
+  await analysis.keys.forget(file);
+  analysis.invalidate('keys');
+  void vscode.window.showInformationMessage(vscode.l10n.t('Forgot the passphrase for {0}.', basename(file)));
+}
+
+/** (setting?): choose a PKCS#12 or PEM key file and store it in the workspace settings. */
+async function chooseKeyFile(analysis: AnalysisService, arg: unknown): Promise<void> {
+  requireTrustedWorkspace(vscode.l10n.t('Choosing a key file'));
+  const setting = arg === 'smime.signing' ? 'smime.signing' : 'smime.decrypt';
+  const picked = await vscode.window.showOpenDialog({
+    canSelectMany: false,
+    title: setting === 'smime.signing' ? vscode.l10n.t('Choose the signing key (PKCS#12 or PEM)') : vscode.l10n.t('Choose the decryption key (PKCS#12 or PEM)'),
+    filters: { [vscode.l10n.t('Keys')]: ['p12', 'pfx', 'pem', 'key'] },
+  });
+  if (!picked?.[0]) return;
+  const file = picked[0].fsPath;
+  const config = vscode.workspace.getConfiguration(setting);
+  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  if (/\.(p12|pfx)$/i.test(file)) {
+    await config.update('p12', file, target);
+  } else {
+    await config.update('key', file, target);
+    await config.update('p12', undefined, target);
+  }
+  analysis.invalidate('settings');
+}
+
+export function registerKeyCommands(analysis: AnalysisService): vscode.Disposable {
+  const t = vscode.l10n.t;
+  return vscode.Disposable.from(
+    registerCommand('smime.setKeyPassphrase', t('Set Key Passphrase'), (arg: unknown) => setPassphrase(analysis, arg)),
+    registerCommand('smime.forgetKeyPassphrase', t('Forget Key Passphrase'), (arg: unknown) => forgetPassphrase(analysis, arg)),
+    registerCommand('smime.chooseKeyFile', t('Choose Key File'), (arg: unknown) => chooseKeyFile(analysis, arg)),
+  );
+}

@@ -1,0 +1,24 @@
+/**
+ * Commands for the integration tests only (registered when the extension runs in test mode or SMIME_TEST=1):
+ * they read what the webview was sent, never anything the webview could not see.
+ */
+import * as vscode from 'vscode';
+import type { AnalysisService } from '../analysisService';
+import type { EditorRegistry } from '../editorRegistry';
+
+export function testHooksEnabled(context: vscode.ExtensionContext): boolean {
+  return context.extensionMode === vscode.ExtensionMode.Test || process.env.SMIME_TEST === '1';
+}
+
+export function registerTestHooks(registry: EditorRegistry, analysis: AnalysisService): vscode.Disposable {
+  return vscode.Disposable.from(
+    /** The last view model any message editor posted: { uri, view }. */
+    vscode.commands.registerCommand('smime._test.lastViewModel', () => registry.lastView),
+    /** The view model of the editor open on `uri`. */
+    vscode.commands.registerCommand('smime._test.viewModel', (uri: vscode.Uri) => registry.forUri(uri)?.view),
+    /** Seeds a passphrase as if the user had typed it (SecretStorage). */
+    vscode.commands.registerCommand('smime._test.storePassphrase', (file: string, passphrase: string) => analysis.keys.store(file, passphrase)),
+    /** Re-analyses every open editor and waits for it. */
+    vscode.commands.registerCommand('smime._test.refresh', async (uri: vscode.Uri) => registry.forUri(uri)?.refresh()),
+  );
+}

@@ -1,0 +1,54 @@
+/**
+ * The open message editors, so commands can act on "the current message" and the tests can read the view model
+ * a webview received.
+ */
+import type * as vscode from 'vscode';
+import type { MessageView } from '../shared/protocol';
+
+export interface OpenEditor {
+  readonly uri: vscode.Uri;
+  readonly panel: vscode.WebviewPanel;
+  /** The last view model posted to the webview. */
+  readonly view: MessageView | undefined;
+  decrypt(): Promise<void>;
+  reveal(partId: string): void;
+  revealCertificate(certificateId: string): void;
+  refresh(): Promise<void>;
+}
+
+export class EditorRegistry {
+  private readonly editors = new Set<OpenEditor>();
+  private lastActive: OpenEditor | undefined;
+  /** The view model most recently posted by any editor (for the integration tests' hook). */
+  lastView: { uri: string; view: MessageView } | undefined;
+
+  add(editor: OpenEditor): void {
+    this.editors.add(editor);
+    this.lastActive = editor;
+  }
+
+  remove(editor: OpenEditor): void {
+    this.editors.delete(editor);
+    if (this.lastActive === editor) this.lastActive = undefined;
+  }
+
+  activated(editor: OpenEditor): void {
+    this.lastActive = editor;
+  }
+
+  /** The message editor in front, or the last one that was. */
+  active(): OpenEditor | undefined {
+    for (const e of this.editors) if (e.panel.active) return e;
+    return this.lastActive;
+  }
+
+  forUri(uri: vscode.Uri): OpenEditor | undefined {
+    const id = uri.toString();
+    for (const e of this.editors) if (e.uri.toString() === id) return e;
+    return undefined;
+  }
+
+  posted(uri: vscode.Uri, view: MessageView): void {
+    this.lastView = { uri: uri.toString(), view };
+  }
+}

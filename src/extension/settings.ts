@@ -1,0 +1,121 @@
+/**
+ * The `smime.*` settings as one typed object. Pure: the configuration is read through a getter the host passes
+ * in, so the path rules (`${workspaceFolder}`, `~`, relative paths) are unit-tested without VS Code.
+ * Settings hold file *references* only; passphrases live in SecretStorage (keyStore.ts).
+ */
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+
+export type SignFormat = 'detached' | 'opaque';
+export type OutputMode = 'newFile' | 'replace';
+
+/** Where a private key comes from: a PKCS#12 file, or a PEM/DER key with its certificate. */
+export interface KeySource {
+  p12?: string;
+  key?: string;
+  cert?: string;
+}
+
+export interface SmimeSettings {
+  anchors: string[];
+  useSystemStore: boolean;
+  crls: string[];
+  allowSha1: boolean;
+  /** "now" or an ISO-8601 time. */
+  validationTime: string;
+  decrypt: KeySource;
+  signing: KeySource;
+  recipientsFolder?: string;
+  digest: 'sha256' | 'sha384' | 'sha512';
+  format: SignFormat;
+  protectHeaders: boolean;
+  cipher: 'aes-128-cbc' | 'aes-192-cbc' | 'aes-256-cbc' | 'aes-128-gcm' | 'aes-256-gcm';
+  keyTransport: 'rsa-oaep' | 'rsa-pkcs1';
+  toSelf: boolean;
+  output: OutputMode;
+}
+
+/** Reads one setting (the key without the "smime." prefix) with a default. */
+export type ConfigGetter = <T>(key: string, fallback: T) => T;
+
+/** Settings that name keys, trust anchors or CRLs: a workspace may not set them until it is trusted. */
+export const RESTRICTED_SETTINGS = [
+  'smime.trust.anchors', 'smime.trust.useSystemStore', 'smime.trust.crls', 'smime.decrypt.p12', 'smime.decrypt.key',
+  'smime.decrypt.cert', 'smime.signing.p12', 'smime.signing.cert', 'smime.signing.key', 'smime.recipients.folder',
+  'smime.verify.allowSha1', 'smime.verify.validationTime',
+] as const;
+
+/** Expands `${workspaceFolder}` and `~`, and resolves a relative path against the workspace folder. */
+export function expandPath(value: string, workspaceFolder: string | undefined): string | undefined {
+  const trimmed = value.trim();
+  if (!trimmed) return undefined;
+  if (trimmed.includes('${workspaceFolder}') && !workspaceFolder) return undefined;
+  let path = trimmed.replace(/\$\{workspaceFolder\}/g, workspaceFolder ?? '');
+  if (path === '~' || path.startsWith('~/')) path = join(homedir(), path.slice(1));
+  if (isAbsolute(path)) return resolve(path);
+  return workspaceFolder ? resolve(workspaceFolder, path) : undefined;
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
+  return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
+}
+
+function paths(get: ConfigGetter, key: string, folder: string | undefined): string[] {
+  const value = get<unknown>(key, []);
+  const list = Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
+  return list.filter((v): v is string => typeof v === 'string').flatMap((v) => expandPath(v, folder) ?? []);
+}
+
+function path(get: ConfigGetter, key: string, folder: string | undefined): string | undefined {
+  const value = get<unknown>(key, '');
+  return typeof value === 'string' ? expandPath(value, folder) : undefined;
+}
+
+function keySource(get: ConfigGetter, prefix: string, folder: string | undefined): KeySource {
+  const source: KeySource = {};
+  const p12 = path(get, `${prefix}.p12`, folder);
+  const key = path(get, `${prefix}.key`, folder);
+  const cert = path(get, `${prefix}.cert`, folder);
+  if (p12) source.p12 = p12;
+  if (key) source.key = key;
+  if (cert) source.cert = cert;
+  return source;
+}
+
+export function readSettings(get: ConfigGetter, workspaceFolder: string | undefined): SmimeSettings {
+  const recipientsFolder = path(get, 'recipients.folder', workspaceFolder);
+  return {
+    anchors: paths(get, 'trust.anchors', workspaceFolder),
+    useSystemStore: get<unknown>('trust.useSystemStore', false) === true,
+    crls: paths(get, 'trust.crls', workspaceFolder),
+    allowSha1: get<unknown>('verify.allowSha1', false) === true,
+    validationTime: String(get('verify.validationTime', 'now') || 'now'),
+    decrypt: keySource(get, 'decrypt', workspaceFolder),
+    signing: keySource(get, 'signing', workspaceFolder),
+    ...(recipientsFolder ? { recipientsFolder } : {}),
+    digest: oneOf(get('sign.digest', 'sha256'), ['sha256', 'sha384', 'sha512'], 'sha256'),
+    format: oneOf(get('sign.format', 'detached'), ['detached', 'opaque'], 'detached'),
+    protectHeaders: get<unknown>('sign.protectHeaders', false) === true,
+    cipher: oneOf(get('encrypt.cipher', 'aes-256-cbc'), ['aes-128-cbc', 'aes-192-cbc', 'aes-256-cbc', 'aes-128-gcm', 'aes-256-gcm'], 'aes-256-cbc'),
+    keyTransport: oneOf(get('encrypt.keyTransport', 'rsa-pkcs1'), ['rsa-oaep', 'rsa-pkcs1'], 'rsa-pkcs1'),
+    toSelf: get<unknown>('encrypt.toSelf', true) !== false,
+    output: oneOf(get('output', 'newFile'), ['newFile', 'replace'], 'newFile'),
+  };
+}
+
+/** The validation time: "now" (or empty) is the current time; anything else must be an ISO-8601 time. */
+export function validationDate(value: string, now = new Date()): { at: Date } | { error: string } {
+  if (!value || value.toLowerCase() === 'now') return { at: now };
+  const at = new Date(value);
+  return isNaN(at.getTime()) ? { error: `smime.verify.validationTime "${value}" is neither "now" nor an ISO-8601 time` } : { at };
+}
+
+/** Whether a key source is configured at all. */
+export function hasKey(source: KeySource): boolean {
+  return Boolean(source.p12 || source.key);
+}
+
+/** The file whose passphrase protects this key (the SecretStorage entry is keyed by it). */
+export function passphraseFile(source: KeySource): string | undefined {
+  return source.p12 ?? source.key;
+}

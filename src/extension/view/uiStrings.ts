@@ -1,0 +1,38 @@
+/** Labels of the webview's own controls, localised in the host (the webview has no l10n API of its own). */
+import type { UiStrings } from '../../shared/protocol';
+import { formatMessage, type Translate } from './translate';
+
+export function uiStrings(t: Translate = formatMessage): UiStrings {
+  return {
+    checks: t('Checks'),
+    layers: t('S/MIME layers'),
+    structure: t('MIME structure'),
+    headers: t('Headers'),
+    protectedHeaders: t('Protected (inner) headers'),
+    showRaw: t('Show raw'),
+    showDecoded: t('Show decoded'),
+    body: t('Message'),
+    attachments: t('Attachments'),
+    certificates: t('Certificates'),
+    save: t('Save…'),
+    openAsText: t('Open as Text'),
+    decrypt: t('Decrypt'),
+    copyFingerprint: t('Copy SHA-256 fingerprint'),
+    exportPem: t('Export PEM…'),
+    trustCa: t('Trust this CA in this workspace…'),
+    saveAsRecipient: t('Save as recipient certificate'),
+    loadRemote: t('Load remote images for this message'),
+    remoteBlocked: t('{0} remote reference(s) blocked'),
+    noBody: t('No text or HTML part to show.'),
+    warnings: t('Warnings'),
+    signers: t('Signers'),
+    coverage: {
+      signed: t('signed'),
+      encrypted: t('encrypted'),
+      'signed-encrypted': t('signed and encrypted'),
+      'not-covered': t('not covered by the signature'),
+      unprotected: t('not signed'),
+    },
+    status: { pass: t('passed'), fail: t('failed'), warn: t('warning'), skip: t('not checked') },
+  };
+}
