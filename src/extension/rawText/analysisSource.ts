@@ -8,6 +8,8 @@ import { analyzeMessage, type AnalysisResult } from '../../core/smime/analyze';
 export interface RawAnalysisOptions {
   /** Try the configured keys on encrypted layers. */
   decrypt?: boolean;
+  /** The user asked for it: the source may prompt (for a passphrase) and throw when it cannot go on. */
+  interactive?: boolean;
 }
 
 export interface RawAnalysisSource {

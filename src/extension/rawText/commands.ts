@@ -105,9 +105,17 @@ async function openDecrypted(store: RawModelStore, uri: vscode.Uri, layerPath: s
 }
 
 async function decrypt(store: RawModelStore, uri: vscode.Uri, layerPath: string): Promise<void> {
-  store.requestDecryption(uri);
+  let model: RawModel;
+  try {
+    model = await store.decrypt(await vscode.workspace.openTextDocument(uri));
+  } catch (e) {
+    // The analysis source explains itself (no key configured, wrong passphrase); a cancelled prompt says nothing.
+    const message = e instanceof Error ? e.message : String(e);
+    if (message && !/cancel/i.test(e instanceof Error ? e.name + message : message)) void vscode.window.showWarningMessage(message);
+    return;
+  }
   if (await openDecrypted(store, uri, layerPath)) return;
-  const layer = layerOf(await modelOf(store, uri), layerPath, isEncrypted);
+  const layer = layerOf(model, layerPath, isEncrypted);
   const why = layer?.reasons.map((r) => r.message).join('; ') || vscode.l10n.t('no matching key');
   void vscode.window.showWarningMessage(vscode.l10n.t('Cannot decrypt part {0}: {1}', String(layerPath), why));
 }

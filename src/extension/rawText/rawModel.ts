@@ -7,7 +7,7 @@ import type { AnalysisResult } from '../../core/smime/analyze';
 import type { MimeEntity } from '../../core/mime/entity';
 import { walk } from '../../core/mime/parser';
 import { ByteLineMap, decodeLatin1, decodeUtf8, type LineDecoder } from './byteLineMap';
-import type { RawAnalysisSource } from './analysisSource';
+import type { RawAnalysisOptions, RawAnalysisSource } from './analysisSource';
 
 export class RawModel {
   constructor(
@@ -114,7 +114,7 @@ export class RawModelStore implements vscode.Disposable {
     const decrypt = this.decryptRequested.has(key);
     const cached = this.models.get(key);
     if (cached && cached.version === document.version && cached.decrypt === decrypt) return cached.model;
-    const model = this.build(document, decrypt);
+    const model = this.build(document, { decrypt });
     this.models.set(key, { version: document.version, decrypt, model });
     model.catch(() => this.models.delete(key));
     return model;
@@ -129,10 +129,16 @@ export class RawModelStore implements vscode.Disposable {
     return document;
   }
 
-  /** From now on, analyse this document with decryption (after the user asked for it). */
-  requestDecryption(uri: vscode.Uri): void {
-    this.decryptRequested.add(uri.toString());
-    this.changed.fire(uri);
+  /** Analyses the document with decryption now, letting the source prompt for what it needs (a passphrase),
+   *  and keeps decrypting it from then on. Throws what the source throws (cancelled, no key configured). */
+  async decrypt(document: vscode.TextDocument): Promise<RawModel> {
+    const key = document.uri.toString();
+    const model = this.build(document, { decrypt: true, interactive: true });
+    await model;
+    this.decryptRequested.add(key);
+    this.models.set(key, { version: document.version, decrypt: true, model });
+    this.changed.fire(document.uri);
+    return model;
   }
 
   invalidateAll(): void {
@@ -151,11 +157,11 @@ export class RawModelStore implements vscode.Disposable {
     this.virtualBytes.delete(uri.toString());
   }
 
-  private async build(document: vscode.TextDocument, decrypt: boolean): Promise<RawModel> {
+  private async build(document: vscode.TextDocument, options: RawAnalysisOptions): Promise<RawModel> {
     const version = document.version;
     const virtual = this.virtualBytes.get(document.uri.toString());
     const { bytes, decoder } = virtual && virtual.version === version ? virtual : await documentBytes(document);
-    const analysis = await this.source.analyze(document.uri, bytes, { decrypt });
+    const analysis = await this.source.analyze(document.uri, bytes, options);
     return new RawModel(document.uri, version, bytes, new ByteLineMap(bytes, decoder), analysis);
   }
 }
