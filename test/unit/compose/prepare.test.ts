@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import libqp from 'libqp';
 import { decodeBody, parseMessage, walk, type MimeEntity } from '../../../src/core/mime';
+import { parseAddressList } from '../../../src/core/smime/addresses';
 import { toCanonicalCrlf } from '../../../src/core/smime/canonical';
 import { prepareMessage } from '../../../src/core/smime/compose';
 import { encodeQuotedPrintable, scanBody } from '../../../src/core/smime/compose/transferEncode';
@@ -53,6 +54,17 @@ describe('prepareMessage: header split', () => {
     assert.ok(p.preflight.some((c) => /Bcc/.test(c.change)));
     const inner = parseMessage(p.entity).root.children[0];
     assert.equal(inner.contentType.mimeType, 'text/plain');
+  });
+
+  test('8-bit display names in the protected copy are encoded words, the addresses stay readable', () => {
+    const p = prepareMessage(crlf('From: Jörg Müller <joerg@example.com>\nTo: "Ärger, Anna" <anna@example.com>, bob@example.com\nSubject: Grüße\n\nhi\n'), { protectHeaders: true });
+    assert.ok(!scanBody(p.entity).eightBit);
+    const inner = parseMessage(p.entity).root.children[0];
+    const value = (key: string) => inner.headers.find((h) => h.key === key)?.value;
+    assert.equal(value('from'), 'Jörg Müller <joerg@example.com>');
+    assert.equal(value('to'), 'Ärger, Anna <anna@example.com>, bob@example.com');
+    assert.equal(value('subject'), 'Grüße');
+    assert.deepEqual(parseAddressList(inner.headers.find((h) => h.key === 'to')?.rawValue ?? '').map((a) => a.address), ['anna@example.com', 'bob@example.com']);
   });
 
   test('a bare entity has no outer fields and is copied as is', () => {

@@ -105,7 +105,7 @@ function boundary(r: Rand): string {
 function entity(r: Rand, depth: number): Buffer {
   const kind = depth >= 3 ? 0 : r.int(6);
   if (kind <= 2) return leaf(r);
-  if (kind === 3) return part(['Content-Type: message/rfc822'], message(r, depth + 1, { from: 'carol@example.org', to: 'dave@example.org' }));
+  if (kind === 3) return part(['Content-Type: message/rfc822'], message(r, depth + 1, { from: r.bool() ? 'Čarol Ötzi <carol@example.org>' : 'carol@example.org', to: '"Dävid, D." <dave@example.org>' }));
   const b = boundary(r);
   const subtype = r.pick(['mixed', 'alternative', 'related']);
   const children = Array.from({ length: 1 + r.int(3) }, () => entity(r, depth + 1));

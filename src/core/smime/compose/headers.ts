@@ -10,6 +10,8 @@ import { toCanonicalCrlf } from '../canonical';
 
 /** RFC 2045 §5.1 parameters that structure a Content-* field (re-encoded with RFC 2231, not RFC 2047). */
 const STRUCTURED_FIELDS = new Set(['content-type', 'content-disposition']);
+/** Fields holding address lists (RFC 5322 §3.6.2, §3.6.3, §3.6.6): only their display names may be encoded. */
+const ADDRESS_FIELDS = new Set(['from', 'sender', 'reply-to', 'to', 'cc', 'bcc', 'resent-from', 'resent-sender', 'resent-to', 'resent-cc', 'resent-bcc', 'disposition-notification-to']);
 /** Target length of encoded words (RFC 2047 §2 caps one word at 75 characters). */
 const ENCODED_WORD_LENGTH = 52;
 /** Boundaries are tried until one does not occur in the content; a handful of tries is plenty for 144 random bits. */
@@ -54,10 +56,47 @@ export function foldField(name: string, value: string, limit: number): Buffer {
  * RFC 2047 encoded words. `field.value` is already decoded text.
  */
 export function sevenBitField(field: HeaderField, limit: number): Buffer {
-  const value = STRUCTURED_FIELDS.has(field.key)
-    ? libmime.buildHeaderValue(libmime.parseHeaderValue(field.value))
-    : libmime.encodeWords(field.value, 'Q', ENCODED_WORD_LENGTH);
+  let value: string;
+  if (STRUCTURED_FIELDS.has(field.key)) value = libmime.buildHeaderValue(libmime.parseHeaderValue(field.value));
+  else if (ADDRESS_FIELDS.has(field.key)) value = encodeAddressList(field.value);
+  else value = libmime.encodeWords(field.value, 'Q', ENCODED_WORD_LENGTH);
   return foldField(field.name, value, limit);
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+function encodePhrase(text: string): string {
+  return libmime.encodeWord(text, 'Q', ENCODED_WORD_LENGTH);
+}
+
+/** In unquoted text between addresses: encodes the span from the first to the last 8-bit word of each list item. */
+function encodePlain(text: string): string {
+  return text
+    .split(',')
+    .map((item) => {
+      const words = item.split(/(\s+)/);
+      const first = words.findIndex((w) => NON_ASCII.test(w));
+      if (first === -1) return item;
+      let last = words.length - 1;
+      while (!NON_ASCII.test(words[last])) last--;
+      return words.slice(0, first).join('') + encodePhrase(words.slice(first, last + 1).join('')) + words.slice(last + 1).join('');
+    })
+    .join(',');
+}
+
+/**
+ * An address list with 8-bit display names made 7-bit (RFC 2047 §5(3): an encoded word may replace a phrase,
+ * never a quoted string's inside or an addr-spec). Addresses in angle brackets are kept as written.
+ */
+export function encodeAddressList(value: string): string {
+  const segments = value.match(/"(?:[^"\\]|\\.)*"|<[^>]*>|[^"<]+|["<]/g) ?? [];
+  return segments
+    .map((seg) => {
+      if (!NON_ASCII.test(seg) || seg.startsWith('<')) return seg;
+      if (seg.startsWith('"') && seg.length > 1) return encodePhrase(seg.slice(1, -1).replace(/\\(.)/g, '$1'));
+      return encodePlain(seg);
+    })
+    .join('');
 }
 
 /** Refolds a 7-bit field whose lines are too long; keeps the field when no fold point helps. */
