@@ -24,6 +24,7 @@ import type { RecipientKey } from '../core/cms/enveloped';
 import { analyzeMessage, type AnalysisResult } from '../core/smime/analyze';
 import type { TrustOptions } from '../core/smime/verifySigner';
 import { loadCertificates, loadCrls, systemAnchors } from '../core/x509/trustStore';
+import { asMimeMessage } from './cmsFile';
 import { KeyStore } from './keyStore';
 import { hasKey, readSettings, validationDate, type SmimeSettings } from './settings';
 import { Cancelled, UserError } from './userError';
@@ -97,7 +98,7 @@ export class AnalysisService implements vscode.Disposable {
 
   async analyzeDocument(uri: vscode.Uri, bytes?: Uint8Array, options: AnalysisOptions = {}): Promise<DocumentAnalysis> {
     const data = bytes ?? (await vscode.workspace.fs.readFile(uri));
-    const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    const buf = asMimeMessage(uri.path, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
     const key = `${uri.toString()}|${createHash('sha256').update(buf).digest('hex')}|${options.decrypt ? 'decrypt' : 'plain'}`;
     const cached = this.cache.get(key);
     if (cached) {

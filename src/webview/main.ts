@@ -1,2 +1,64 @@
-/** Webview entry: renders view models sent by the extension host; never sees key material. */
-export {};
+/**
+ * Webview entry: renders the view models the extension host sends and turns clicks into intents. It never sees
+ * key material, runs no crypto, and puts message data into the page only as text.
+ */
+import type { MessageView, RunAction, ToWebview, UiStrings } from '../shared/protocol';
+import { renderView } from './render/app';
+import type { RenderCtx } from './render/context';
+import { revealCertificate } from './render/summary';
+import { selectPart } from './render/tree';
+import { vscodeBridge, type Bridge } from './vscodeApi';
+
+export function startApp(doc: Document, root: HTMLElement, bridge: Bridge, win: Window): { handle(message: ToWebview): void } {
+  let view: MessageView | undefined;
+  let strings: UiStrings | undefined;
+  let busy = false;
+  const state = bridge.state();
+  const ctx: RenderCtx = {
+    doc,
+    get strings() {
+      return strings as UiStrings;
+    },
+    state,
+    post: (m) => bridge.post(m),
+    run: (action: RunAction) => bridge.post({ type: 'run', ...action }),
+    saveState: () => bridge.saveState(state),
+    rerender: () => render(),
+  };
+  const render = () => {
+    if (view && strings) renderView(ctx, root, view, busy);
+  };
+  const handle = (m: ToWebview) => {
+    switch (m.type) {
+      case 'init':
+        strings = m.strings;
+        view = m.view;
+        return render();
+      case 'update':
+        view = m.view;
+        return render();
+      case 'busy':
+        busy = m.busy;
+        return render();
+      case 'reveal':
+        return selectPart(ctx, m.partId, true);
+      case 'revealCertificate':
+        return revealCertificate(ctx, m.certificateId);
+    }
+  };
+  win.addEventListener('message', (e: MessageEvent) => {
+    // Only the host talks to this page; anything else (a frame, another origin) is ignored.
+    if (e.origin !== win.origin && !e.origin.startsWith('vscode-webview:')) return;
+    if (e.source !== null && e.source !== win.parent && e.source !== win) return;
+    const m = e.data as ToWebview | undefined;
+    if (m && typeof m.type === 'string') handle(m);
+  });
+  bridge.post({ type: 'ready' });
+  return { handle };
+}
+
+if (typeof acquireVsCodeApi === 'function') {
+  startApp(document, document.getElementById('app') as HTMLElement, vscodeBridge(), window);
+}
+
+declare function acquireVsCodeApi(): unknown;

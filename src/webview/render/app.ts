@@ -1,0 +1,25 @@
+/** Renders a whole view model into the page; re-renders on every update (the view model is small). */
+import type { MessageView } from '../../shared/protocol';
+import { el } from '../dom';
+import { renderAttachments, renderBodies, renderHeaders, renderWarnings } from './content';
+import { renderCertificates } from './certificates';
+import type { RenderCtx } from './context';
+import { renderChecks, renderSummary } from './summary';
+import { renderTree } from './tree';
+
+export function renderView(ctx: RenderCtx, root: HTMLElement, view: MessageView, busy = false): void {
+  const main = el(ctx, 'div', { class: `message${busy ? ' busy' : ''}`, 'aria-busy': String(busy) },
+    renderSummary(ctx, view),
+    renderChecks(ctx, view),
+    el(ctx, 'div', { class: 'columns' },
+      renderTree(ctx, view.tree),
+      el(ctx, 'div', { class: 'content' },
+        renderHeaders(ctx, view),
+        renderBodies(ctx, view),
+        renderAttachments(ctx, view),
+        renderCertificates(ctx, view),
+        renderWarnings(ctx, view))),
+  );
+  root.replaceChildren(main);
+  for (const b of Array.from(root.querySelectorAll('button'))) b.disabled = busy;
+}
