@@ -8,6 +8,8 @@ import { decodeBody, decodeText } from '../../core/mime/decode';
 import type { MimeEntity } from '../../core/mime/entity';
 import { findEntity } from '../../core/mime/parser';
 import type { CertificateSummary, LayerReport } from '../../core/smime/report';
+import { registerCommand } from '../commands/registerCommand';
+import { UserError } from '../userError';
 import { RAW_COMMANDS, SHOW_CERTIFICATE_COMMAND } from './commandIds';
 import { certificateMarkdown } from './certificateText';
 import type { RawModel, RawModelStore } from './rawModel';
@@ -30,9 +32,9 @@ async function modelOf(store: RawModelStore, uri: vscode.Uri): Promise<RawModel>
   return store.get(await vscode.workspace.openTextDocument(uri));
 }
 
-async function partOf(store: RawModelStore, uri: vscode.Uri, path: string): Promise<MimeEntity | undefined> {
+async function partOf(store: RawModelStore, uri: vscode.Uri, path: string): Promise<MimeEntity> {
   const entity = findEntity((await modelOf(store, uri)).root, String(path));
-  if (!entity) void vscode.window.showWarningMessage(vscode.l10n.t('Part {0} is no longer in the message.', String(path)));
+  if (!entity) throw new UserError(vscode.l10n.t('Part {0} is no longer in the message.', String(path)));
   return entity;
 }
 
@@ -43,7 +45,6 @@ function isTextual(entity: MimeEntity): boolean {
 
 async function decodePart(store: RawModelStore, uri: vscode.Uri, path: string): Promise<void> {
   const entity = await partOf(store, uri, path);
-  if (!entity) return;
   const language = LANGUAGE_BY_TYPE[entity.contentType.mimeType] ?? 'plaintext';
   let document: vscode.TextDocument;
   if (language === EML_LANGUAGE_ID) document = await store.openBytes(decodeBody(entity).data, EML_LANGUAGE_ID);
@@ -65,7 +66,6 @@ export function safeFileName(entity: MimeEntity): string {
 
 async function saveAttachment(store: RawModelStore, uri: vscode.Uri, path: string): Promise<void> {
   const entity = await partOf(store, uri, path);
-  if (!entity) return;
   const folder = uri.scheme === 'file' ? vscode.Uri.joinPath(uri, '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
   const target = await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, safeFileName(entity)) : undefined, saveLabel: vscode.l10n.t('Save Attachment') });
   if (!target) return;
@@ -85,10 +85,7 @@ async function showCertificate(store: RawModelStore, uri: vscode.Uri, layerPath:
   }
   const layer = layerOf(await modelOf(store, uri), layerPath, (l) => l.kind === 'signed');
   const chain: CertificateSummary[] = layer?.signers?.[Number(signerIndex)]?.chain ?? [];
-  if (chain.length === 0) {
-    void vscode.window.showWarningMessage(vscode.l10n.t('The signature carries no certificate for this signer.'));
-    return;
-  }
+  if (chain.length === 0) throw new UserError(vscode.l10n.t('The signature carries no certificate for this signer.'));
   const document = await vscode.workspace.openTextDocument({ content: certificateMarkdown(chain), language: 'markdown' });
   await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
 }
@@ -104,28 +101,23 @@ async function openDecrypted(store: RawModelStore, uri: vscode.Uri, layerPath: s
   return true;
 }
 
+/** Decrypts in the raw view: the analysis may prompt for the key's passphrase; what stops it (no key configured,
+ *  a cancelled prompt) reaches the user through the command wrapper. */
 async function decrypt(store: RawModelStore, uri: vscode.Uri, layerPath: string): Promise<void> {
-  let model: RawModel;
-  try {
-    model = await store.decrypt(await vscode.workspace.openTextDocument(uri));
-  } catch (e) {
-    // The analysis source explains itself (no key configured, wrong passphrase); a cancelled prompt says nothing.
-    const message = e instanceof Error ? e.message : String(e);
-    if (message && !/cancel/i.test(e instanceof Error ? e.name + message : message)) void vscode.window.showWarningMessage(message);
-    return;
-  }
+  const model = await store.decrypt(await vscode.workspace.openTextDocument(uri));
   if (await openDecrypted(store, uri, layerPath)) return;
   const layer = layerOf(model, layerPath, isEncrypted);
   const why = layer?.reasons.map((r) => r.message).join('; ') || vscode.l10n.t('no matching key');
-  void vscode.window.showWarningMessage(vscode.l10n.t('Cannot decrypt part {0}: {1}', String(layerPath), why));
+  throw new UserError(vscode.l10n.t('Cannot decrypt part {0}: {1}', String(layerPath), why), ['openSettings'], 'smime.decrypt');
 }
 
 export function registerRawCommands(store: RawModelStore): vscode.Disposable {
+  const t = vscode.l10n.t;
   return vscode.Disposable.from(
-    vscode.commands.registerCommand(RAW_COMMANDS.decodePart, (uri: vscode.Uri, path: string) => decodePart(store, uri, path)),
-    vscode.commands.registerCommand(RAW_COMMANDS.saveAttachment, (uri: vscode.Uri, path: string) => saveAttachment(store, uri, path)),
-    vscode.commands.registerCommand(RAW_COMMANDS.showCertificate, (uri: vscode.Uri, layerPath: string, index: number) => showCertificate(store, uri, layerPath, index)),
-    vscode.commands.registerCommand(RAW_COMMANDS.decrypt, (uri: vscode.Uri, layerPath: string) => decrypt(store, uri, layerPath)),
-    vscode.commands.registerCommand(RAW_COMMANDS.openDecrypted, (uri: vscode.Uri, layerPath: string) => openDecrypted(store, uri, layerPath)),
+    registerCommand(RAW_COMMANDS.decodePart, t('Decode Part'), (uri: vscode.Uri, path: string) => decodePart(store, uri, path)),
+    registerCommand(RAW_COMMANDS.saveAttachment, t('Save Attachment'), (uri: vscode.Uri, path: string) => saveAttachment(store, uri, path)),
+    registerCommand(RAW_COMMANDS.showCertificate, t('Show Certificate'), (uri: vscode.Uri, layerPath: string, index: number) => showCertificate(store, uri, layerPath, index)),
+    registerCommand(RAW_COMMANDS.decrypt, t('Decrypt'), (uri: vscode.Uri, layerPath: string) => decrypt(store, uri, layerPath)),
+    registerCommand(RAW_COMMANDS.openDecrypted, t('Open Decrypted Content'), (uri: vscode.Uri, layerPath: string) => openDecrypted(store, uri, layerPath)),
   );
 }
