@@ -108,9 +108,10 @@ function sanitizeCss(css: string, ctx: Context): string {
     ctx.remoteCount++;
     return '';
   });
-  out = out.replace(/(?:-webkit-)?image-set\s*\(/gi, () => {
+  // image-set() takes bare strings as URLs; it goes whole (one level of nested url() allowed).
+  out = out.replace(/(?:-webkit-)?image-set\s*\((?:[^()]|\([^()]*\))*\)?/gi, () => {
     ctx.removed.add('CSS image-set');
-    return 'invalid(';
+    return 'none';
   });
   out = out.replace(/url\(\s*(?:"([^"]*)"|'([^']*)'|([^)]*))\s*\)/gi, (_m, a?: string, b?: string, c?: string) => {
     const resolved = resolveLoadingUrl(a ?? b ?? c ?? '', ctx);

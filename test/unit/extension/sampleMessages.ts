@@ -55,6 +55,8 @@ export interface SampleMessages {
   valid: Buffer;
   tampered: Buffer;
   encrypted: Buffer;
+  /** The HTML mail encrypted to bob (AES-256-CBC, no signature inside). */
+  encryptedHtml: Buffer;
   /** A signed text part next to an unsigned one: only part of the message is signed. */
   partial: Buffer;
   bobKey: { privateKey: ReturnType<typeof createPrivateKey> };
@@ -71,6 +73,7 @@ export function sampleMessages(): Promise<SampleMessages> {
     const valid = wrapMessage(envelope, opensslSigned(pki, alice, htmlMailEntity()));
     const tampered = replaceOnce(valid, 'Amount: 100 EUR', 'Amount: 900 EUR');
     const encrypted = wrapMessage({ ...envelope, subject: 'Secret' }, opensslEncrypted(pki, [bob], sampleTextEntity(), { cipher: 'aes256' }));
+    const encryptedHtml = wrapMessage({ ...envelope, subject: 'Secret HTML' }, opensslEncrypted(pki, [bob], htmlMailEntity(), { cipher: 'aes256' }));
     const partial = wrapMessage(envelope, mixedOf([sampleTextEntity('Unsigned: pay 900 EUR'), opensslSigned(pki, alice, sampleTextEntity())]));
     return {
       pki,
@@ -79,6 +82,7 @@ export function sampleMessages(): Promise<SampleMessages> {
       valid,
       tampered,
       encrypted,
+      encryptedHtml,
       partial,
       bobKey: { privateKey: createPrivateKey(readFileSync(bob.key)) },
     };
