@@ -68,42 +68,76 @@ export function encodeBase64Lines(data: Buffer): Buffer {
   return Buffer.from(lines.length ? lines.join('\r\n') + '\r\n' : '', 'latin1');
 }
 
-const HEX = '0123456789ABCDEF';
-
-function escaped(byte: number): string {
-  return '=' + HEX[byte >> 4] + HEX[byte & 15];
-}
+const HEX = Buffer.from('0123456789ABCDEF');
+const EQUALS = 0x3d;
 
 /** Literal bytes of RFC 2045 §6.7 rule 2, minus "=" (rule 1) and minus space/tab (handled at line ends). */
 function isLiteral(byte: number): boolean {
-  return byte >= 33 && byte <= 126 && byte !== 0x3d;
+  return byte >= 33 && byte <= 126 && byte !== EQUALS;
+}
+
+/** Writes quoted-printable into a buffer sized for the worst case, tracking the output line length. */
+class QpWriter {
+  private readonly out: Buffer;
+  private pos = 0;
+  private column = 0;
+
+  constructor(inputLength: number, lines: number) {
+    // Every byte may become "=XX", plus a soft break ("=" CRLF) per 25 escaped bytes, plus the hard breaks.
+    this.out = Buffer.alloc(inputLength * 3 + Math.ceil(inputLength / 24) * 3 + lines * 2 + 16);
+  }
+
+  /** Adds a token of 1 or 3 octets, first breaking softly if it would not fit (rule 5: at most 76 with the "="). */
+  private room(width: number): void {
+    if (this.column + width > ENCODED_LINE_LENGTH - 1) {
+      this.out[this.pos++] = EQUALS;
+      this.out[this.pos++] = CR;
+      this.out[this.pos++] = LF;
+      this.column = 0;
+    }
+  }
+
+  literal(byte: number): void {
+    this.room(1);
+    this.out[this.pos++] = byte;
+    this.column += 1;
+  }
+
+  escaped(byte: number): void {
+    this.room(3);
+    this.out[this.pos++] = EQUALS;
+    this.out[this.pos++] = HEX[byte >> 4];
+    this.out[this.pos++] = HEX[byte & 15];
+    this.column += 3;
+  }
+
+  hardBreak(): void {
+    this.out[this.pos++] = CR;
+    this.out[this.pos++] = LF;
+    this.column = 0;
+  }
+
+  result(): Buffer {
+    return this.out.subarray(0, this.pos);
+  }
+}
+
+function startsWithFrom(data: Buffer, start: number, end: number): boolean {
+  return end - start >= 5 && data[start] === 0x46 && data.toString('latin1', start, start + 5) === 'From ';
 }
 
 /**
- * One text line (no line ending) as quoted-printable lines with soft breaks (rule 5). Beyond the RFC, a leading
- * "From " and a lone "." are escaped: mbox storage and careless SMTP code change them (RFC 2049 §3 items 7-8).
+ * One text line (no line ending) with soft breaks. Beyond the RFC, a leading "From " and a lone "." are
+ * escaped: mbox storage and careless SMTP code change them (RFC 2049 §3 items 7-8).
  */
-function encodeLine(data: Buffer, start: number, end: number, out: string[]): void {
-  const tokens: string[] = [];
+function encodeLine(data: Buffer, start: number, end: number, w: QpWriter): void {
+  const escapeFirst = startsWithFrom(data, start, end) || (end - start === 1 && data[start] === 0x2e);
   for (let i = start; i < end; i++) {
     const b = data[i];
-    const atEnd = i === end - 1;
-    if (isLiteral(b)) tokens.push(String.fromCharCode(b));
-    else if ((b === 0x20 || b === 0x09) && !atEnd) tokens.push(String.fromCharCode(b));
-    else tokens.push(escaped(b));
+    const whitespace = b === 0x20 || b === 0x09;
+    if ((isLiteral(b) || (whitespace && i !== end - 1)) && !(i === start && escapeFirst)) w.literal(b);
+    else w.escaped(b);
   }
-  if (tokens.length >= 5 && tokens.slice(0, 5).join('') === 'From ') tokens[0] = escaped(0x46);
-  if (tokens.length === 1 && tokens[0] === '.') tokens[0] = escaped(0x2e);
-  let line = '';
-  for (const token of tokens) {
-    // Room for the token plus the "=" of a soft break.
-    if (line.length + token.length > ENCODED_LINE_LENGTH - 1) {
-      out.push(line + '=');
-      line = '';
-    }
-    line += token;
-  }
-  out.push(line);
 }
 
 /**
@@ -111,13 +145,15 @@ function encodeLine(data: Buffer, start: number, end: number, out: string[]): vo
  * a hard line break, every other CR or LF byte is escaped. The result ends with CRLF when the input does.
  */
 export function encodeQuotedPrintable(data: Buffer): Buffer {
-  const out: string[] = [];
+  let lines = 0;
+  for (let i = data.indexOf(LF); i !== -1; i = data.indexOf(LF, i + 1)) lines++;
+  const w = new QpWriter(data.length, lines);
   let start = 0;
   for (let i = data.indexOf(CRLF); i !== -1; i = data.indexOf(CRLF, start)) {
-    encodeLine(data, start, i, out);
+    encodeLine(data, start, i, w);
+    w.hardBreak();
     start = i + 2;
   }
-  if (start < data.length) encodeLine(data, start, data.length, out);
-  else out.push('');
-  return Buffer.from(out.join('\r\n'), 'latin1');
+  if (start < data.length) encodeLine(data, start, data.length, w);
+  return w.result();
 }
