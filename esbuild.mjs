@@ -2,7 +2,7 @@
 // and the CLI (Node). `--tests` bundles every test file for node:test; `vscode` is NOT external there, so a stray
 // import of it from core code fails the test build.
 import * as esbuild from 'esbuild';
-import { readdirSync, statSync, mkdirSync, chmodSync } from 'node:fs';
+import { readdirSync, statSync, mkdirSync, chmodSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = new Set(process.argv.slice(2));
@@ -49,6 +49,12 @@ const builds = integration
     ];
 
 mkdirSync('dist', { recursive: true });
+// The message editor's icon font: copied from @vscode/codicons so the webview loads it from dist/ (its CSP allows
+// fonts from the extension only).
+if (!tests && !integration) {
+  mkdirSync('dist/codicons', { recursive: true });
+  for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(join('node_modules/@vscode/codicons/dist', file), join('dist/codicons', file));
+}
 if (watch) {
   for (const options of builds) {
     const ctx = await esbuild.context(options);
