@@ -53,9 +53,25 @@ export function createGpgsmHome(pki: TestPki, users: TestIdentity[]): GpgsmHome 
   mustGpgsm(home, ['--import', pki.root.cert, pki.inter.cert]);
   for (const user of users) {
     if (user.kind !== 'rsa') throw new Error(`gpgsm cannot import the EC key of ${user.name}`);
-    mustGpgsm(home, ['--passphrase-fd', '0', '--import', user.p12Legacy], TEST_PASSPHRASE);
+    importLegacyP12(home, user);
   }
   return home;
+}
+
+/**
+ * gpgsm 2.2's PKCS#12 reader now and then rejects a valid 3DES file ("decryption failed", about one import in
+ * six here); a fresh export (new salt and IV) imports. So: try the file, then up to two fresh exports.
+ */
+function importLegacyP12(home: GpgsmHome, user: TestIdentity): void {
+  let file = user.p12Legacy;
+  let last: Run | undefined;
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    last = gpgsm(home, ['--passphrase-fd', '0', '--import', file], TEST_PASSPHRASE);
+    if (last.ok) return;
+    file = `${user.p12Legacy}.retry${attempt}.p12`;
+    execFileSync('openssl', ['pkcs12', '-export', '-legacy', '-inkey', user.key, '-in', user.cert, '-passout', `pass:${TEST_PASSPHRASE}`, '-out', file], { stdio: 'ignore' });
+  }
+  throw new Error(`gpgsm --import ${user.p12Legacy} failed three times: ${last?.stderr}`);
 }
 
 /** Stops the gpg-agent this home started (only that one: it is addressed by its home directory). */
