@@ -8,8 +8,10 @@ import type { MessageView } from '../shared/protocol';
 export interface OpenEditor {
   readonly uri: vscode.Uri;
   readonly panel: vscode.WebviewPanel;
-  /** The last view model posted to the webview. */
+  /** The last view model built (posted once the webview is ready). */
   readonly view: MessageView | undefined;
+  /** The last view model the webview was sent. */
+  readonly posted: MessageView | undefined;
   decrypt(): Promise<void>;
   reveal(partId: string): void;
   revealCertificate(certificateId: string): void;
@@ -19,7 +21,7 @@ export interface OpenEditor {
 export class EditorRegistry {
   private readonly editors = new Set<OpenEditor>();
   private lastActive: OpenEditor | undefined;
-  /** The view model most recently posted by any editor (for the integration tests' hook). */
+  /** The view model most recently posted to a webview that had said 'ready' (for the integration tests' hook). */
   lastView: { uri: string; view: MessageView } | undefined;
 
   add(editor: OpenEditor): void {

@@ -38,6 +38,7 @@ function isFromWebview(m: unknown): m is FromWebview {
 
 export class MessageEditor implements OpenEditor {
   view: MessageView | undefined;
+  posted: MessageView | undefined;
   analysis: DocumentAnalysis | undefined;
   private ready = false;
   private decryptRequested = false;
@@ -87,6 +88,10 @@ export class MessageEditor implements OpenEditor {
 
   private post(message: ToWebview): void {
     void this.panel.webview.postMessage(message);
+    if (message.type === 'init' || message.type === 'update') {
+      this.posted = message.view;
+      this.deps.registry.posted(this.uri, message.view);
+    }
   }
 
   private onMessage(m: unknown): void {
@@ -160,7 +165,6 @@ export class MessageEditor implements OpenEditor {
     });
     const first = !this.view;
     this.view = view;
-    this.deps.registry.posted(this.uri, view);
     if (!this.ready) return;
     this.post(first ? { type: 'init', view, strings: uiStrings(vscode.l10n.t) } : { type: 'update', view });
     if (this.pendingReveal) this.post(this.pendingReveal);

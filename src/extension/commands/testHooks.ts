@@ -14,8 +14,8 @@ export function registerTestHooks(registry: EditorRegistry, analysis: AnalysisSe
   return vscode.Disposable.from(
     /** The last view model any message editor posted: { uri, view }. */
     vscode.commands.registerCommand('smime._test.lastViewModel', () => registry.lastView),
-    /** The view model of the editor open on `uri`. */
-    vscode.commands.registerCommand('smime._test.viewModel', (uri: vscode.Uri) => registry.forUri(uri)?.view),
+    /** The view model the webview of the editor open on `uri` was last sent (undefined until it said 'ready'). */
+    vscode.commands.registerCommand('smime._test.viewModel', (uri: vscode.Uri) => registry.forUri(uri)?.posted),
     /** Seeds a passphrase as if the user had typed it (SecretStorage). */
     vscode.commands.registerCommand('smime._test.storePassphrase', (file: string, passphrase: string) => analysis.keys.store(file, passphrase)),
     /** Re-analyses every open editor and waits for it. */
