@@ -131,12 +131,28 @@ export function decryptContent(
   }
 }
 
+/** Input is fed in slices of this size, so each output piece is small and copied straight into the result. */
+const DECIPHER_SLICE = 64 * 1024;
+
+/**
+ * Runs a decipher over the segments into one buffer allocated up front (plaintext is never longer than the
+ * ciphertext), so a large message costs one copy of the plaintext, not the pieces plus their concatenation.
+ */
+function decipherInto(decipher: { update(b: Buffer): Buffer; final(): Buffer }, segments: Buffer[]): Buffer {
+  const total = segments.reduce((n, s) => n + s.length, 0);
+  const out = Buffer.allocUnsafe(total + 32);
+  let length = 0;
+  for (const segment of segments) {
+    for (let i = 0; i < segment.length; i += DECIPHER_SLICE) {
+      length += decipher.update(segment.subarray(i, i + DECIPHER_SLICE)).copy(out, length);
+    }
+  }
+  length += decipher.final().copy(out, length);
+  return out.subarray(0, length);
+}
+
 function runNodeCbc(nodeCipher: string, key: Buffer, iv: Buffer, segments: Buffer[]): Buffer {
-  const decipher = createDecipheriv(nodeCipher, key, iv);
-  const out: Buffer[] = [];
-  for (const segment of segments) out.push(decipher.update(segment));
-  out.push(decipher.final());
-  return Buffer.concat(out);
+  return decipherInto(createDecipheriv(nodeCipher, key, iv), segments);
 }
 
 function decryptGcm(algorithm: ContentAlgorithm, key: Buffer, segments: Buffer[], auth: AuthenticatedInput): Outcome<{ content: Buffer }> {
@@ -144,23 +160,20 @@ function decryptGcm(algorithm: ContentAlgorithm, key: Buffer, segments: Buffer[]
   if (auth.tag.length !== algorithm.tagBytes) {
     return fail('malformed', `${name}: the MAC has ${auth.tag.length} bytes but GCMParameters say ${algorithm.tagBytes}`);
   }
-  const out: Buffer[] = [];
   let decipher;
   try {
     decipher = createDecipheriv(algorithm.cipher.nodeCipher as CipherGCMTypes, key, algorithm.iv, { authTagLength: auth.tag.length });
     if (auth.aad) decipher.setAAD(auth.aad);
     decipher.setAuthTag(auth.tag);
-    for (const segment of segments) out.push(decipher.update(segment));
   } catch {
     return fail('decryption-failed', `${name}: the content cannot be decrypted`);
   }
   try {
-    out.push(decipher.final());
+    return { ok: true, content: decipherInto(decipher, segments) };
   } catch {
     // Nothing decrypted is released: GCM output is only trusted once the tag verifies (RFC 5084 §1.1).
     return fail('auth-tag-mismatch', `${name}: the authentication tag does not match (wrong key, or the message was altered)`);
   }
-  return { ok: true, content: Buffer.concat(out) };
 }
 
 /** DES and RC2 through node-forge (binary strings; slow, but only legacy mail uses them). */

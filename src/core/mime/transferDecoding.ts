@@ -33,9 +33,33 @@ export function decodeBase64(input: Buffer, offset: number, maxSize: number): De
   if (isCleanBase64(input)) {
     // Well-formed input (the normal case): Node's native decoder, which skips the line breaks.
     const warnings: ParseWarning[] = [];
-    return { data: capped(Buffer.from(input.toString('latin1'), 'base64'), maxSize, warnings, offset), warnings };
+    return { data: capped(decodeCleanBase64(input), maxSize, warnings, offset), warnings };
   }
   return decodeBase64Tolerant(input, offset, maxSize);
+}
+
+/** Clean base64 is decoded in slices of about this many input bytes, so no string as large as the body exists. */
+const BASE64_SLICE = 1 << 20;
+
+/**
+ * Decodes clean base64 slice by slice into one buffer allocated up front. Each slice ends where the count of
+ * base64 characters so far is a multiple of 4, so every slice decodes on its own.
+ */
+function decodeCleanBase64(input: Buffer): Buffer {
+  if (input.length <= BASE64_SLICE) return Buffer.from(input.toString('latin1'), 'base64');
+  const out = Buffer.allocUnsafe(Math.ceil(input.length / 4) * 3);
+  let length = 0;
+  let sliceStart = 0;
+  let symbols = 0;
+  for (let i = 0; i < input.length; i++) {
+    if (!isWhitespace(input[i])) symbols++;
+    const atEnd = i === input.length - 1;
+    if (atEnd || (i - sliceStart >= BASE64_SLICE && symbols % 4 === 0)) {
+      length += out.write(input.toString('latin1', sliceStart, i + 1), length, 'base64');
+      sliceStart = i + 1;
+    }
+  }
+  return out.subarray(0, length);
 }
 
 /** Only alphabet characters and whitespace, complete quanta, and "=" padding only at the very end. */

@@ -1,0 +1,20 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { decodeBase64 } from '../../../src/core/mime/transferDecoding';
+
+function wrap(b64: string, width: number, eol: string): Buffer {
+  const lines: string[] = [];
+  for (let i = 0; i < b64.length; i += width) lines.push(b64.slice(i, i + width));
+  return Buffer.from(lines.join(eol) + eol, 'latin1');
+}
+
+test('large clean base64 decodes in slices to exactly what Node decodes in one piece', () => {
+  for (const [size, width, eol] of [[3_000_001, 76, '\r\n'], [2_500_000, 64, '\n'], [1_200_002, 73, '\r\n'], [4_000_000, 1_000_000, '\n']] as const) {
+    const data = randomBytes(size);
+    const input = wrap(data.toString('base64'), width, eol);
+    const { data: decoded, warnings } = decodeBase64(input, 0, 1 << 30);
+    assert.deepEqual(warnings, []);
+    assert.ok(decoded.equals(data), `size ${size}, lines of ${width}`);
+  }
+});
