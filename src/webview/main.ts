@@ -47,10 +47,9 @@ export function startApp(doc: Document, root: HTMLElement, bridge: Bridge, win: 
     }
   };
   win.addEventListener('message', (e: MessageEvent) => {
-    // Only the host talks to this page; anything else (a frame, another origin) is ignored.
+    // Only the host talks to this page (from the webview's own origin); a message frame has an opaque origin.
     const own = win.origin ?? win.location.origin;
     if (e.origin !== own && !e.origin.startsWith('vscode-webview:')) return;
-    if (e.source !== null && e.source !== win.parent && e.source !== win) return;
     const m = e.data as ToWebview | undefined;
     if (m && typeof m.type === 'string') handle(m);
   });

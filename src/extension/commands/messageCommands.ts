@@ -49,12 +49,28 @@ async function showCertificate(deps: CommandDeps, arg: unknown, layerPath?: unkn
 }
 
 async function openMessageView(deps: CommandDeps, arg: unknown, partPath?: unknown): Promise<void> {
-  const editor = await openMessageEditor(targetUri(arg, deps.registry), deps.registry);
+  const uri = targetUri(arg, deps.registry);
+  const replaced = otherTabs(uri, 'message');
+  const editor = await openMessageEditor(uri, deps.registry);
+  if (replaced.length) await vscode.window.tabGroups.close(replaced, true);
   if (typeof partPath === 'string') editor.reveal(partPath);
 }
 
+/** Tabs of the active group showing `uri` in another editor than the one being opened: switching views
+ *  replaces the tab, as "Reopen Editor With" does, instead of piling up a second one. */
+function otherTabs(uri: vscode.Uri, keep: 'text' | 'message'): vscode.Tab[] {
+  return vscode.window.tabGroups.activeTabGroup.tabs.filter((tab) => {
+    const input = tab.input;
+    if (keep === 'text') return input instanceof vscode.TabInputCustom && input.viewType === MESSAGE_EDITOR_VIEW_TYPE && input.uri.toString() === uri.toString();
+    return input instanceof vscode.TabInputText && !tab.isDirty && input.uri.toString() === uri.toString();
+  });
+}
+
 async function openRawSource(deps: CommandDeps, arg: unknown): Promise<void> {
-  await vscode.commands.executeCommand('vscode.openWith', targetUri(arg, deps.registry), 'default');
+  const uri = targetUri(arg, deps.registry);
+  const replaced = otherTabs(uri, 'text');
+  await vscode.commands.executeCommand('vscode.openWith', uri, 'default');
+  if (replaced.length) await vscode.window.tabGroups.close(replaced, true);
 }
 
 export function registerMessageCommands(deps: CommandDeps): vscode.Disposable {
