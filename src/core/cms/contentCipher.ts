@@ -139,6 +139,12 @@ const DECIPHER_SLICE = 64 * 1024;
  * ciphertext), so a large message costs one copy of the plaintext, not the pieces plus their concatenation.
  */
 function decipherInto(decipher: { update(b: Buffer): Buffer; final(): Buffer }, segments: Buffer[]): Buffer {
+  if (segments.length === 1) {
+    // One piece (DER): the output of a single update is the result; nothing to join when final() is empty.
+    const head = decipher.update(segments[0]);
+    const tail = decipher.final();
+    return tail.length === 0 ? head : Buffer.concat([head, tail]);
+  }
   const total = segments.reduce((n, s) => n + s.length, 0);
   const out = Buffer.allocUnsafe(total + 32);
   let length = 0;
@@ -151,8 +157,21 @@ function decipherInto(decipher: { update(b: Buffer): Buffer; final(): Buffer }, 
   return out.subarray(0, length);
 }
 
+/**
+ * CBC with the padding removed here rather than by OpenSSL: with auto-padding the last block is held back and
+ * returned by final(), which would force a copy of the whole plaintext to join them. RFC 5652 §6.3 padding:
+ * k - (l mod k) octets, each of that value.
+ */
 function runNodeCbc(nodeCipher: string, key: Buffer, iv: Buffer, segments: Buffer[]): Buffer {
-  return decipherInto(createDecipheriv(nodeCipher, key, iv), segments);
+  const decipher = createDecipheriv(nodeCipher, key, iv);
+  decipher.setAutoPadding(false);
+  const padded = decipherInto(decipher, segments);
+  const blockSize = iv.length;
+  const pad = padded.length ? padded[padded.length - 1] : 0;
+  let bad = padded.length === 0 || padded.length % blockSize !== 0 || pad < 1 || pad > blockSize ? 1 : 0;
+  for (let i = 1; i <= blockSize; i++) bad |= i <= pad && padded[padded.length - i] !== pad ? 1 : 0;
+  if (bad) throw new Error('bad padding');
+  return padded.subarray(0, padded.length - pad);
 }
 
 function decryptGcm(algorithm: ContentAlgorithm, key: Buffer, segments: Buffer[], auth: AuthenticatedInput): Outcome<{ content: Buffer }> {
