@@ -20,12 +20,15 @@ async function isEmpty(dir: vscode.Uri): Promise<boolean> {
   }
 }
 
-async function chooseFolder(root: vscode.Uri): Promise<{ dir: vscode.Uri; name: string }> {
-  const name = await vscode.window.showInputBox({
+const FOLDER_NAME = /^[\w.-]+(\/[\w.-]+)*$/;
+
+/** The folder to write into: `given` (a relative name, from a caller) or asked for. */
+async function chooseFolder(root: vscode.Uri, given: unknown): Promise<{ dir: vscode.Uri; name: string }> {
+  const name = typeof given === 'string' && FOLDER_NAME.test(given) && !given.split('/').includes('..') ? given : await vscode.window.showInputBox({
     title: vscode.l10n.t('Create Test Identity'),
     prompt: vscode.l10n.t('Folder (inside the workspace) for the TEST-ONLY keys, certificates and sample messages'),
     value: 'smime-demo',
-    validateInput: (v) => (/^[\w.-]+(\/[\w.-]+)*$/.test(v) && !v.split('/').includes('..') ? undefined : vscode.l10n.t('A relative folder name')),
+    validateInput: (v) => (FOLDER_NAME.test(v) && !v.split('/').includes('..') ? undefined : vscode.l10n.t('A relative folder name')),
   });
   if (!name) throw new Cancelled();
   const dir = vscode.Uri.joinPath(root, ...name.split('/'));
@@ -37,11 +40,11 @@ async function chooseFolder(root: vscode.Uri): Promise<{ dir: vscode.Uri; name: 
   return { dir, name };
 }
 
-async function createTestIdentity(analysis: AnalysisService): Promise<vscode.Uri> {
+async function createTestIdentity(analysis: AnalysisService, folderName: unknown): Promise<vscode.Uri> {
   requireTrustedWorkspace(vscode.l10n.t('Creating a test identity'));
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) throw new UserError(vscode.l10n.t('Open a folder first: the test identity is written into the workspace.'));
-  const { dir, name } = await chooseFolder(folder.uri);
+  const { dir, name } = await chooseFolder(folder.uri, folderName);
   const files = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('S/MIME: generating test keys…') },
     async () => demoFiles(await createDemoPki()));
   for (const file of files.filter((f) => f.path !== '.vscode/settings.json')) {
@@ -65,5 +68,5 @@ async function createTestIdentity(analysis: AnalysisService): Promise<vscode.Uri
 }
 
 export function registerDemoCommand(analysis: AnalysisService): vscode.Disposable {
-  return registerCommand('smime.createTestIdentity', vscode.l10n.t('Create Test Identity'), () => createTestIdentity(analysis));
+  return registerCommand('smime.createTestIdentity', vscode.l10n.t('Create Test Identity'), (folderName: unknown) => createTestIdentity(analysis, folderName));
 }
