@@ -38,8 +38,12 @@ export function decodeBase64(input: Buffer, offset: number, maxSize: number): De
   return decodeBase64Tolerant(input, offset, maxSize);
 }
 
-/** Clean base64 is decoded in slices of about this many input bytes, so no string as large as the body exists. */
-const BASE64_SLICE = 1 << 20;
+/**
+ * Clean base64 is decoded in slices of about this many input bytes, so no string as large as the body exists.
+ * Small enough that each slice is an ordinary young-generation string (large strings become external memory that
+ * lingers until a full collection and would count against the process's peak memory).
+ */
+const BASE64_SLICE = 64 * 1024;
 
 /**
  * Decodes clean base64 slice by slice into one buffer allocated up front. Each slice ends where the count of
