@@ -73,7 +73,7 @@ export class MimeCodeLensProvider implements vscode.CodeLensProvider {
   async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
     const model = await this.store.get(document);
     const top = new vscode.Range(0, 0, 0, 0);
-    const lenses = [action(top, verdictTitle(model.analysis.report), OPEN_MESSAGE_VIEW_COMMAND, [model.uri], 'Open the message view')];
+    const lenses = [action(top, verdictTitle(model.analysis.report), OPEN_MESSAGE_VIEW_COMMAND, [model.uri], model.analysis.report.summary)];
     for (const entity of walk(model.root)) lenses.push(...partLenses(model, entity));
     return lenses;
   }

@@ -89,9 +89,14 @@ const VERDICT_ICONS: Record<SecurityReport['verdict'], string> = {
   error: '$(question)',
 };
 
+/** Characters of the summary in the verdict lens: the lenses of the first line share it with the part's own
+ *  lenses, so a long summary is cut (the lens's tooltip has all of it). */
+export const MAX_VERDICT_CHARS = 64;
+
 /** The overall verdict with an icon, e.g. "$(verified) Signed by alice@example.com: valid". */
 export function verdictTitle(report: SecurityReport): string {
-  return `${VERDICT_ICONS[report.verdict]} ${report.summary}`;
+  const summary = report.summary.length > MAX_VERDICT_CHARS ? `${report.summary.slice(0, MAX_VERDICT_CHARS - 1).trimEnd()}…` : report.summary;
+  return `${VERDICT_ICONS[report.verdict]} ${summary}`;
 }
 
 /** Name of the part in the outline: "1.2 text/plain" or "1.2 report.pdf". */
