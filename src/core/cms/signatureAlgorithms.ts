@@ -3,8 +3,8 @@
  * verify parameters.
  */
 import { constants } from 'node:crypto';
-import { Tag, decodeOid, decodeSmallInteger } from '../asn1/der';
 import { DIGEST_BY_OID, OID } from '../asn1/oids';
+import { DIGEST_BY_SIGNATURE, parsePssParameters } from '../x509/signatureAlgorithm';
 import type { AlgorithmIdentifier } from './signedData';
 
 export type DigestName = 'md5' | 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
@@ -17,20 +17,8 @@ export type SignatureScheme =
   | { kind: 'eddsa'; name: string }
   | { kind: 'unsupported'; name: string; why: string };
 
-const HASH_OF_SIGNATURE_OID: Record<string, DigestName> = {
-  [OID.md5WithRSA]: 'md5',
-  [OID.sha1WithRSA]: 'sha1',
-  [OID.sha224WithRSA]: 'sha224',
-  [OID.sha256WithRSA]: 'sha256',
-  [OID.sha384WithRSA]: 'sha384',
-  [OID.sha512WithRSA]: 'sha512',
-  [OID.ecdsaWithSha1]: 'sha1',
-  [OID.ecdsaWithSha224]: 'sha224',
-  [OID.ecdsaWithSha256]: 'sha256',
-  [OID.ecdsaWithSha384]: 'sha384',
-  [OID.ecdsaWithSha512]: 'sha512',
-  [OID.dsaWithSha1]: 'sha1',
-};
+/** The digest a classic signature OID implies (shared with certificate and CRL checks). */
+const HASH_OF_SIGNATURE_OID: Record<string, DigestName> = DIGEST_BY_SIGNATURE;
 
 const DIGEST_LABEL: Record<DigestName, string> = {
   md5: 'MD5',
@@ -52,23 +40,11 @@ export function digestName(oid: string): DigestName | undefined {
 
 /** RSASSA-PSS-params (RFC 4055 §3.1): defaults are SHA-1, MGF1-SHA-1 and a 20-byte salt. */
 function pssScheme(alg: AlgorithmIdentifier): SignatureScheme {
-  let hash: DigestName | undefined = 'sha1';
-  let mgfHash: DigestName | undefined = 'sha1';
-  let saltLength = 20;
-  try {
-    const params = alg.params && alg.params.is(Tag.sequence) ? alg.params.children : [];
-    for (const p of params) {
-      if (p.isContext(0)) hash = digestName(decodeOid(p.child(0).child(0)));
-      else if (p.isContext(1)) mgfHash = digestName(decodeOid(p.child(0).child(1).child(0)));
-      else if (p.isContext(2)) saltLength = decodeSmallInteger(p.child(0));
-    }
-  } catch {
-    return { kind: 'unsupported', name: 'RSASSA-PSS', why: 'unreadable RSASSA-PSS parameters' };
-  }
-  if (!hash || !mgfHash) return { kind: 'unsupported', name: 'RSASSA-PSS', why: 'unknown PSS hash' };
+  const pss = parsePssParameters(alg.params);
+  if (!pss) return { kind: 'unsupported', name: 'RSASSA-PSS', why: 'unreadable or unknown RSASSA-PSS parameters' };
   // node:crypto uses the signature hash for MGF1 as well; a different MGF1 hash cannot be checked.
-  if (hash !== mgfHash) return { kind: 'unsupported', name: 'RSASSA-PSS', why: 'MGF1 hash differs from the PSS hash' };
-  return { kind: 'rsa-pss', hash, saltLength, name: `RSASSA-PSS (${DIGEST_LABEL[hash]}, salt ${saltLength})` };
+  if (pss.hash !== pss.mgf1Hash) return { kind: 'unsupported', name: 'RSASSA-PSS', why: 'MGF1 hash differs from the PSS hash' };
+  return { kind: 'rsa-pss', hash: pss.hash, saltLength: pss.saltLength, name: `RSASSA-PSS (${DIGEST_LABEL[pss.hash]}, salt ${pss.saltLength})` };
 }
 
 /**

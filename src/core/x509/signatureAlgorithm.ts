@@ -6,7 +6,7 @@ import { constants, verify, type KeyObject } from 'node:crypto';
 import { Asn1Node, Tag, decodeOid, decodeSmallInteger } from '../asn1/der';
 import { DIGEST_BY_OID, OID } from '../asn1/oids';
 
-type Digest = 'md5' | 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
+export type Digest = 'md5' | 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
 
 /** OpenSSL's long names, which is what `openssl x509 -text` prints and what users search for. */
 const SIGNATURE_NAMES: Record<string, string> = {
@@ -29,7 +29,7 @@ const SIGNATURE_NAMES: Record<string, string> = {
 };
 
 /** The digest each classic signature OID implies (RFC 4055 §5, RFC 5758 §3.2, RFC 3279 §2.2). */
-const DIGEST_BY_SIGNATURE: Record<string, Digest> = {
+export const DIGEST_BY_SIGNATURE: Record<string, Digest> = {
   [OID.md5WithRSA]: 'md5',
   [OID.sha1WithRSA]: 'sha1',
   [OID.sha224WithRSA]: 'sha224',
@@ -48,12 +48,14 @@ const DIGEST_BY_SIGNATURE: Record<string, Digest> = {
 
 export interface PssParameters {
   hash: Digest;
+  /** The MGF1 hash; node:crypto can only check PSS when it equals `hash`. */
+  mgf1Hash: Digest;
   saltLength: number;
 }
 
 /** RSASSA-PSS-params (RFC 4055 §3.1); every field has a SHA-1 / 20-byte default. */
 export function parsePssParameters(params: Asn1Node | undefined): PssParameters | undefined {
-  const result: PssParameters = { hash: 'sha1', saltLength: 20 };
+  const result: PssParameters = { hash: 'sha1', mgf1Hash: 'sha1', saltLength: 20 };
   if (!params || params.is(Tag.null)) return result;
   try {
     for (const field of params.children) {
@@ -61,6 +63,11 @@ export function parsePssParameters(params: Asn1Node | undefined): PssParameters 
         const hash = DIGEST_BY_OID[decodeOid(field.child(0).child(0))];
         if (!hash) return undefined;
         result.hash = hash;
+      } else if (field.isContext(1)) {
+        // MaskGenAlgorithm: id-mgf1 with the hash AlgorithmIdentifier as its parameter.
+        const mgf1Hash = DIGEST_BY_OID[decodeOid(field.child(0).child(1).child(0))];
+        if (!mgf1Hash) return undefined;
+        result.mgf1Hash = mgf1Hash;
       } else if (field.isContext(2)) {
         result.saltLength = decodeSmallInteger(field.child(0));
       }
@@ -89,7 +96,7 @@ export function verifyWithAlgorithm(oid: string, params: Asn1Node | undefined, d
     if (oid === OID.ed25519 || oid === OID.ed448) return verify(null, data, key, signature);
     if (oid === OID.rsaPss) {
       const pss = parsePssParameters(params);
-      if (!pss) return false;
+      if (!pss || pss.mgf1Hash !== pss.hash) return false;
       return verify(pss.hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: pss.saltLength }, signature);
     }
     const digest = DIGEST_BY_SIGNATURE[oid];
