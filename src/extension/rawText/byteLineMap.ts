@@ -96,8 +96,13 @@ export class ByteLineMap {
     const start = this.starts[line];
     const end = this.contentEnds[line];
     if (this.isAscii(start, end)) return Math.min(start + Math.max(0, position.character), end);
-    // Grow the prefix byte by byte until it decodes to `character` UTF-16 units: lines are short.
-    for (let i = start; i < end; i++) if (this.charactersIn(start, i) >= position.character) return i;
+    // Grow the prefix byte by byte until it decodes to `character` UTF-16 units: lines are short. A UTF-8
+    // continuation byte is never a boundary (a cut sequence would decode to one replacement character).
+    const utf8 = this.decode === decodeUtf8;
+    for (let i = start; i < end; i++) {
+      if (utf8 && (this.bytes[i] & 0xc0) === 0x80) continue;
+      if (this.charactersIn(start, i) >= position.character) return i;
+    }
     return end;
   }
 

@@ -1,0 +1,54 @@
+// Lens and outline wording, checked on messages parsed by the core.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { parseMessage } from '../../../src/core/mime/parser';
+import type { LayerReport, SecurityReport, SignerReport } from '../../../src/core/smime/report';
+import { encryptionTitle, formatSize, isAttachmentLike, partDescription, signatureTitle, verdictTitle, MAX_VERDICT_CHARS } from '../../../src/extension/rawText/labels';
+
+const CRLF = '\r\n';
+const message = [
+  'Content-Type: multipart/mixed; boundary="b"', '', '--b',
+  'Content-Type: text/plain; charset=UTF-8', 'Content-Transfer-Encoding: quoted-printable', '', 'Gr=C3=BC=C3=9Fe', '--b',
+  'Content-Type: application/pdf; name="r.pdf"', 'Content-Transfer-Encoding: base64', '', 'JVBERi0=', '--b--', '',
+].join(CRLF);
+
+function signer(status: SignerReport['status'], reasons: SignerReport['reasons'] = []): SignerReport {
+  return { status, reasons, email: 'alice@example.com' } as SignerReport;
+}
+
+function layer(extra: Partial<LayerReport>): LayerReport {
+  return { kind: 'signed', path: '1', covers: '1.1', range: { start: 0, end: 1 }, source: 'file', depth: 0, coversMessage: true, reasons: [], ...extra };
+}
+
+test('part descriptions name type, encoding, charset, file name and body size', () => {
+  const root = parseMessage(Buffer.from(message, 'latin1')).root;
+  const [text, pdf] = root.children;
+  assert.equal(partDescription(text), `text/plain · quoted-printable · utf-8 · ${Buffer.byteLength('Gr=C3=BC=C3=9Fe')} B`);
+  assert.equal(partDescription(pdf), 'application/pdf · base64 · "r.pdf" · 8 B');
+  assert.equal(isAttachmentLike(text), false);
+  assert.equal(isAttachmentLike(pdf), true);
+  assert.equal(isAttachmentLike(root), false);
+});
+
+test('signature titles say who signed and why a signature fails', () => {
+  assert.equal(signatureTitle(layer({ signers: [signer('valid')] })), 'Signed by alice@example.com: valid');
+  const digest = { code: 'digest-mismatch' as const, severity: 'error' as const, message: 'changed' };
+  assert.equal(signatureTitle(layer({ signers: [signer('invalid', [digest])] })), 'Signature invalid: digest mismatch');
+  const root = { code: 'untrusted-root' as const, severity: 'error' as const, message: 'untrusted' };
+  assert.equal(signatureTitle(layer({ signers: [signer('valid'), signer('untrusted', [root])] })), 'Signed by alice@example.com, alice@example.com: untrusted (untrusted root)');
+  assert.equal(signatureTitle(layer({ signers: [] })), 'Signature invalid: no signers');
+  const malformed = { code: 'malformed' as const, severity: 'error' as const, message: 'bad' };
+  assert.equal(signatureTitle(layer({ reasons: [malformed], signers: [signer('valid')] })), 'Signature invalid: malformed');
+});
+
+test('encryption titles and the verdict lens', () => {
+  assert.equal(encryptionTitle(layer({ kind: 'enveloped', contentEncryption: 'AES-256-CBC', recipients: [{ type: 'ktri', keyEncryption: 'rsa', matchedKey: false }] })), 'Encrypted with AES-256-CBC for 1 recipient');
+  assert.equal(encryptionTitle(layer({ kind: 'enveloped', contentEncryption: 'AES-128-GCM', decrypted: true })), 'Decrypted (AES-128-GCM)');
+  const report = { verdict: 'valid', summary: 'Signed by alice@example.com: valid' } as SecurityReport;
+  assert.equal(verdictTitle(report), '$(verified) Signed by alice@example.com: valid');
+  const long = verdictTitle({ verdict: 'unsigned', summary: 'x'.repeat(200) } as SecurityReport);
+  assert.equal(long.length, '$(circle-slash) '.length + MAX_VERDICT_CHARS);
+  assert.ok(long.endsWith('…'));
+  assert.equal(formatSize(1536), '1.5 KB');
+  assert.equal(formatSize(3 * 1024 * 1024), '3.0 MB');
+});
