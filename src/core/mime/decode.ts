@@ -2,6 +2,7 @@
  * Body decoding: transfer encoding (RFC 2045 §6) to bytes, then charset (RFC 2046 §4.1.2) to text. Every
  * guess is reported as a warning; nothing is silently read in a charset the message did not declare.
  */
+import { isAscii, isUtf8 } from 'node:buffer';
 import { charsetName, decodeCharset } from './charset';
 import type { MimeEntity, ParseWarning } from './entity';
 import { MAX_DECODED_SIZE, type MimeLimits } from './limits';
@@ -37,22 +38,12 @@ export interface DecodedText {
   warnings: ParseWarning[];
 }
 
-const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 const ASCII_NAMES = new Set(['us-ascii', 'ascii', 'ansi_x3.4-1968', 'iso646-us']);
 
 function hasEightBit(data: Buffer): boolean {
-  for (let i = 0; i < data.length; i++) if (data[i] > 0x7f) return true;
-  return false;
+  return !isAscii(data);
 }
 
-function isUtf8(data: Buffer): boolean {
-  try {
-    utf8Strict.decode(data);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Resolves a declared charset to the name of a decoder that exists (WHATWG labels and common mail aliases). */
 function knownCharset(declared: string): string | undefined {

@@ -8,6 +8,7 @@ import libmime from 'libmime';
 import type { HeaderField, MimeEntity } from '../../mime/entity';
 import { decodeBody } from '../../mime/decode';
 import { toCanonicalCrlf } from '../canonical';
+import { isUtf8 } from 'node:buffer';
 import { fieldBytes, foldField, hasEightBit, longestLine, refoldField, sevenBitField } from './headers';
 import { encodeBase64Lines, encodeQuotedPrintable, HARD_LINE_LIMIT, isSevenBitSafe, scanBody, type BodyScan } from './transferEncode';
 import type { ComposeWarning, PreflightChange } from './types';
@@ -29,16 +30,7 @@ interface LeafOutput {
 const CRLF = Buffer.from('\r\n');
 const REASON_7BIT = 'a relay without 8BITMIME would re-encode it and break the signature (RFC 8551 §3.1.3)';
 const IDENTITY_LABELS = new Set(['7bit', '8bit', 'binary']);
-const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 
-function isUtf8(data: Buffer): boolean {
-  try {
-    utf8Strict.decode(data);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function change(ctx: EspSafeContext, path: string, what: string, reason: string): void {
   ctx.changes.push({ path, change: what, reason });
