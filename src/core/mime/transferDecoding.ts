@@ -30,10 +30,12 @@ function isWhitespace(b: number): boolean {
  * base64 blobs need.
  */
 export function decodeBase64(input: Buffer, offset: number, maxSize: number): Decoded {
-  if (isCleanBase64(input)) {
-    // Well-formed input (the normal case): Node's native decoder, which skips the line breaks.
+  // Well-formed input (the normal case) goes through Node's native decoder; anything else through the tolerant
+  // decoder, which reports what was wrong.
+  const clean = decodeCleanBase64(input);
+  if (clean) {
     const warnings: ParseWarning[] = [];
-    return { data: capped(decodeCleanBase64(input), maxSize, warnings, offset), warnings };
+    return { data: capped(clean, maxSize, warnings, offset), warnings };
   }
   return decodeBase64Tolerant(input, offset, maxSize);
 }
@@ -44,44 +46,40 @@ export function decodeBase64(input: Buffer, offset: number, maxSize: number): De
  * lingers until a full collection and would count against the process's peak memory).
  */
 const BASE64_SLICE = 64 * 1024;
+const NOT_BASE64 = /[^A-Za-z0-9+/=\r\n\t ]/;
+const WHITESPACE = /[\r\n\t ]+/g;
 
 /**
- * Decodes clean base64 slice by slice into one buffer allocated up front. Each slice ends where the count of
- * base64 characters so far is a multiple of 4, so every slice decodes on its own.
+ * Decodes clean base64 (only alphabet and whitespace, "=" padding only at the very end, whole quanta) slice by
+ * slice into one buffer allocated up front; returns undefined for anything else. Slices end at line breaks, and
+ * the symbols beyond a multiple of 4 carry over to the next slice, so each slice decodes on its own. All scanning
+ * is done by native string and buffer operations.
  */
-function decodeCleanBase64(input: Buffer): Buffer {
-  if (input.length <= BASE64_SLICE) return Buffer.from(input.toString('latin1'), 'base64');
+function decodeCleanBase64(input: Buffer): Buffer | undefined {
   const out = Buffer.allocUnsafe(Math.ceil(input.length / 4) * 3);
   let length = 0;
-  let sliceStart = 0;
-  let symbols = 0;
-  for (let i = 0; i < input.length; i++) {
-    if (!isWhitespace(input[i])) symbols++;
-    const atEnd = i === input.length - 1;
-    if (atEnd || (i - sliceStart >= BASE64_SLICE && symbols % 4 === 0)) {
-      length += out.write(input.toString('latin1', sliceStart, i + 1), length, 'base64');
-      sliceStart = i + 1;
+  let carry = '';
+  for (let pos = 0; pos < input.length; ) {
+    let end = pos + BASE64_SLICE >= input.length ? input.length : input.indexOf(LF, pos + BASE64_SLICE);
+    end = end < 0 ? input.length : Math.min(end + 1, input.length);
+    const text = input.toString('latin1', pos, end);
+    if (NOT_BASE64.test(text)) return undefined;
+    let symbols = carry + text.replace(WHITESPACE, '');
+    const last = end === input.length;
+    const pad = symbols.indexOf('=');
+    if (pad >= 0 && (!last || !/^={1,2}$/.test(symbols.slice(pad)))) return undefined;
+    if (last) {
+      if (symbols.length % 4 !== 0) return undefined;
+      carry = '';
+    } else {
+      const keep = symbols.length % 4;
+      carry = keep ? symbols.slice(symbols.length - keep) : '';
+      symbols = keep ? symbols.slice(0, symbols.length - keep) : symbols;
     }
+    length += out.write(symbols, length, 'base64');
+    pos = end;
   }
   return out.subarray(0, length);
-}
-
-/** Only alphabet characters and whitespace, complete quanta, and "=" padding only at the very end. */
-function isCleanBase64(input: Buffer): boolean {
-  let symbols = 0;
-  let padding = 0;
-  for (let i = 0; i < input.length; i++) {
-    const b = input[i];
-    if (BASE64_VALUE[b] >= 0) {
-      if (padding > 0) return false;
-      symbols++;
-    } else if (b === EQUALS) {
-      padding++;
-    } else if (!isWhitespace(b)) {
-      return false;
-    }
-  }
-  return padding <= 2 && (symbols + padding) % 4 === 0;
 }
 
 function decodeBase64Tolerant(input: Buffer, offset: number, maxSize: number): Decoded {
