@@ -30,16 +30,22 @@ export class LineCounter {
   }
 }
 
+/** Slice size for detectLineEndings: small enough to stay an ordinary young-generation string. */
+const LINE_SCAN_SLICE = 64 * 1024;
+const BARE_LF = /[^\r]\n/;
+
 /** RFC 5322 §2.1 requires CRLF; files saved to disk often carry bare LF, and edited files a mix of both. */
 export function detectLineEndings(source: Buffer): 'crlf' | 'lf' | 'mixed' | 'none' {
+  // Scanned in slices with native regular expressions (a JS step per byte or per line is too slow on large
+  // mail); each slice includes the byte before it, so a CR LF split across two slices is still seen.
   let crlf = false;
   let bare = false;
-  for (let i = 0; i < source.length; i++) {
-    if (source[i] !== LF) continue;
-    if (i > 0 && source[i - 1] === CR) crlf = true;
-    else bare = true;
-    if (crlf && bare) return 'mixed';
+  for (let start = 0; start < source.length && !(crlf && bare); start += LINE_SCAN_SLICE) {
+    const text = source.toString('latin1', Math.max(0, start - 1), Math.min(source.length, start + LINE_SCAN_SLICE));
+    crlf ||= text.includes('\r\n');
+    bare ||= (start === 0 && text.startsWith('\n')) || BARE_LF.test(text);
   }
+  if (crlf && bare) return 'mixed';
   if (crlf) return 'crlf';
   return bare ? 'lf' : 'none';
 }

@@ -18,3 +18,19 @@ test('large clean base64 decodes in slices to exactly what Node decodes in one p
     assert.ok(decoded.equals(data), `size ${size}, lines of ${width}`);
   }
 });
+
+test('line endings of large inputs are told apart across scan slices', async () => {
+  const { detectLineEndings } = await import('../../../src/core/mime/lineIndex');
+  const crlfLines = Buffer.from('x'.repeat(70) + '\r\n').toString('latin1').repeat(4000);
+  assert.equal(detectLineEndings(Buffer.from(crlfLines, 'latin1')), 'crlf');
+  assert.equal(detectLineEndings(Buffer.from(crlfLines.replace(/\r\n/g, '\n'), 'latin1')), 'lf');
+  // One bare LF far in, and a CR LF pair split exactly at a 64 KiB slice edge.
+  const mixed = crlfLines + 'tail\n';
+  assert.equal(detectLineEndings(Buffer.from(mixed, 'latin1')), 'mixed');
+  const edge = Buffer.alloc(65536 + 10, 0x61);
+  edge[65535] = 0x0d;
+  edge[65536] = 0x0a;
+  assert.equal(detectLineEndings(edge), 'crlf');
+  assert.equal(detectLineEndings(Buffer.from('\nabc')), 'lf');
+  assert.equal(detectLineEndings(Buffer.from('abc')), 'none');
+});
