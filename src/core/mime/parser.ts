@@ -177,9 +177,18 @@ export function parseMessage(buf: Buffer, options?: Partial<MimeLimits>): Parsed
     root = opaqueRoot(source, error);
     entityCount = 1;
   }
-  const lineEndings = detectLineEndings(source);
   collectWarnings(root, warnings);
-  return { root, source, lineEndings, warnings, entityCount };
+  // Scanning a large file for its line endings costs time that verification does not need: computed on first use.
+  let lineEndings: ParsedMessage['lineEndings'] | undefined;
+  return {
+    root,
+    source,
+    get lineEndings() {
+      return (lineEndings ??= detectLineEndings(source));
+    },
+    warnings,
+    entityCount,
+  };
 }
 
 /** Last resort when the parser itself fails: the whole input as one opaque entity. */

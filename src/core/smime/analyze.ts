@@ -40,7 +40,6 @@ export interface AnalysisResult {
 interface WalkState {
   trust: TrustOptions;
   keys: RecipientKey[];
-  msg: MessageContext;
   layers: LayerReport[];
   inner: Map<string, ParsedMessage>;
   messageReasons: Reason[];
@@ -50,6 +49,8 @@ interface WalkState {
 interface Position {
   /** Whether this entity is the message itself (the root, possibly reached through outer layers). */
   isMessage: boolean;
+  /** The headers signers are matched against: the message's, or those of an attached message/rfc822 around it. */
+  msg: MessageContext;
   layerDepth: number;
   source: string;
 }
@@ -100,8 +101,12 @@ function walk(state: WalkState, entity: MimeEntity, pos: Position): void {
   const kind = smimeKindOf(entity);
   if (kind?.kind === 'multipart-signed') return walkMultipartSigned(state, entity, pos);
   if (kind?.kind === 'pkcs7-mime') return walkPkcs7Mime(state, entity, pos);
-  // Any other entity: its parts are not the message, so a signature below it signs only that part.
-  for (const child of entity.children) walk(state, child, { ...pos, isMessage: false });
+  // Any other entity: its parts are not the message, so a signature below it signs only that part. An attached
+  // message (RFC 2046 §5.2.1) brings its own From, which is what a signature inside it is matched against.
+  const attached = /^message\/(rfc822|global)$/.test(entity.contentType.mimeType);
+  for (const child of entity.children) {
+    walk(state, child, { ...pos, isMessage: false, msg: attached ? messageContext(child) : pos.msg });
+  }
 }
 
 function walkMultipartSigned(state: WalkState, entity: MimeEntity, pos: Position): void {
@@ -129,7 +134,7 @@ function walkMultipartSigned(state: WalkState, entity: MimeEntity, pos: Position
       const sd = parseSignedData(ci.content);
       for (const certificate of sd.certificates) state.certificates.push({ certificate, layerPath: entity.path });
       const signed = content.source.subarray(content.start, content.end);
-      const result = verifySignedLayer(sd, [signed], 'detached', state.trust, state.msg);
+      const result = verifySignedLayer(sd, [signed], 'detached', state.trust, pos.msg);
       layer.signers = result.signers;
       layer.checks = result.checks;
       layer.reasons.push(...result.reasons);
@@ -160,7 +165,7 @@ function walkPkcs7Mime(state: WalkState, entity: MimeEntity, pos: Position): voi
     coversMessage: pos.isMessage,
     reasons: [] as Reason[],
   };
-  const next: Position = { isMessage: pos.isMessage, layerDepth: pos.layerDepth + 1, source: entity.path };
+  const next: Position = { ...pos, layerDepth: pos.layerDepth + 1, source: entity.path };
   switch (ci.contentType) {
     case OID.signedData: {
       const sd = tryParseSignedData(ci.content);
@@ -177,7 +182,7 @@ function walkPkcs7Mime(state: WalkState, entity: MimeEntity, pos: Position): voi
         if (!sd) return;
         for (const certificate of sd.certificates) state.certificates.push({ certificate, layerPath: entity.path });
         const segments = sd.eContent ? sd.eContent.octetSegments() : [];
-        const result = verifySignedLayer(sd, segments, 'opaque', state.trust, state.msg);
+        const result = verifySignedLayer(sd, segments, 'opaque', state.trust, pos.msg);
         layer.signers = result.signers;
         layer.checks = result.checks;
         layer.reasons.push(...result.reasons);
@@ -236,13 +241,12 @@ export function analyzeMessage(buf: Buffer, options: AnalyzeOptions = {}): Analy
   const state: WalkState = {
     trust,
     keys: options.keys ?? [],
-    msg: messageContext(message.root),
     layers: [],
     inner: new Map(),
     messageReasons: [],
     certificates: [],
   };
-  walk(state, message.root, { isMessage: true, layerDepth: 0, source: 'file' });
+  walk(state, message.root, { isMessage: true, layerDepth: 0, source: 'file', msg: messageContext(message.root) });
   const report = judgeMessage(state.layers, state.messageReasons, message, state.inner, trust.at);
   return { report, message, inner: state.inner, certificates: state.certificates };
 }

@@ -177,3 +177,16 @@ describe('structural attacks', () => {
     assert.equal(report.layers[0].covers, '1.1');
   });
 });
+
+describe('attached messages', () => {
+  test('a signed message forwarded as an attachment is matched against its own From, and is only a partial signature', () => {
+    const forwarded = headers() + signDetached();
+    const msg = headers('Bob <bob@example.com>') + 'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="fw"\r\n\r\n--fw\r\nContent-Type: text/plain\r\n\r\nsee below\r\n--fw\r\nContent-Type: message/rfc822\r\n\r\n' + forwarded + '\r\n--fw--\r\n';
+    const report = analyze(msg);
+    assert.equal(report.verdict, 'unsigned');
+    assert.ok(report.reasons.includes('partial-signature'));
+    const signer = report.layers.find((l) => l.kind === 'signed')?.signers?.[0];
+    assert.equal(signer?.status, 'valid');
+    assert.equal(signer?.emailMatchesFrom, true);
+  });
+});
