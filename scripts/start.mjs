@@ -40,9 +40,17 @@ function openInDesktop() {
 async function serveOffline() {
   try {
     checkInstall();
-  } catch (e) {
-    console.error(`No \`code\` on the PATH and no offline VS Code:\n${e.message}`);
-    process.exit(1);
+  } catch {
+    // First start on this machine: install the offline VS Code from the npm registry (a few minutes, once).
+    console.log('No `code` on the PATH: installing the offline VS Code (scripts/setup-vscode-test.sh, once)...');
+    const setup = spawnSync('bash', [path.join(root, 'scripts/setup-vscode-test.sh')], { cwd: root, stdio: 'inherit' });
+    try {
+      if (setup.status !== 0) throw new Error(`setup exited with ${setup.status}`);
+      checkInstall();
+    } catch (e) {
+      console.error(`No \`code\` on the PATH and the offline VS Code could not be installed:\n${e.message}`);
+      process.exit(1);
+    }
   }
   const state = mkdtempSync(path.join(os.tmpdir(), 'smime-start-'));
   // The development payload in the URL is only honoured with the test driver option.
