@@ -32,7 +32,7 @@ function isWhitespace(b: number): boolean {
 export function decodeBase64(input: Buffer, offset: number, maxSize: number): Decoded {
   // Well-formed input (the normal case) goes through Node's native decoder; anything else through the tolerant
   // decoder, which reports what was wrong.
-  const clean = decodeCleanBase64(input);
+  const clean = decodeFixedLineBase64(input) ?? decodeCleanBase64(input);
   if (clean) {
     const warnings: ParseWarning[] = [];
     return { data: capped(clean, maxSize, warnings, offset), warnings };
@@ -48,6 +48,53 @@ export function decodeBase64(input: Buffer, offset: number, maxSize: number): De
 const BASE64_SLICE = 64 * 1024;
 const NOT_BASE64 = /[^A-Za-z0-9+/=\r\n\t ]/;
 const WHITESPACE = /[\r\n\t ]+/g;
+
+/**
+ * The common layout (every line the same length, a multiple of 4, with the same line ending; what every MIME
+ * encoder writes) is decoded without looking at each character: Node's decoder skips the line breaks itself, and
+ * it also skips characters outside the alphabet, so the input is clean exactly when the number of bytes it
+ * produced matches the count of symbols the layout implies. Anything else returns undefined.
+ */
+function decodeFixedLineBase64(input: Buffer): Buffer | undefined {
+  // The data ends at its last symbol; trailing line breaks and blank lines are not part of the layout.
+  let end = input.length;
+  while (end > 0 && isWhitespace(input[end - 1])) end--;
+  if (end === 0) return undefined;
+  const firstBreak = input.indexOf(LF);
+  let width = end;
+  let stride = end;
+  let eol = 0;
+  if (firstBreak >= 0 && firstBreak < end) {
+    eol = firstBreak > 0 && input[firstBreak - 1] === CR ? 2 : 1;
+    width = firstBreak + 1 - eol;
+    stride = width + eol;
+  }
+  if (width === 0 || width % 4 !== 0) return undefined;
+  // Full lines, each ending exactly where the layout says, then one last line of whole quanta without a break.
+  const fullLines = Math.floor(end / stride);
+  const lastLineStart = fullLines * stride;
+  const tail = end - lastLineStart;
+  if (tail === 0 || tail > width || tail % 4 !== 0) return undefined;
+  for (let lineEnd = stride - 1; lineEnd < lastLineStart; lineEnd += stride) {
+    if (input[lineEnd] !== LF || (eol === 2 && input[lineEnd - 1] !== CR)) return undefined;
+  }
+  if (input.subarray(lastLineStart, end).includes(LF)) return undefined;
+  const padding = input[end - 1] === EQUALS ? (input[end - 2] === EQUALS ? 2 : 1) : 0;
+  const expected = ((fullLines * width + tail) / 4) * 3 - padding;
+  const out = Buffer.allocUnsafe(expected + 3);
+  let length = 0;
+  // Whole lines per slice, so each slice holds whole quanta; slices keep every string small (see BASE64_SLICE).
+  const sliceBytes = Math.max(1, Math.floor(BASE64_SLICE / stride)) * stride;
+  for (let start = 0; start < end; start += sliceBytes) {
+    length += out.write(input.toString('latin1', start, Math.min(end, start + sliceBytes)), length, 'base64');
+  }
+  if (length !== expected) return undefined;
+  // "=" belongs only at the end of the last line; a stray one elsewhere can still add up (padding that ends a
+  // line in the middle, RFC 2045 §6.8), so look for it outside the last line.
+  const firstPad = input.indexOf(EQUALS);
+  if (firstPad >= 0 && firstPad < lastLineStart) return undefined;
+  return out.subarray(0, length);
+}
 
 /**
  * Decodes clean base64 (only alphabet and whitespace, "=" padding only at the very end, whole quanta) slice by

@@ -34,3 +34,25 @@ test('line endings of large inputs are told apart across scan slices', async () 
   assert.equal(detectLineEndings(Buffer.from('\nabc')), 'lf');
   assert.equal(detectLineEndings(Buffer.from('abc')), 'none');
 });
+
+test('fixed-width base64 takes the fast path only when clean; anything odd still decodes, with warnings', () => {
+  const data = randomBytes(200_000);
+  const good = wrap(data.toString('base64'), 76, '\r\n');
+  assert.ok(decodeBase64(good, 0, 1 << 30).data.equals(data));
+  // A stray character inside a line: same layout, but the count no longer adds up.
+  const bad = Buffer.from(good);
+  bad[1000] = 0x21; // "!"
+  const r = decodeBase64(bad, 0, 1 << 30);
+  assert.ok(r.warnings.some((w) => w.code === 'base64-invalid-characters'));
+  // Padding in the middle of the data (two blobs glued together) is reported too.
+  const glued = Buffer.concat([wrap(Buffer.from('ab').toString('base64') + 'QUJD', 8, '\r\n'), good]);
+  assert.ok(decodeBase64(glued, 0, 1 << 30).warnings.length > 0);
+  // Every odd layout and every truncation agrees with the tolerant reading of the same bytes.
+  for (let cut = good.length - 200; cut < good.length; cut += 7) {
+    const part = good.subarray(0, cut);
+    const fast = decodeBase64(part, 0, 1 << 30);
+    const expectedText = part.toString('latin1').replace(/[^A-Za-z0-9+/]/g, '');
+    const usable = expectedText.slice(0, expectedText.length - (expectedText.length % 4));
+    assert.ok(fast.data.subarray(0, (usable.length / 4) * 3).equals(Buffer.from(usable, 'base64')), `cut ${cut}`);
+  }
+});
