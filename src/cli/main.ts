@@ -71,14 +71,3 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
 }
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    () => {
-      process.exitCode = 2;
-    },
-  );
-}

@@ -45,12 +45,12 @@ export function repoRoot(): string {
 
 /**
  * The CLI to test: $SMIME_CLI when set (e.g. dist/cli.js after `npm run build`), otherwise a fresh bundle of
- * src/cli/main.ts in `tmpDir`, so the tests never run a stale dist/ left from an older build.
+ * src/cli/bin.ts in `tmpDir`, so the tests never run a stale dist/ left from an older build.
  */
 export function resolveCli(tmpDir: string): string {
   if (process.env.SMIME_CLI) return resolve(process.env.SMIME_CLI);
   const root = repoRoot();
-  const entry = join(root, 'src/cli/main.ts');
+  const entry = join(root, 'src/cli/bin.ts');
   if (!existsSync(entry)) throw new Error(`no CLI entry at ${entry}`);
   const out = join(tmpDir, 'cli.js');
   // bin/esbuild is the native binary once installed (a JS shim only before), so it is run directly.
