@@ -16,7 +16,12 @@ export function issuerAndSerialNumber(cert: Certificate): DerElement {
   return sequence(raw(cert.issuerDer), primitive(Tag.integer, cert.serialBytes));
 }
 
-/** ContentInfo ::= SEQUENCE { contentType, content [0] EXPLICIT } (RFC 5652 §3), as one buffer. */
+/** ContentInfo ::= SEQUENCE { contentType, content [0] EXPLICIT } (RFC 5652 §3), as chunks (the content not copied). */
+export function contentInfoElement(contentType: string, content: DerInput): DerElement {
+  return sequence(oid(contentType), contextExplicit(0, content));
+}
+
+/** ContentInfo as one buffer. */
 export function contentInfo(contentType: string, content: DerInput): Buffer {
-  return sequence(oid(contentType), contextExplicit(0, content)).toBuffer();
+  return contentInfoElement(contentType, content).toBuffer();
 }

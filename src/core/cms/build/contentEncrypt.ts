@@ -1,7 +1,7 @@
 /**
  * Content encryption for EncryptedContentInfo (RFC 5652 §6.1): AES-CBC (RFC 3565) for EnvelopedData and
  * AES-GCM (RFC 5084) for AuthEnvelopedData (RFC 5083). Key, IV and nonce are fresh random bytes for every
- * message. The ciphertext stays in the chunks the cipher returns; nothing is joined here.
+ * message. The ciphertext is produced slice by slice as it is read; nothing is joined here.
  */
 import { createCipheriv, randomBytes, type CipherGCMTypes } from 'node:crypto';
 import { OID } from '../../asn1/oids';
@@ -38,28 +38,49 @@ const GCM_NONCE_BYTES = 12;
  */
 export const GCM_TAG_BYTES = 16;
 
-export interface EncryptedContent {
+/** A content encryption whose ciphertext is produced as it is read. */
+export interface ContentEncryption {
   /** contentEncryptionAlgorithm with its parameters (IV, or GCMParameters). */
   algorithm: DerElement;
-  ciphertext: Buffer[];
-  /** GCM: the authentication tag, for the mac field of AuthEnvelopedData. */
-  tag?: Buffer;
+  /** Octets the ciphertext will have: CBC pads to whole blocks (RFC 5652 §6.3), GCM adds none. */
+  ciphertextLength: number;
+  /** The ciphertext, encrypted slice by slice as the caller walks it (once), so it is never held whole. */
+  ciphertext: Iterable<Buffer>;
+  /** GCM: the authentication tag, available once `ciphertext` has been walked to its end. */
+  tag?: () => Buffer;
 }
 
-/** Encrypts `content` with `cek` (which must have spec.keyBytes bytes). */
-export function encryptContent(spec: ContentCipherSpec, cek: Buffer, content: Buffer): EncryptedContent {
+/**
+ * Plaintext encrypted per slice of this size: a consumer that encodes each slice as it comes holds about one
+ * slice of ciphertext, not a second copy of the message.
+ */
+const SLICE_BYTES = 1 << 20;
+
+function* slices(cipher: { update(data: Buffer): Buffer; final(): Buffer }, content: Buffer): Generator<Buffer> {
+  for (let at = 0; at < content.length; at += SLICE_BYTES) {
+    const out = cipher.update(content.subarray(at, at + SLICE_BYTES));
+    if (out.length > 0) yield out;
+  }
+  const last = cipher.final();
+  if (last.length > 0) yield last;
+}
+
+/**
+ * Starts encrypting `content` with `cek` (which must have spec.keyBytes bytes). The cipher takes its own copy
+ * of the key here, so the caller may wipe `cek` as soon as this returns.
+ */
+export function startContentEncryption(spec: ContentCipherSpec, cek: Buffer, content: Buffer): ContentEncryption {
   if (spec.aead) {
     const nonce = randomBytes(GCM_NONCE_BYTES);
     const cipher = createCipheriv(spec.name as CipherGCMTypes, cek, nonce, { authTagLength: GCM_TAG_BYTES });
     // No authAttrs, so no additional authenticated data (RFC 5083 §2.2).
-    const ciphertext = [cipher.update(content), cipher.final()];
     // GCMParameters ::= SEQUENCE { aes-nonce OCTET STRING, aes-ICVlen AES-GCM-ICVlen DEFAULT 12 }
     const params = sequence(octetString(nonce), integer(GCM_TAG_BYTES));
-    return { algorithm: algorithmIdentifier(spec.oid, params), ciphertext, tag: cipher.getAuthTag() };
+    return { algorithm: algorithmIdentifier(spec.oid, params), ciphertextLength: content.length, ciphertext: slices(cipher, content), tag: () => cipher.getAuthTag() };
   }
   const iv = randomBytes(AES_BLOCK_BYTES);
   const cipher = createCipheriv(spec.name, cek, iv);
-  // PKCS#7 padding (RFC 5652 §6.3) is node's default.
-  const ciphertext = [cipher.update(content), cipher.final()];
-  return { algorithm: algorithmIdentifier(spec.oid, octetString(iv)), ciphertext };
+  // PKCS#7 padding (RFC 5652 §6.3) is node's default: 1 to 16 octets, so always at least one more block.
+  const ciphertextLength = (Math.floor(content.length / AES_BLOCK_BYTES) + 1) * AES_BLOCK_BYTES;
+  return { algorithm: algorithmIdentifier(spec.oid, octetString(iv)), ciphertextLength, ciphertext: slices(cipher, content) };
 }

@@ -10,11 +10,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { OID } from '../../asn1/oids';
-import { integer, octetString, oid, primitive, sequence, setOf, type DerElement } from '../../asn1/derWriter';
+import { encodeLength, Tag } from '../../asn1/der';
+import { DerElement, integer, oid, sequence, setOf } from '../../asn1/derWriter';
 import type { Certificate } from '../../x509/certificate';
 import { BuildError } from './buildError';
-import { contentInfo } from './common';
-import { CONTENT_CIPHER_SPECS, encryptContent, type ContentCipherName, type ContentCipherSpec, type EncryptedContent } from './contentEncrypt';
+import { contentInfoElement } from './common';
+import { CONTENT_CIPHER_SPECS, GCM_TAG_BYTES, startContentEncryption, type ContentCipherName, type ContentCipherSpec, type ContentEncryption } from './contentEncrypt';
 import { KEY_AGREEMENT_KEY_TYPES, keyAgreeRecipientInfo } from './keyAgreementEncrypt';
 import { keyTransRecipientInfo } from './keyTransportEncrypt';
 
@@ -56,16 +57,35 @@ function uniqueRecipients(recipients: Certificate[]): Certificate[] {
   return [...seen.values()];
 }
 
+/** Which S/MIME type the built ContentInfo is (RFC 8551 §3.2.2). */
+export type EnvelopedSmimeType = 'enveloped-data' | 'authEnveloped-data';
+
+/** A built ContentInfo whose ciphertext is encrypted while its chunks are read. */
+export interface EnvelopedDataStream {
+  smimeType: EnvelopedSmimeType;
+  /** Octets of the whole DER encoding. */
+  byteLength: number;
+  /** The DER encoding in order; can be walked once (it drives the encryption). */
+  chunks: Iterable<Buffer>;
+}
+
 /**
  * Builds a ContentInfo holding EnvelopedData (AES-CBC) or AuthEnvelopedData (AES-GCM) of `content` for every
  * recipient certificate (the sender adds their own to read the message later). Throws BuildError.
  * Key usage is not checked here: see checkRecipientUsage in x509/usage.ts.
  */
-export function buildEnvelopedData(
-  content: Buffer,
-  recipients: Certificate[],
-  options: EncryptOptions = {},
-): { der: Buffer; smimeType: 'enveloped-data' | 'authEnveloped-data' } {
+export function buildEnvelopedData(content: Buffer, recipients: Certificate[], options: EncryptOptions = {}): { der: Buffer; smimeType: EnvelopedSmimeType } {
+  const built = buildEnvelopedDataStream(content, recipients, options);
+  return { der: Buffer.concat([...built.chunks], built.byteLength), smimeType: built.smimeType };
+}
+
+/**
+ * buildEnvelopedData as a stream of DER chunks. Only the lengths of the ciphertext and of the GCM tag are needed
+ * to encode everything around them, so both are stand-ins (marker chunks with the real lengths declared) until
+ * the chunks are read: a caller that encodes each chunk as it comes never holds the whole ciphertext.
+ * The recipient checks and key transport happen here, so BuildErrors are thrown by this call, not while reading.
+ */
+export function buildEnvelopedDataStream(content: Buffer, recipients: Certificate[], options: EncryptOptions = {}): EnvelopedDataStream {
   const cipher = CONTENT_CIPHER_SPECS[options.cipher ?? 'aes-256-cbc'];
   if (!cipher) throw new BuildError('unsupported-cipher', `unsupported content cipher ${options.cipher}`);
   const unique = uniqueRecipients(recipients);
@@ -73,24 +93,37 @@ export function buildEnvelopedData(
   if (unique.length > MAX_RECIPIENTS) throw new BuildError('bad-recipient', `at most ${MAX_RECIPIENTS} recipients are supported`);
   const cek = randomBytes(cipher.keyBytes);
   let infos: RecipientInfoResult[];
-  let encrypted: EncryptedContent;
+  let encryption: ContentEncryption;
   try {
     infos = unique.map((cert) => recipientInfo(cert, cek, cipher, options.oaep ?? false));
-    encrypted = encryptContent(cipher, cek, content);
+    encryption = startContentEncryption(cipher, cek, content);
   } finally {
     cek.fill(0);
   }
+  const ciphertextMarker = Buffer.alloc(0);
+  const tagMarker = Buffer.alloc(0);
   // EncryptedContentInfo (RFC 5652 §6.1): encryptedContent [0] IMPLICIT OCTET STRING, primitive.
-  const encryptedContentInfo = sequence(oid(OID.data), encrypted.algorithm, primitive(0x80, encrypted.ciphertext));
+  const ciphertextHeader = Buffer.concat([Buffer.from([0x80]), encodeLength(encryption.ciphertextLength)]);
+  const ciphertext = new DerElement([ciphertextHeader, ciphertextMarker], ciphertextHeader.length + encryption.ciphertextLength);
+  const encryptedContentInfo = sequence(oid(OID.data), encryption.algorithm, ciphertext);
   const recipientInfos = setOf(infos.map((r) => r.info));
+  let der: DerElement;
   if (cipher.aead) {
     // RFC 5083 §2.1: version 0, no authAttrs (the content type is id-data), mac = the GCM tag.
-    const authEnveloped = sequence(integer(0), recipientInfos, encryptedContentInfo, octetString(encrypted.tag as Buffer));
-    return { der: contentInfo(OID.authEnvelopedData, authEnveloped), smimeType: 'authEnveloped-data' };
+    const mac = new DerElement([Buffer.from([Tag.octetString, GCM_TAG_BYTES]), tagMarker], 2 + GCM_TAG_BYTES);
+    der = contentInfoElement(OID.authEnvelopedData, sequence(integer(0), recipientInfos, encryptedContentInfo, mac));
+  } else {
+    // RFC 5652 §6.1: version 0 when every RecipientInfo is a version 0 ktri and there is no originatorInfo
+    // or unprotectedAttrs; a kari (version 3) makes it 2.
+    const version = infos.some((r) => r.keyAgreement) ? 2 : 0;
+    der = contentInfoElement(OID.envelopedData, sequence(integer(version), recipientInfos, encryptedContentInfo));
   }
-  // RFC 5652 §6.1: version 0 when every RecipientInfo is a version 0 ktri and there is no originatorInfo
-  // or unprotectedAttrs; a kari (version 3) makes it 2.
-  const version = infos.some((r) => r.keyAgreement) ? 2 : 0;
-  const enveloped = sequence(integer(version), recipientInfos, encryptedContentInfo);
-  return { der: contentInfo(OID.envelopedData, enveloped), smimeType: 'enveloped-data' };
+  function* chunks(): Generator<Buffer> {
+    for (const chunk of der.chunks) {
+      if (chunk === ciphertextMarker) yield* encryption.ciphertext;
+      else if (chunk === tagMarker) yield (encryption.tag as () => Buffer)();
+      else yield chunk;
+    }
+  }
+  return { smimeType: cipher.aead ? 'authEnveloped-data' : 'enveloped-data', byteLength: der.length, chunks: chunks() };
 }

@@ -22,7 +22,7 @@ import { publicKeysMatch } from '../../keys/publicKeyMatch';
 import type { Certificate } from '../../x509/certificate';
 import { DEFAULT_SMIME_CAPABILITIES, signedAttributes } from './attributes';
 import { BuildError } from './buildError';
-import { contentInfo, issuerAndSerialNumber } from './common';
+import { contentInfoElement, issuerAndSerialNumber } from './common';
 import { signerAlgorithms, signerDigest, type SignDigest, type SignerAlgorithms } from './signerAlgorithms';
 
 export { BuildError, type BuildErrorCode } from './buildError';
@@ -115,6 +115,11 @@ function encapsulatedContent(content: Buffer, eContentType: string, detached: bo
  * signer cannot sign (no signer, unsupported key, key not matching its certificate, digest not allowed).
  */
 export function buildSignedData(content: Buffer, signers: SignerSpec[], options: SignOptions): Buffer {
+  return buildSignedDataElement(content, signers, options).toBuffer();
+}
+
+/** buildSignedData as chunks: an encapsulated content is referenced, never copied (it is joined by the caller). */
+export function buildSignedDataElement(content: Buffer, signers: SignerSpec[], options: SignOptions): DerElement {
   if (signers.length === 0) throw new BuildError('no-signers', 'at least one signer is needed');
   if (signers.length > MAX_SIGNERS) throw new BuildError('too-many-signers', `at most ${MAX_SIGNERS} signers are supported`);
   const prepared = signers.map(prepare);
@@ -147,5 +152,5 @@ export function buildSignedData(content: Buffer, signers: SignerSpec[], options:
     certificateSet(signers),
     setOf(infos),
   );
-  return contentInfo(OID.signedData, signedData);
+  return contentInfoElement(OID.signedData, signedData);
 }

@@ -3,12 +3,13 @@
  * RFC 8551 §3.4 / RFC 5083) and the combinations with signing: sign then encrypt (the default, RFC 8551 §3.7),
  * encrypt then sign, and triple wrapping (sign, encrypt, sign; RFC 2634 §1.1).
  */
-import { buildEnvelopedData, type ContentCipherName } from '../../cms/build/envelopedDataBuilder';
+import { buildEnvelopedDataStream, type ContentCipherName } from '../../cms/build/envelopedDataBuilder';
 import { OID } from '../../asn1/oids';
 import type { Certificate } from '../../x509/certificate';
-import { assembleMessage, prepareMessage, type PrepareOptions, type PreparedMessage } from './prepare';
+import { messagePieces, prepareMessage, type PrepareOptions, type PreparedMessage } from './prepare';
+import type { Pieces } from './pieces';
 import { dateWarnings, enforce, recipientProblems, senderWarnings, signerProblems, type SignerIdentity } from './identityChecks';
-import { buildOrRefuse, pkcs7MimeEntity, signEntity, type EntitySignOptions } from './signMessage';
+import { buildOrRefuse, pkcs7MimePieces, signedPieces, type EntitySignOptions } from './signMessage';
 import type { ComposeResult, ComposeWarning, Refusal } from './types';
 
 export type { ContentCipherName };
@@ -77,9 +78,14 @@ export function checkedRecipients(options: RecipientOptions, warnings: ComposeWa
 
 /** Encrypts an entity for `recipients` and returns the application/pkcs7-mime entity. Throws ComposeError. */
 export function encryptEntity(entity: Buffer, recipients: Certificate[], options: EntityEncryptOptions = {}): Buffer {
+  return encryptedPieces(entity, recipients, options).toBuffer();
+}
+
+/** encryptEntity as pieces: the ciphertext is encrypted while it is base64-encoded into the message, never held whole. */
+function encryptedPieces(entity: Buffer, recipients: Certificate[], options: EntityEncryptOptions): Pieces {
   return buildOrRefuse(() => {
-    const built = buildEnvelopedData(entity, recipients, { cipher: options.cipher, oaep: options.oaep });
-    return pkcs7MimeEntity(built.der, built.smimeType);
+    const built = buildEnvelopedDataStream(entity, recipients, { cipher: options.cipher, oaep: options.oaep });
+    return pkcs7MimePieces({ base64: built.chunks, byteLength: built.byteLength }, built.smimeType);
   });
 }
 
@@ -88,20 +94,21 @@ export function encryptMessage(options: EncryptMessageOptions): ComposeResult {
   const prepared = prepareMessage(options.input, options);
   const warnings = [...prepared.warnings];
   const recipients = checkedRecipients(options, warnings);
-  const smime = encryptEntity(prepared.entity, recipients, options);
-  return { message: assembleMessage(prepared.outerHeaders, smime), preflight: prepared.preflight, warnings };
+  const smime = encryptedPieces(prepared.entity, recipients, options);
+  return { message: messagePieces(prepared.outerHeaders, smime).toBuffer(), preflight: prepared.preflight, warnings };
 }
 
-function wrap(prepared: PreparedMessage, options: SignAndEncryptOptions, recipients: Certificate[], now: Date): Buffer {
-  const sign = (entity: Buffer) => signEntity(entity, options.signer, { ...options, now });
-  const encrypt = (entity: Buffer) => encryptEntity(entity, recipients, options);
+/** The layers in the order asked for; inner layers are joined (they are signed or encrypted), the outer one is not. */
+function wrap(prepared: PreparedMessage, options: SignAndEncryptOptions, recipients: Certificate[], now: Date): Pieces {
+  const sign = (entity: Buffer) => signedPieces(entity, options.signer, { ...options, now });
+  const encrypt = (entity: Buffer) => encryptedPieces(entity, recipients, options);
   switch (options.order ?? 'sign-encrypt') {
     case 'encrypt-sign':
-      return sign(encrypt(prepared.entity));
+      return sign(encrypt(prepared.entity).toBuffer());
     case 'triple':
-      return sign(encrypt(sign(prepared.entity)));
+      return sign(encrypt(sign(prepared.entity).toBuffer()).toBuffer());
     default:
-      return encrypt(sign(prepared.entity));
+      return encrypt(sign(prepared.entity).toBuffer());
   }
 }
 
@@ -116,5 +123,5 @@ export function signAndEncrypt(options: SignAndEncryptOptions): ComposeResult {
   if (options.order === 'encrypt-sign') {
     warnings.push({ code: 'limited-readers', message: 'encrypt-then-sign: the signature covers only the ciphertext, so readers (this tool, Thunderbird) do not count it as signing the text (RFC 8551 §3.7)' });
   }
-  return { message: assembleMessage(prepared.outerHeaders, wrap(prepared, options, recipients, now)), preflight: prepared.preflight, warnings };
+  return { message: messagePieces(prepared.outerHeaders, wrap(prepared, options, recipients, now)).toBuffer(), preflight: prepared.preflight, warnings };
 }

@@ -2,14 +2,16 @@
  * Makes a MIME entity "ESP-safe" before it is signed: canonical CRLF (RFC 8551 §3.1.1) and 7-bit transfer
  * encodings with short lines (RFC 8551 §3.1.3), so that no relay, mailbox or sending service has a reason to
  * rewrite a byte the signature covers. Parts that are already safe are copied byte for byte; only the leaves
- * that need it are re-encoded, and multipart boundaries, preambles and epilogues are kept.
+ * that need it are re-encoded, and multipart boundaries, preambles and epilogues are kept. The output is built
+ * from views of the input wherever nothing changes, so a message that is already safe is not copied at all.
  */
-import libmime from 'libmime';
 import type { HeaderField, MimeEntity } from '../../mime/entity';
 import { decodeBody } from '../../mime/decode';
 import { toCanonicalCrlf } from '../canonical';
 import { isUtf8 } from 'node:buffer';
 import { fieldBytes, foldField, hasEightBit, longestLine, refoldField, sevenBitField } from './headers';
+import { libmime } from './lazyLibmime';
+import { Pieces } from './pieces';
 import { encodeBase64Lines, encodeQuotedPrintable, HARD_LINE_LIMIT, isSevenBitSafe, scanBody, type BodyScan } from './transferEncode';
 import type { ComposeWarning, PreflightChange } from './types';
 
@@ -18,6 +20,8 @@ export interface EspSafeContext {
   limit: number;
   changes: PreflightChange[];
   warnings: ComposeWarning[];
+  /** The input has no bare LF (every line ends in CRLF), so its pieces need no canonicalisation. */
+  crlfInput?: boolean;
 }
 
 /** How a leaf body is written: its bytes, the Content-Transfer-Encoding to declare when it changes, charset to add. */
@@ -31,6 +35,11 @@ const CRLF = Buffer.from('\r\n');
 const REASON_7BIT = 'a relay without 8BITMIME would re-encode it and break the signature (RFC 8551 §3.1.3)';
 const IDENTITY_LABELS = new Set(['7bit', '8bit', 'binary']);
 
+
+/** `data` with CRLF line endings (RFC 8551 §3.1.1); the same buffer when the input already has them. */
+function canonical(ctx: EspSafeContext, data: Buffer): Buffer {
+  return ctx.crlfInput ? data : toCanonicalCrlf(data);
+}
 
 function change(ctx: EspSafeContext, path: string, what: string, reason: string): void {
   ctx.changes.push({ path, change: what, reason });
@@ -76,16 +85,16 @@ function reencode(ctx: EspSafeContext, entity: MimeEntity, data: Buffer, from: s
 }
 
 function base64Leaf(ctx: EspSafeContext, entity: MimeEntity, raw: Buffer): LeafOutput {
-  const body = toCanonicalCrlf(raw);
-  const scan = scanBody(body);
+  const body = canonical(ctx, raw);
+  const scan = scanBody(body, true);
   if (isSevenBitSafe(scan, ctx.limit)) return { body };
   change(ctx, entity.path, 'base64 re-wrapped in lines of 76', scan.eightBit || scan.nul ? 'the base64 body holds bytes outside its alphabet' : lineReason(ctx, scan));
   return { body: encodeBase64Lines(decodeBody(entity).data) };
 }
 
 function quotedPrintableLeaf(ctx: EspSafeContext, entity: MimeEntity, raw: Buffer): LeafOutput {
-  const body = toCanonicalCrlf(raw);
-  const scan = scanBody(body);
+  const body = canonical(ctx, raw);
+  const scan = scanBody(body, true);
   if (isSevenBitSafe(scan, ctx.limit)) return { body };
   const decoded = decodeBody(entity).data;
   if (!entity.contentType.mimeType.startsWith('text/')) return reencode(ctx, entity, decoded, 'quoted-printable', scanBody(decoded));
@@ -95,8 +104,8 @@ function quotedPrintableLeaf(ctx: EspSafeContext, entity: MimeEntity, raw: Buffe
 
 /** 7bit/8bit bodies are lines of text (RFC 2045 §2.8), so their line endings are canonicalised first. */
 function lineLeaf(ctx: EspSafeContext, entity: MimeEntity, raw: Buffer): LeafOutput {
-  const data = toCanonicalCrlf(raw);
-  const scan = scanBody(data);
+  const data = canonical(ctx, raw);
+  const scan = scanBody(data, true);
   if (!isSevenBitSafe(scan, ctx.limit)) return reencode(ctx, entity, data, entity.transferEncoding, scan);
   warnKeptText(ctx, entity, scan);
   if (entity.transferEncoding === '7bit') return { body: data };
@@ -121,8 +130,8 @@ function leafOutput(ctx: EspSafeContext, entity: MimeEntity): LeafOutput {
   const mimeType = entity.contentType.mimeType;
   if (mimeType.startsWith('multipart/') || mimeType.startsWith('message/')) {
     // A composite whose parts could not be read: RFC 2045 §6.4 forbids encoding it, so it is copied.
-    const body = toCanonicalCrlf(raw);
-    if (!isSevenBitSafe(scanBody(body), ctx.limit)) {
+    const body = canonical(ctx, raw);
+    if (!isSevenBitSafe(scanBody(body, true), ctx.limit)) {
       ctx.warnings.push({ code: 'mime-structure', path: entity.path, message: `part ${entity.path} (${mimeType}) could not be split into parts and is not 7-bit safe; copied as is` });
     }
     return { body };
@@ -131,7 +140,7 @@ function leafOutput(ctx: EspSafeContext, entity: MimeEntity): LeafOutput {
   if (cte === 'quoted-printable') return quotedPrintableLeaf(ctx, entity, raw);
   if (cte === 'binary') return binaryLeaf(ctx, entity, raw);
   if (cte === '7bit' || cte === '8bit') return lineLeaf(ctx, entity, raw);
-  const body = toCanonicalCrlf(raw);
+  const body = canonical(ctx, raw);
   ctx.warnings.push({ code: 'unknown-transfer-encoding', path: entity.path, message: `part ${entity.path} has Content-Transfer-Encoding "${cte}"; it was left as is` });
   return { body };
 }
@@ -155,60 +164,79 @@ function fieldOutput(ctx: EspSafeContext, entity: MimeEntity, field: HeaderField
 }
 
 function contentTypeWithCharset(ctx: EspSafeContext, field: HeaderField | undefined): Buffer {
-  const parsed = libmime.parseHeaderValue(field?.value ?? 'text/plain');
+  const parsed = libmime().parseHeaderValue(field?.value ?? 'text/plain');
   parsed.params = { ...parsed.params, charset: 'utf-8' };
-  return foldField(field?.name ?? 'Content-Type', libmime.buildHeaderValue(parsed), ctx.limit);
+  return foldField(field?.name ?? 'Content-Type', libmime().buildHeaderValue(parsed), ctx.limit);
+}
+
+/** The blank line that ends a header block: the input's own bytes when they are CRLF, so the views stay adjacent. */
+function blankLine(entity: MimeEntity): Buffer {
+  const own = entity.source.subarray(entity.headerEnd - 2, entity.headerEnd);
+  return own.equals(CRLF) ? own : CRLF;
 }
 
 /** The header block (blank line included) of `entity` with `fields`, applying a new label or charset. */
-export function headerOutput(ctx: EspSafeContext, entity: MimeEntity, fields: HeaderField[], out: Omit<LeafOutput, 'body'> = {}): Buffer {
-  const chunks: Buffer[] = [];
+function headerPieces(ctx: EspSafeContext, entity: MimeEntity, fields: HeaderField[], out: Omit<LeafOutput, 'body'> = {}): Pieces {
+  const pieces = new Pieces();
   let labelled = false;
   let typed = false;
   for (const field of fields) {
     if (field.key === 'content-transfer-encoding' && out.label) {
-      if (!labelled) chunks.push(Buffer.from(`${field.name}: ${out.label}\r\n`, 'latin1'));
+      if (!labelled) pieces.add(`${field.name}: ${out.label}\r\n`);
       labelled = true;
     } else if (field.key === 'content-type' && out.addCharset && !typed) {
-      chunks.push(contentTypeWithCharset(ctx, field));
+      pieces.add(contentTypeWithCharset(ctx, field));
       typed = true;
     } else {
-      chunks.push(fieldOutput(ctx, entity, field));
+      pieces.add(fieldOutput(ctx, entity, field));
     }
   }
-  if (out.addCharset && !typed) chunks.push(contentTypeWithCharset(ctx, undefined));
-  if (out.label && !labelled) chunks.push(Buffer.from(`Content-Transfer-Encoding: ${out.label}\r\n`, 'latin1'));
-  chunks.push(CRLF);
-  return Buffer.concat(chunks);
+  if (out.addCharset && !typed) pieces.add(contentTypeWithCharset(ctx, undefined));
+  if (out.label && !labelled) pieces.add(`Content-Transfer-Encoding: ${out.label}\r\n`);
+  return pieces.add(blankLine(entity));
+}
+
+/** The header block (blank line included) of `entity` with `fields`, applying a new label or charset. */
+export function headerOutput(ctx: EspSafeContext, entity: MimeEntity, fields: HeaderField[], out: Omit<LeafOutput, 'body'> = {}): Buffer {
+  return headerPieces(ctx, entity, fields, out).toBuffer();
 }
 
 /** Body of a multipart or message/rfc822: the bytes between children (delimiters, preamble, epilogue) kept. */
-function containerBody(ctx: EspSafeContext, entity: MimeEntity): Buffer {
-  const chunks: Buffer[] = [];
+function containerBody(ctx: EspSafeContext, entity: MimeEntity): Pieces {
+  const pieces = new Pieces();
   let pos = entity.bodyStart;
   for (const child of entity.children) {
-    chunks.push(toCanonicalCrlf(entity.source.subarray(pos, child.start)), rebuildEntity(ctx, child, child.headers));
+    pieces.add(canonical(ctx, entity.source.subarray(pos, child.start)), entityPieces(ctx, child, child.headers));
     pos = child.end;
   }
-  chunks.push(toCanonicalCrlf(entity.source.subarray(pos, entity.end)));
-  return Buffer.concat(chunks);
+  return pieces.add(canonical(ctx, entity.source.subarray(pos, entity.end)));
 }
 
-function containerLabel(ctx: EspSafeContext, entity: MimeEntity, body: Buffer): string | undefined {
+/** A composite labelled 8bit or binary whose parts are all 7-bit now is relabelled; the body is joined only then. */
+function containerLabel(ctx: EspSafeContext, entity: MimeEntity, body: Pieces): string | undefined {
   if (entity.transferEncoding === '7bit' || !IDENTITY_LABELS.has(entity.transferEncoding)) return undefined;
-  if (!isSevenBitSafe(scanBody(body), HARD_LINE_LIMIT)) return undefined;
+  if (!isSevenBitSafe(scanBody(body.toBuffer()), HARD_LINE_LIMIT)) return undefined;
   change(ctx, entity.path, `Content-Transfer-Encoding ${entity.transferEncoding} -> 7bit`, 'every part inside is now 7-bit (RFC 2045 §6.4: a composite is labelled by its content)');
   return '7bit';
 }
 
-/** Rebuilds `entity` with the header fields `fields` (the caller chooses which of the root's fields stay). */
-export function rebuildEntity(ctx: EspSafeContext, entity: MimeEntity, fields: HeaderField[]): Buffer {
+/**
+ * `entity` with the header fields `fields` (the caller chooses which of the root's fields stay), as pieces:
+ * views of the input where nothing changed. Children are done before the entity's own header fields, so
+ * changes are reported in that order.
+ */
+export function entityPieces(ctx: EspSafeContext, entity: MimeEntity, fields: HeaderField[]): Pieces {
   for (const w of entity.warnings) ctx.warnings.push({ code: 'mime-structure', path: entity.path, message: `part ${entity.path}: ${w.message}` });
   if (entity.children.length > 0) {
     const body = containerBody(ctx, entity);
     const label = containerLabel(ctx, entity, body);
-    return Buffer.concat([headerOutput(ctx, entity, fields, label ? { label } : {}), body]);
+    return headerPieces(ctx, entity, fields, label ? { label } : {}).add(body);
   }
   const out = leafOutput(ctx, entity);
-  return Buffer.concat([headerOutput(ctx, entity, fields, out), out.body]);
+  return headerPieces(ctx, entity, fields, out).add(out.body);
+}
+
+/** Rebuilds `entity` with the header fields `fields` as one buffer (a view of the input when nothing changed). */
+export function rebuildEntity(ctx: EspSafeContext, entity: MimeEntity, fields: HeaderField[]): Buffer {
+  return entityPieces(ctx, entity, fields).toBuffer();
 }

@@ -4,9 +4,9 @@
  * random boundary of the multipart/signed we write (RFC 2046 §5.1.1).
  */
 import { randomBytes } from 'node:crypto';
-import libmime from 'libmime';
 import type { HeaderField } from '../../mime/entity';
 import { toCanonicalCrlf } from '../canonical';
+import { libmime } from './lazyLibmime';
 
 /** RFC 2045 §5.1 parameters that structure a Content-* field (re-encoded with RFC 2231, not RFC 2047). */
 const STRUCTURED_FIELDS = new Set(['content-type', 'content-disposition']);
@@ -57,16 +57,16 @@ export function foldField(name: string, value: string, limit: number): Buffer {
  */
 export function sevenBitField(field: HeaderField, limit: number): Buffer {
   let value: string;
-  if (STRUCTURED_FIELDS.has(field.key)) value = libmime.buildHeaderValue(libmime.parseHeaderValue(field.value));
+  if (STRUCTURED_FIELDS.has(field.key)) value = libmime().buildHeaderValue(libmime().parseHeaderValue(field.value));
   else if (ADDRESS_FIELDS.has(field.key)) value = encodeAddressList(field.value);
-  else value = libmime.encodeWords(field.value, 'Q', ENCODED_WORD_LENGTH);
+  else value = libmime().encodeWords(field.value, 'Q', ENCODED_WORD_LENGTH);
   return foldField(field.name, value, limit);
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;
 
 function encodePhrase(text: string): string {
-  return libmime.encodeWord(text, 'Q', ENCODED_WORD_LENGTH);
+  return libmime().encodeWord(text, 'Q', ENCODED_WORD_LENGTH);
 }
 
 /** In unquoted text between addresses: encodes the span from the first to the last 8-bit word of each list item. */

@@ -8,7 +8,8 @@ import type { HeaderField } from '../../mime/entity';
 import { parseMessage } from '../../mime/parser';
 import { parseAddressList, type MailAddress } from '../addresses';
 import { fieldBytes, hasEightBit, longestLine } from './headers';
-import { rebuildEntity, type EspSafeContext } from './espSafe';
+import { entityPieces, type EspSafeContext } from './espSafe';
+import { Pieces } from './pieces';
 import { ENCODED_LINE_LENGTH, HARD_LINE_LIMIT } from './transferEncode';
 import type { ComposeWarning, PreflightChange } from './types';
 
@@ -81,7 +82,7 @@ function outerWarnings(source: Buffer, outer: HeaderField[], ctx: EspSafeContext
 }
 
 /** The original message (minus Bcc and transport fields) as a message/rfc822 entity. */
-function protectedEntity(ctx: EspSafeContext, root: ReturnType<typeof parseMessage>['root']): Buffer {
+function protectedEntity(ctx: EspSafeContext, root: ReturnType<typeof parseMessage>['root']): Pieces {
   const kept = root.headers.filter((f) => f.key !== 'bcc' && !TRANSPORT_FIELDS.has(f.key));
   if (kept.length < root.headers.length) {
     const dropped = [...new Set(root.headers.filter((f) => !kept.includes(f)).map((f) => f.name))].join(', ');
@@ -90,10 +91,10 @@ function protectedEntity(ctx: EspSafeContext, root: ReturnType<typeof parseMessa
   if (!kept.some((f) => f.key === 'mime-version')) {
     ctx.changes.push({ path: '1', change: 'MIME-Version: 1.0 added to the protected copy', reason: 'a MIME message needs it (RFC 2045 §4)' });
   }
-  const mimeVersion = kept.some((f) => f.key === 'mime-version') ? Buffer.alloc(0) : Buffer.from('MIME-Version: 1.0\r\n');
-  const inner = rebuildEntity(ctx, root, kept);
+  const mimeVersion = kept.some((f) => f.key === 'mime-version') ? '' : 'MIME-Version: 1.0\r\n';
+  const inner = entityPieces(ctx, root, kept);
   ctx.changes.push({ path: '1', change: 'message wrapped as message/rfc822', reason: 'so its header fields are inside the protection (RFC 8551 §3.1)' });
-  return Buffer.concat([Buffer.from('Content-Type: message/rfc822\r\n\r\n'), mimeVersion, inner]);
+  return new Pieces().add('Content-Type: message/rfc822\r\n\r\n', mimeVersion, inner);
 }
 
 /** Whether the entity's own header block has a Content-Type field. */
@@ -112,14 +113,17 @@ function endsWithCrlf(data: Buffer): boolean {
 export function prepareMessage(input: Buffer, options: PrepareOptions = {}): PreparedMessage {
   const parsed = parseMessage(input);
   const root = parsed.root;
-  const ctx: EspSafeContext = { limit: options.maxLineLength ?? ENCODED_LINE_LENGTH, changes: [], warnings: [] };
+  // Without a bare LF anywhere in the input, every piece taken from it is already canonical (RFC 8551 §3.1.1).
+  const crlfInput = parsed.lineEndings === 'crlf' || parsed.lineEndings === 'none';
+  const ctx: EspSafeContext = { limit: options.maxLineLength ?? ENCODED_LINE_LENGTH, changes: [], warnings: [], crlfInput };
   const outer = root.headers.filter((f) => !isContentField(f) && f.key !== 'mime-version');
-  if (parsed.lineEndings === 'lf' || parsed.lineEndings === 'mixed') {
+  if (!crlfInput) {
     ctx.warnings.push({ code: 'bare-lf', message: `the input has ${parsed.lineEndings === 'lf' ? 'LF' : 'mixed'} line endings; they were made CRLF` });
     ctx.changes.push({ path: '1', change: 'line endings LF -> CRLF', reason: 'signatures are computed over the canonical CRLF form (RFC 8551 §3.1.1)' });
   }
   outerWarnings(input, outer, ctx, options.protectHeaders === true);
-  let entity = options.protectHeaders ? protectedEntity(ctx, root) : rebuildEntity(ctx, root, root.headers.filter(isContentField));
+  // Joined once: a view of the input, not a copy, when nothing had to change.
+  let entity = (options.protectHeaders ? protectedEntity(ctx, root) : entityPieces(ctx, root, root.headers.filter(isContentField))).toBuffer();
   if (!options.protectHeaders && !hasContentType(entity)) {
     // RFC 2045 §5.2 default, written out: an entity with an empty header block confuses some readers.
     entity = Buffer.concat([Buffer.from('Content-Type: text/plain\r\n'), entity]);
@@ -139,13 +143,31 @@ export function prepareMessage(input: Buffer, options: PrepareOptions = {}): Pre
   };
 }
 
+/**
+ * Where the header block ends: just past the first empty line (RFC 5322 §2.1), or the whole input when there is
+ * none. Parsing only this much gives the same header fields without reading a large body.
+ */
+function headerBlockEnd(input: Buffer): number {
+  if (input[0] === 0x0a) return 1;
+  if (input[0] === 0x0d && input[1] === 0x0a) return 2;
+  const lf = input.indexOf('\n\n');
+  const crlf = input.indexOf('\n\r\n');
+  const ends = [lf === -1 ? -1 : lf + 2, crlf === -1 ? -1 : crlf + 3].filter((e) => e !== -1);
+  return ends.length ? Math.min(...ends) : input.length;
+}
+
 /** From/To/Cc/Bcc of a message, e.g. to look up recipient certificates before encrypting. */
 export function messageAddresses(input: Buffer): MessageAddresses {
-  const fields = parseMessage(input).root.headers;
+  const fields = parseMessage(input.subarray(0, headerBlockEnd(input))).root.headers;
   return { from: addressesOf(fields, 'from'), to: addressesOf(fields, 'to'), cc: addressesOf(fields, 'cc'), bcc: addressesOf(fields, 'bcc') };
 }
 
 /** Outer header fields, MIME-Version and the S/MIME entity: the message as written to disk (CRLF). */
 export function assembleMessage(outerHeaders: Buffer, smimeEntity: Buffer): Buffer {
-  return Buffer.concat([outerHeaders, Buffer.from('MIME-Version: 1.0\r\n'), smimeEntity]);
+  return messagePieces(outerHeaders, smimeEntity).toBuffer();
+}
+
+/** assembleMessage as pieces, so a large S/MIME entity is copied (or base64-encoded) once, into the message. */
+export function messagePieces(outerHeaders: Buffer, smimeEntity: Buffer | Pieces): Pieces {
+  return new Pieces().add(outerHeaders, 'MIME-Version: 1.0\r\n', smimeEntity);
 }

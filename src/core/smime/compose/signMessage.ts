@@ -2,10 +2,10 @@
  * Signing a message: multipart/signed (RFC 1847 §2.1, RFC 8551 §3.5.3) whose first part is the prepared
  * entity byte for byte, or application/pkcs7-mime signed-data (RFC 8551 §3.5.2) with the entity inside.
  */
-import { buildSignedData, digestOfSigner, micalgFor } from '../../cms/build/signedDataBuilder';
-import { encodeBase64Lines } from './transferEncode';
+import { buildSignedDataElement, digestOfSigner, micalgFor } from '../../cms/build/signedDataBuilder';
 import { uniqueBoundary } from './headers';
-import { assembleMessage, prepareMessage, type PrepareOptions } from './prepare';
+import { messagePieces, prepareMessage, type PrepareOptions } from './prepare';
+import { base64Of, Pieces, type Base64Piece } from './pieces';
 import { dateWarnings, enforce, senderWarnings, signerProblems, type SignerIdentity } from './identityChecks';
 import { ComposeError, type ComposeResult } from './types';
 
@@ -41,18 +41,23 @@ export function buildOrRefuse<T>(build: () => T): T {
   }
 }
 
-/** application/pkcs7-mime entity with a base64 body (RFC 8551 §3.2.1 names smime.p7m). */
-export function pkcs7MimeEntity(der: Buffer, smimeType: string): Buffer {
+/** application/pkcs7-mime entity with a base64 body of the DER given in chunks (RFC 8551 §3.2.1 names smime.p7m). */
+export function pkcs7MimePieces(der: Base64Piece, smimeType: string): Pieces {
   const head = [
     `Content-Type: application/pkcs7-mime; smime-type=${smimeType}; name=smime.p7m`,
     'Content-Transfer-Encoding: base64',
     'Content-Disposition: attachment; filename=smime.p7m',
   ];
-  return Buffer.concat([Buffer.from(head.join('\r\n') + '\r\n\r\n', 'latin1'), encodeBase64Lines(der)]);
+  return new Pieces().add(head.join('\r\n') + '\r\n\r\n', der);
+}
+
+/** application/pkcs7-mime entity with a base64 body (RFC 8551 §3.2.1 names smime.p7m). */
+export function pkcs7MimeEntity(der: Buffer, smimeType: string): Buffer {
+  return pkcs7MimePieces(base64Of([der]), smimeType).toBuffer();
 }
 
 /** multipart/signed around `content`; the CRLF before each delimiter belongs to the delimiter (RFC 2046 §5.1.1). */
-function multipartSigned(content: Buffer, signature: Buffer, micalg: string): Buffer {
+function multipartSigned(content: Buffer, signature: Buffer, micalg: string): Pieces {
   const boundary = uniqueBoundary([content]);
   const head =
     `Content-Type: multipart/signed; protocol="application/pkcs7-signature"; micalg=${micalg};\r\n` +
@@ -60,13 +65,7 @@ function multipartSigned(content: Buffer, signature: Buffer, micalg: string): Bu
   const signaturePart =
     `\r\n--${boundary}\r\nContent-Type: application/pkcs7-signature; name=smime.p7s\r\n` +
     'Content-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=smime.p7s\r\n\r\n';
-  return Buffer.concat([
-    Buffer.from(head, 'latin1'),
-    content,
-    Buffer.from(signaturePart, 'latin1'),
-    encodeBase64Lines(signature),
-    Buffer.from(`\r\n--${boundary}--\r\n`, 'latin1'),
-  ]);
+  return new Pieces().add(head, content, signaturePart, base64Of([signature]), `\r\n--${boundary}--\r\n`);
 }
 
 /**
@@ -74,11 +73,16 @@ function multipartSigned(content: Buffer, signature: Buffer, micalg: string): Bu
  * checks here: callers run them first. Throws ComposeError when the CMS cannot be built.
  */
 export function signEntity(entity: Buffer, signer: SignerIdentity, options: EntitySignOptions = {}): Buffer {
+  return signedPieces(entity, signer, options).toBuffer();
+}
+
+/** signEntity as pieces: the entity and the encapsulated DER are referenced, joined only with the whole message. */
+export function signedPieces(entity: Buffer, signer: SignerIdentity, options: EntitySignOptions = {}): Pieces {
   const spec = { privateKey: signer.privateKey, certificate: signer.certificate, chain: signer.chain ?? [], digest: options.digest, pss: options.pss ?? false };
   const detached = options.detached ?? true;
   return buildOrRefuse(() => {
-    const der = buildSignedData(entity, [spec], { detached, signingTime: options.now });
-    return detached ? multipartSigned(entity, der, micalgFor(digestOfSigner(spec))) : pkcs7MimeEntity(der, 'signed-data');
+    const der = buildSignedDataElement(entity, [spec], { detached, signingTime: options.now });
+    return detached ? multipartSigned(entity, der.toBuffer(), micalgFor(digestOfSigner(spec))) : pkcs7MimePieces(base64Of(der.chunks), 'signed-data');
   });
 }
 
@@ -89,6 +93,6 @@ export function signMessage(options: SignMessageOptions): ComposeResult {
   const warnings = [...prepared.warnings];
   enforce(signerProblems(options.signer, now), options.force ?? false, warnings);
   warnings.push(...senderWarnings(options.signer.certificate, prepared.addresses.from), ...dateWarnings(prepared.date, now));
-  const smime = signEntity(prepared.entity, options.signer, { ...options, now });
-  return { message: assembleMessage(prepared.outerHeaders, smime), preflight: prepared.preflight, warnings };
+  const smime = signedPieces(prepared.entity, options.signer, { ...options, now });
+  return { message: messagePieces(prepared.outerHeaders, smime).toBuffer(), preflight: prepared.preflight, warnings };
 }
