@@ -54,7 +54,7 @@ export interface ContentEncryption {
  * Plaintext encrypted per slice of this size: a consumer that encodes each slice as it comes holds about one
  * slice of ciphertext, not a second copy of the message.
  */
-const SLICE_BYTES = 1 << 20;
+const SLICE_BYTES = 1 << 18;
 
 function* slices(cipher: { update(data: Buffer): Buffer; final(): Buffer }, content: Buffer): Generator<Buffer> {
   for (let at = 0; at < content.length; at += SLICE_BYTES) {
