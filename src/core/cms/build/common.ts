@@ -20,8 +20,3 @@ export function issuerAndSerialNumber(cert: Certificate): DerElement {
 export function contentInfoElement(contentType: string, content: DerInput): DerElement {
   return sequence(oid(contentType), contextExplicit(0, content));
 }
-
-/** ContentInfo as one buffer. */
-export function contentInfo(contentType: string, content: DerInput): Buffer {
-  return contentInfoElement(contentType, content).toBuffer();
-}

@@ -196,11 +196,6 @@ function headerPieces(ctx: EspSafeContext, entity: MimeEntity, fields: HeaderFie
   return pieces.add(blankLine(entity));
 }
 
-/** The header block (blank line included) of `entity` with `fields`, applying a new label or charset. */
-export function headerOutput(ctx: EspSafeContext, entity: MimeEntity, fields: HeaderField[], out: Omit<LeafOutput, 'body'> = {}): Buffer {
-  return headerPieces(ctx, entity, fields, out).toBuffer();
-}
-
 /** Body of a multipart or message/rfc822: the bytes between children (delimiters, preamble, epilogue) kept. */
 function containerBody(ctx: EspSafeContext, entity: MimeEntity): Pieces {
   const pieces = new Pieces();
@@ -234,9 +229,4 @@ export function entityPieces(ctx: EspSafeContext, entity: MimeEntity, fields: He
   }
   const out = leafOutput(ctx, entity);
   return headerPieces(ctx, entity, fields, out).add(out.body);
-}
-
-/** Rebuilds `entity` with the header fields `fields` as one buffer (a view of the input when nothing changed). */
-export function rebuildEntity(ctx: EspSafeContext, entity: MimeEntity, fields: HeaderField[]): Buffer {
-  return entityPieces(ctx, entity, fields).toBuffer();
 }

@@ -51,11 +51,6 @@ export function pkcs7MimePieces(der: Base64Piece, smimeType: string): Pieces {
   return new Pieces().add(head.join('\r\n') + '\r\n\r\n', der);
 }
 
-/** application/pkcs7-mime entity with a base64 body (RFC 8551 §3.2.1 names smime.p7m). */
-export function pkcs7MimeEntity(der: Buffer, smimeType: string): Buffer {
-  return pkcs7MimePieces(base64Of([der]), smimeType).toBuffer();
-}
-
 /** multipart/signed around `content`; the CRLF before each delimiter belongs to the delimiter (RFC 2046 §5.1.1). */
 function multipartSigned(content: Buffer, signature: Buffer, micalg: string): Pieces {
   const boundary = uniqueBoundary([content]);
