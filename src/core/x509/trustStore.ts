@@ -4,7 +4,6 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { rootCertificates } from 'node:tls';
 import { Asn1Node, Tag, decodeOid, parseDer } from '../asn1/der';
 import { OID } from '../asn1/oids';
 import { Certificate, tryParseCertificate } from './certificate';
@@ -159,6 +158,9 @@ let cachedSystemAnchors: Certificate[] | undefined;
 /** The root certificates bundled with Node (Mozilla's store), for users who opt in to them. */
 export function systemAnchors(): Certificate[] {
   if (!cachedSystemAnchors) {
+    // node:tls (and net with it) is loaded only for users who opt in to the system store.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { rootCertificates } = require('node:tls') as typeof import('node:tls');
     cachedSystemAnchors = rootCertificates.flatMap((pem) => certificatesFromBytes(Buffer.from(pem), 'node:tls').certs);
   }
   return cachedSystemAnchors;
