@@ -19,6 +19,7 @@ import type { EditorRegistry } from '../editorRegistry';
 import { outputName } from '../fileNames';
 import { log } from '../log';
 import { MESSAGE_EDITOR_VIEW_TYPE } from '../messageEditorProvider';
+import { openFile, pickMany } from '../prompts';
 import type { SmimeSettings } from '../settings';
 import { requireTrustedWorkspace } from '../trustActions';
 import { Cancelled } from '../userError';
@@ -35,14 +36,12 @@ interface ComposeDeps {
 const SUFFIX: Record<Operation, 'signed' | 'encrypted' | 'signed-encrypted'> = { sign: 'signed', encrypt: 'encrypted', signEncrypt: 'signed-encrypted' };
 
 async function chooseCertificate(address: string): Promise<Certificate | undefined> {
-  const picked = await vscode.window.showOpenDialog({
-    canSelectMany: false,
-    title: vscode.l10n.t('Certificate for {0}', address),
-    filters: { [vscode.l10n.t('Certificates')]: ['pem', 'crt', 'cer', 'der', 'p7b', 'p7c'] },
+  const picked = await openFile(vscode.l10n.t('Certificate for {0}', address), {
+    [vscode.l10n.t('Certificates')]: ['pem', 'crt', 'cer', 'der', 'p7b', 'p7c'],
   });
-  if (!picked?.[0]) return undefined;
-  const { certs, problems } = loadCertificates([picked[0].fsPath]);
-  if (!certs.length) throw new Error(problems.join('; ') || `no certificate in ${picked[0].fsPath}`);
+  if (!picked) return undefined;
+  const { certs, problems } = loadCertificates([picked.fsPath]);
+  if (!certs.length) throw new Error(problems.join('; ') || `no certificate in ${picked.fsPath}`);
   return certs[0];
 }
 
@@ -60,9 +59,9 @@ export async function recipientCertificates(input: Buffer, settings: SmimeSettin
     }
   }
   if (missing.length) {
-    const picks = await vscode.window.showQuickPick(
+    const picks = await pickMany(
       missing.map((address) => ({ label: address, description: vscode.l10n.t('no certificate found'), picked: true })),
-      { canPickMany: true, title: vscode.l10n.t('Choose certificate files for these recipients (unchecked ones will not be able to read the message)') },
+      vscode.l10n.t('Choose certificate files for these recipients (unchecked ones will not be able to read the message)'),
     );
     if (!picks) throw new Cancelled();
     for (const pick of picks) {

@@ -55,9 +55,20 @@ export function toUserError(e: unknown): UserError | undefined {
   return undefined;
 }
 
+/** The last error message shown to the user: what failed and the text (taken by a test-only command). */
+let lastReported: { what: string; message: string } | undefined;
+
+/** The last error shown since the previous call, then forgets it. */
+export function takeLastReportedError(): { what: string; message: string } | undefined {
+  const taken = lastReported;
+  lastReported = undefined;
+  return taken;
+}
+
 export async function reportError(e: unknown, what: string): Promise<void> {
   if (e instanceof Cancelled) return;
   const known = toUserError(e);
+  lastReported = { what, message: known?.message ?? describeError(e).split('\n')[0] };
   if (known) {
     log().warn(`${what}: ${known.message}`);
     const labels = known.actions.map(actionLabel);

@@ -1,10 +1,13 @@
 /**
  * Commands for the integration tests only (registered when the extension runs in test mode or SMIME_TEST=1):
- * they read what the webview was sent, never anything the webview could not see.
+ * they read what the webview was sent and what the user was shown (never anything neither could see), and answer
+ * the prompts the host UI would otherwise wait on.
  */
 import * as vscode from 'vscode';
 import type { AnalysisService } from '../analysisService';
 import type { EditorRegistry } from '../editorRegistry';
+import { scriptPrompts, type ScriptedAnswer } from '../prompts';
+import { takeLastReportedError } from './registerCommand';
 
 export function testHooksEnabled(context: vscode.ExtensionContext): boolean {
   return context.extensionMode === vscode.ExtensionMode.Test || process.env.SMIME_TEST === '1';
@@ -20,5 +23,9 @@ export function registerTestHooks(registry: EditorRegistry, analysis: AnalysisSe
     vscode.commands.registerCommand('smime._test.storePassphrase', (file: string, passphrase: string) => analysis.keys.store(file, passphrase)),
     /** Re-analyses every open editor and waits for it. */
     vscode.commands.registerCommand('smime._test.refresh', async (uri: vscode.Uri) => registry.forUri(uri)?.refresh()),
+    /** The last error a command showed the user ({ what, message }) since the previous call, then forgets it. */
+    vscode.commands.registerCommand('smime._test.lastError', () => takeLastReportedError()),
+    /** Answers the recipient prompts of Encrypt (undefined: show the real UI); returns the prompts shown so far. */
+    vscode.commands.registerCommand('smime._test.answerPrompts', (answers: ScriptedAnswer[] | undefined) => scriptPrompts(answers)),
   );
 }
