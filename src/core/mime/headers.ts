@@ -185,7 +185,17 @@ function makeField(source: Buffer, start: number, nameLength: number, end: numbe
   const valueStart = colon + 1;
   const rawValue = unfold(source.toString('latin1', valueStart, end));
   const text = unfold(headerText(source, valueStart, end, warnings));
-  return { name, key: name.toLowerCase(), value: decodeEncodedWords(text, warnings, start), rawValue, start, end, line: lines.lineAt(start) };
+  return {
+    name,
+    key: name.toLowerCase(),
+    value: decodeEncodedWords(text, warnings, start),
+    rawValue,
+    start,
+    end,
+    get line() {
+      return lines.lineAt(start);
+    },
+  };
 }
 
 /** The field's value bytes with 8-bit text decoded but encoded words kept (for structured parsing). */

@@ -1,7 +1,6 @@
 /**
- * Line numbers and line-ending style of a buffer. The parser asks for line numbers in increasing offset order
- * (entities and header fields are met front to back), so a forward-moving cursor makes all lookups together
- * linear in the input size.
+ * Line numbers and line-ending style of a buffer. Entities and header fields ask for their line number when it is
+ * first read, usually front to back, so a forward-moving cursor makes all lookups together linear in the input.
  */
 
 const LF = 0x0a;

@@ -34,7 +34,7 @@ function warn(entity: MimeEntity, code: string, message: string, offset?: number
 function parseEntity(ctx: ParseContext, start: number, path: string, depth: number, parent: MimeEntity | undefined, defaultType: string): { entity: MimeEntity; terminator: Terminator } {
   ctx.count++;
   const { source, boundaries } = ctx;
-  const line = ctx.lines.lineAt(start);
+  const lines = ctx.lines;
   const isDelimiterLine = (at: number): boolean => boundaries.delimiterAt(at, start) !== undefined;
   const block = readHeaderBlock(source, start, source.length, { limits: ctx.limits, lines: ctx.lines, allowEnvelopeLine: !parent, isDelimiterLine });
   const warnings: ParseWarning[] = block.warnings;
@@ -46,7 +46,10 @@ function parseEntity(ctx: ParseContext, start: number, path: string, depth: numb
     headerEnd: block.headerEnd,
     bodyStart: block.bodyStart,
     end: source.length,
-    line,
+    // Counted when first read: verification never needs line numbers, and counting them costs a pass over the file.
+    get line() {
+      return lines.lineAt(start);
+    },
     headers: block.fields,
     contentType: info.contentType,
     transferEncoding: info.transferEncoding,
