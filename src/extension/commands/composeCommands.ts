@@ -22,7 +22,7 @@ import { MESSAGE_EDITOR_VIEW_TYPE } from '../messageEditorProvider';
 import { openFile, pickMany } from '../prompts';
 import type { SmimeSettings } from '../settings';
 import { requireTrustedWorkspace } from '../trustActions';
-import { Cancelled } from '../userError';
+import { Cancelled, UserError } from '../userError';
 import { registerCommand } from './registerCommand';
 import { targetUri } from './target';
 
@@ -65,9 +65,15 @@ export async function recipientCertificates(input: Buffer, settings: SmimeSettin
     );
     if (!picks) throw new Cancelled();
     for (const pick of picks) {
+      // A checked address whose file dialog was closed: stop rather than encrypt without a wanted recipient.
       const cert = await chooseCertificate(pick.label);
-      if (cert) found.push(cert);
+      if (!cert) throw new Cancelled();
+      found.push(cert);
     }
+  }
+  if (addresses.length && !found.length) {
+    // Only the sender's own copy would remain: none of the addressees could read the message.
+    throw new UserError(vscode.l10n.t('No certificate for {0}: nothing was encrypted. Put ADDRESS.pem into smime.recipients.folder, or choose the file when asked.', missing.join(', ')), ['openSettings'], 'smime.recipients.folder');
   }
   return found;
 }
