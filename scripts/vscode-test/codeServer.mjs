@@ -85,20 +85,33 @@ async function answers(url) {
 }
 
 /**
+ * Workspace trust on, and no startup dialog: a folder opened for the first time is in Restricted Mode until the
+ * user trusts it (the dialog would be modal over the workbench; its default answer is "no" anyway).
+ */
+const RESTRICTED_MODE_SETTINGS = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.emptyWindow': false,
+};
+
+/**
  * Starts code-server in its own process group (it starts an agent host, extension hosts and language servers;
  * stop() ends exactly that group). `testDriver` lets the workbench honour extensionDevelopmentPath and
- * extensionTestsPath from the URL payload. `installExtensions` are .vsix files installed first.
+ * extensionTestsPath from the URL payload. `installExtensions` are .vsix files installed first. `workspaceTrust`
+ * keeps workspace trust enabled, so the (never trusted) folder opens in Restricted Mode.
  */
-export async function startCodeServer({ state, port, testDriver = false, installExtensions = [], settings, verbose = false, logLevel = 'info' }) {
+export async function startCodeServer({ state, port, testDriver = false, installExtensions = [], settings, verbose = false, logLevel = 'info', workspaceTrust = false }) {
   checkInstall();
   const env = isolatedEnv(state);
-  writeFileSync(path.join(state, 'user-data/User/settings.json'), JSON.stringify({ ...USER_SETTINGS, ...settings }, null, 2));
+  const userSettings = { ...USER_SETTINGS, ...(workspaceTrust ? RESTRICTED_MODE_SETTINGS : {}), ...settings };
+  writeFileSync(path.join(state, 'user-data/User/settings.json'), JSON.stringify(userSettings, null, 2));
   const common = ['--user-data-dir', path.join(state, 'user-data'), '--extensions-dir', path.join(state, 'extensions')];
   for (const vsix of installExtensions) await runToEnd(install.node, [install.entry, ...common, '--install-extension', vsix], env);
   const listenPort = port ?? (await freePort());
   writeFileSync(path.join(state, 'config/config.yaml'), `bind-addr: 127.0.0.1:${listenPort}\nauth: none\ncert: false\n`);
   const args = [install.entry, '--config', path.join(state, 'config/config.yaml'), '--bind-addr', `127.0.0.1:${listenPort}`, '--auth', 'none', ...common,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--log', logLevel];
+    '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', '--log', logLevel];
+  if (!workspaceTrust) args.push('--disable-workspace-trust');
   if (testDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
   const child = spawn(install.node, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
   const log = [];

@@ -3,7 +3,8 @@
 // Takes the desktop VS Code command line, so it also serves as `vscodeExecutablePath` for @vscode/test-electron:
 //   node scripts/vscode-test/runner.mjs --extensionDevelopmentPath=. --extensionTestsPath=out/integration/index.js [FOLDER]
 // Flags only desktop VS Code understands (--no-sandbox, --user-data-dir=..., ...) are ignored.
-// Own flags: --screenshot=FILE (picture of the workbench when the tests end), --timeout=SECONDS, --verbose, --keep-state.
+// Own flags: --screenshot=FILE (picture of the workbench when the tests end), --timeout=SECONDS, --verbose, --keep-state,
+// --untrusted (workspace trust on and the folder not trusted: the tests run in Restricted Mode).
 // Exit code: the one the extension host reports (0 when every test passed), 124 on timeout, 2 on a setup problem.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -57,7 +58,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 }
 
 async function runTests() {
-  server = await startCodeServer({ state, testDriver: true, verbose, logLevel: process.env.CS_LOG_LEVEL ?? 'warn' });
+  server = await startCodeServer({ state, testDriver: true, verbose, logLevel: process.env.CS_LOG_LEVEL ?? 'warn', workspaceTrust: opts.untrusted === 'true' });
   console.log(`[runner] code-server up on 127.0.0.1:${server.port} (${elapsed()})`);
   browser = await launchChromium(state);
   const page = browser.pages()[0] ?? (await browser.newPage());

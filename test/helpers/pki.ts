@@ -210,8 +210,34 @@ export function atPkiCleanup(fn: () => void): void {
   cleanups.push(fn);
 }
 
-/** One PKI per test process, in a temp dir removed when the process exits. */
+/** How long a process waits for a PKI another process is still making (SMIME_TEST_PKI). */
+const PREPARED_PKI_WAIT_MS = 120_000;
+
+/** Where a PKI made by another process describes itself (written last, by rename). */
+export const PREPARED_PKI_FILE = 'pki.json';
+
+/**
+ * The PKI in `dir` that another process makes (or made) with createTestPki and describes in PREPARED_PKI_FILE, e.g.
+ * while VS Code starts for the integration tests; { error } there if it failed. Every process gets a work dir of
+ * its own.
+ */
+async function preparedPki(dir: string): Promise<TestPki> {
+  const end = Date.now() + PREPARED_PKI_WAIT_MS;
+  for (;;) {
+    try {
+      const pki = JSON.parse(readFileSync(join(dir, PREPARED_PKI_FILE), 'utf8')) as TestPki | { error: string };
+      if ('error' in pki) throw new Error(pki.error);
+      return { ...pki, work: mkdtempSync(join(dir, 'work-')) };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || Date.now() > end) throw new Error(`no prepared test PKI in ${dir}: ${(e as Error).message}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** One PKI per test process, in a temp dir removed when the process exits (or the prepared one SMIME_TEST_PKI names). */
 export function sharedTestPki(): Promise<TestPki> {
+  if (!shared && process.env.SMIME_TEST_PKI) shared = preparedPki(process.env.SMIME_TEST_PKI);
   if (!shared) {
     const dir = mkdtempSync(join(tmpdir(), 'smime-pki-'));
     process.once('exit', () => {

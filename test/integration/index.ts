@@ -1,6 +1,7 @@
 // Entry point of the integration tests inside VS Code's extension host (the `extensionTestsPath` module): runs
-// every bundled *.vscode.test.js beside this file with mocha's TDD interface, prints "N passed, N failed" and,
-// when SMIME_TEST_RESULTS names a file, writes the counts there for the runner that started VS Code.
+// every bundled *.vscode.test.js beside this file with mocha's TDD interface (*.untrusted.vscode.test.js only, and
+// only they, when SMIME_INTEGRATION_MODE=untrusted), prints "N passed, N failed" and, when SMIME_TEST_RESULTS
+// names a file, writes the counts there for the runner that started VS Code.
 // A remote extension host (the offline VS Code) does not pass its console on, so with SMIME_TEST_LOG set the
 // output also goes to that file, which the runner shows as it grows.
 import Mocha from 'mocha';
@@ -13,6 +14,8 @@ import * as vscode from 'vscode';
 const EXTENSION_ID = 'smime-tools.smime-eml';
 /** Per test: the first test of a run also pays for the extension's activation and the language's start. */
 const TEST_TIMEOUT_MS = 60_000;
+/** Tests that need Restricted Mode (run with SMIME_INTEGRATION_MODE=untrusted, and only then). */
+const UNTRUSTED_SUFFIX = '.untrusted.vscode.test.js';
 
 export interface IntegrationResults {
   passed: number;
@@ -63,8 +66,13 @@ export async function run(): Promise<void> {
   try {
     results.activationMs = await measureActivation();
     log(results.activationMs === null ? '[measure] extension was already active' : `[measure] extension activation: ${results.activationMs.toFixed(1)} ms`);
-    const files = readdirSync(__dirname).filter((n) => n.endsWith('.vscode.test.js')).sort().map((n) => join(__dirname, n));
-    if (files.length === 0) throw new Error(`no *.vscode.test.js in ${__dirname}`);
+    // Restricted Mode needs a window started with workspace trust on: its tests run in a run of their own.
+    const restricted = process.env.SMIME_INTEGRATION_MODE === 'untrusted';
+    const files = readdirSync(__dirname)
+      .filter((n) => n.endsWith('.vscode.test.js') && n.endsWith(UNTRUSTED_SUFFIX) === restricted)
+      .sort()
+      .map((n) => join(__dirname, n));
+    if (files.length === 0) throw new Error(`no ${restricted ? `*${UNTRUSTED_SUFFIX}` : '*.vscode.test.js'} in ${__dirname}`);
     await runMocha(files, results);
     if (results.passed + results.failed === 0) throw new Error('no test ran');
   } catch (error) {
