@@ -74,7 +74,8 @@ export async function run(): Promise<void> {
       .map((n) => join(__dirname, n));
     if (files.length === 0) throw new Error(`no ${restricted ? `*${UNTRUSTED_SUFFIX}` : '*.vscode.test.js'} in ${__dirname}`);
     await runMocha(files, results);
-    if (results.passed + results.failed === 0) throw new Error('no test ran');
+    // With --grep one of the two runs may well have nothing to run; without it, an empty run means a broken harness.
+    if (results.passed + results.failed === 0 && !process.env.SMIME_INTEGRATION_GREP) throw new Error('no test ran');
   } catch (error) {
     results.failed++;
     results.failures.push({ title: 'integration harness', error: String((error as Error)?.stack ?? error) });
