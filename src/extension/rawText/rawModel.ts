@@ -2,6 +2,7 @@
  * One analysed text document: its bytes, the core's analysis and the byte <-> position map, cached per document
  * version so that CodeLens, outline, folding, hover and diagnostics share a single parse.
  */
+import { isUtf8 } from 'node:buffer';
 import * as vscode from 'vscode';
 import type { AnalysisResult } from '../../core/smime/analyze';
 import type { MimeEntity } from '../../core/mime/entity';
@@ -50,16 +51,6 @@ export class RawModel {
   }
 }
 
-const utf8Strict = new TextDecoder('utf-8', { fatal: true });
-
-function isValidUtf8(bytes: Buffer): boolean {
-  try {
-    utf8Strict.decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The decoder the editor used for the file: UTF-8 unless the file has 8-bit bytes that only latin1 explains. */
 function chooseDecoder(bytes: Buffer, document: vscode.TextDocument, lines: ByteLineMap): LineDecoder {
@@ -123,7 +114,7 @@ export class RawModelStore implements vscode.Disposable {
   /** Opens message bytes (decrypted content, an attached message) as a new untitled document of `language`,
    *  keeping the exact bytes for the analysis: the text alone cannot carry 8-bit bytes that are not UTF-8. */
   async openBytes(bytes: Buffer, language: string): Promise<vscode.TextDocument> {
-    const utf8 = isValidUtf8(bytes);
+    const utf8 = isUtf8(bytes);
     const document = await vscode.workspace.openTextDocument({ content: bytes.toString(utf8 ? 'utf8' : 'latin1'), language });
     this.virtualBytes.set(document.uri.toString(), { version: document.version, bytes, decoder: utf8 ? decodeUtf8 : decodeLatin1 });
     return document;
