@@ -2,18 +2,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPublicKey } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { KeyError, loadIdentity, parseIdentity, publicKeysMatch } from '../../../src/core/keys';
+import { loadIdentity, parseIdentity, publicKeysMatch } from '../../../src/core/keys';
 import { CA_EXT, TestPki, hasOpenssl, openssl, type Issued } from '../x509/testPki';
+import { keyErrorCode } from './keyErrorCode';
 
-function keyErrorCode(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof KeyError, `expected KeyError, got ${(e as Error).message}`);
-    return e.code;
-  }
-  return 'no error';
-}
 
 describe('identities from PKCS#12 or certificate + key files', { skip: !hasOpenssl() && 'openssl not installed' }, () => {
   let pki: TestPki;

@@ -2,19 +2,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KeyError, loadPkcs12, pkcs12Kdf, pkcs12PasswordBytes, publicKeysMatch } from '../../../src/core/keys';
+import { loadPkcs12, pkcs12Kdf, pkcs12PasswordBytes, publicKeysMatch } from '../../../src/core/keys';
 import { certificatesFromBytes } from '../../../src/core/x509/trustStore';
 import { CA_EXT, TestPki, hasOpenssl, openssl, type Issued } from '../x509/testPki';
+import { keyErrorCode } from './keyErrorCode';
 
-function keyErrorCode(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof KeyError, `expected KeyError, got ${(e as Error).stack}`);
-    return e.code;
-  }
-  return 'no error';
-}
 
 describe('PKCS#12 key derivation (RFC 7292 B.2) against openssl kdf PKCS12KDF', { skip: !hasOpenssl() && 'openssl not installed' }, () => {
   test('ids 1-3, SHA-1/256/512, short and long output, empty salt', () => {

@@ -2,8 +2,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { KeyError, loadPrivateKey } from '../../../src/core/keys';
+import { loadPrivateKey } from '../../../src/core/keys';
 import { TestPki, hasOpenssl, openssl, type KeyAlgorithm } from '../x509/testPki';
+import { keyErrorCode } from './keyErrorCode';
 
 /** OpenSSL's own public key for a key file: the independent reference that we loaded the right key. */
 function opensslPublicKey(keyPath: string): string {
@@ -14,15 +15,6 @@ function publicPem(key: KeyObject): string {
   return createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString();
 }
 
-function keyErrorCode(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof KeyError, `expected KeyError, got ${(e as Error).message}`);
-    return e.code;
-  }
-  return 'no error';
-}
 
 describe('loadPrivateKey', { skip: !hasOpenssl() && 'openssl not installed' }, () => {
   let pki: TestPki;
