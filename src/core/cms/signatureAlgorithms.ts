@@ -4,10 +4,11 @@
  */
 import { constants } from 'node:crypto';
 import { DIGEST_BY_OID, OID } from '../asn1/oids';
-import { DIGEST_BY_SIGNATURE, parsePssParameters } from '../x509/signatureAlgorithm';
+import { DIGEST_BY_SIGNATURE, parsePssParameters, type Digest } from '../x509/signatureAlgorithm';
 import type { AlgorithmIdentifier } from './signedData';
 
-export type DigestName = 'md5' | 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
+/** A digest node:crypto knows by name (one type for signatures, certificates and CRLs). */
+export type DigestName = Digest;
 
 export type SignatureScheme =
   | { kind: 'rsa-pkcs1'; hash: DigestName; name: string }
@@ -17,8 +18,6 @@ export type SignatureScheme =
   | { kind: 'eddsa'; name: string }
   | { kind: 'unsupported'; name: string; why: string };
 
-/** The digest a classic signature OID implies (shared with certificate and CRL checks). */
-const HASH_OF_SIGNATURE_OID: Record<string, DigestName> = DIGEST_BY_SIGNATURE;
 
 const DIGEST_LABEL: Record<DigestName, string> = {
   md5: 'MD5',
@@ -54,7 +53,7 @@ function pssScheme(alg: AlgorithmIdentifier): SignatureScheme {
 export function signatureScheme(signatureAlgorithm: AlgorithmIdentifier, digestAlgorithmOid: string): SignatureScheme {
   const oid = signatureAlgorithm.oid;
   const digest = digestName(digestAlgorithmOid);
-  const hashed = HASH_OF_SIGNATURE_OID[oid];
+  const hashed = DIGEST_BY_SIGNATURE[oid];
   if (oid === OID.rsaPss) return pssScheme(signatureAlgorithm);
   if (oid === OID.ed25519) return { kind: 'eddsa', name: 'Ed25519' };
   if (oid === OID.ed448) return { kind: 'eddsa', name: 'Ed448' };
