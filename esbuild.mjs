@@ -2,7 +2,7 @@
 // and the CLI (Node). `--tests` bundles every test file for node:test; `vscode` is NOT external there, so a stray
 // import of it from core code fails the test build.
 import * as esbuild from 'esbuild';
-import { readdirSync, statSync, mkdirSync, chmodSync, copyFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync, mkdirSync, chmodSync, copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = new Set(process.argv.slice(2));
@@ -45,23 +45,21 @@ const builds = integration
   : [
       { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
       { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
-      // The CLI starts on every call, so it is split per command (ES modules: `smime verify` never parses the write
-      // side) and minified; dist/cli.js is a small CommonJS launcher so `node dist/cli.js` and the `bin` work as is.
+      // The CLI starts on every call, so it is one minified CommonJS file: measured against ES module chunks per
+      // command, the ESM loader's own start-up cost more than parsing the whole bundle (V8 compiles functions lazily,
+      // and each command's modules are initialised only when that command runs).
       {
         ...common,
         minify: true,
         entryPoints: ['src/cli/bin.ts'],
-        outdir: 'dist/cli',
-        splitting: true,
-        format: 'esm',
-        outExtension: { '.js': '.mjs' },
+        outfile: 'dist/cli.js',
+        format: 'cjs',
         platform: 'node',
         target: 'node20',
+        banner: { js: '#!/usr/bin/env node' },
         // Large dependencies only the write side or legacy ciphers need are loaded from node_modules when used
         // (they are runtime dependencies of the package), so no command pays to parse them up front.
         external: ['node-forge', 'libmime', 'iconv-lite', 'libqp'],
-        // require() for those (and for bundled CommonJS code); ES modules have none of their own.
-        banner: { js: 'import { createRequire as __smimeRequire } from "node:module"; const require = __smimeRequire(import.meta.url);' },
       },
     ];
 
@@ -79,12 +77,8 @@ if (watch) {
   }
   console.log('watching for changes');
 } else {
+  // dist/cli/ held the command line as ES module chunks in earlier builds.
   if (!tests && !integration) rmSync('dist/cli', { recursive: true, force: true });
   await Promise.all(builds.map((options) => esbuild.build(options)));
-  if (!tests && !integration) writeLauncher();
-}
-
-function writeLauncher() {
-  writeFileSync('dist/cli.js', "#!/usr/bin/env node\n// Launcher: the command line itself is the ES module bundle in dist/cli/.\nimport('./cli/bin.mjs');\n");
-  chmodSync('dist/cli.js', 0o755);
+  if (!tests && !integration) chmodSync('dist/cli.js', 0o755);
 }

@@ -1,8 +1,12 @@
 // `npm run bench`: whole-process timings of `smime verify` / `decrypt` / `sign` / `encrypt` on 10 MB messages
 // against `openssl cms -verify` / `-decrypt` / `-sign` / `-encrypt` on the same files in the same run, with ratios and peak memory.
 // Timings on a shared machine are noisy, so the two commands run alternately several times and medians are
-// compared. Where a command writes a result, both write it to a file in the same folder (the cost of writing
-// 10 MB is part of the job). Node's own start-up is shown too: it is a fixed cost that OpenSSL does not have.
+// compared. Where a command writes a result, both write it to a new file in the same folder (the cost of writing
+// 10 MB is part of the job; the previous run's output is removed first, untimed, so neither tool pays to replace
+// it). Node's own start-up is shown too: it is a fixed cost that OpenSSL does not have.
+//
+// NODE_EXTRA_CA_CERTS is cleared for every timed process: Node parses that file at start-up for TLS, which smime
+// never uses, and on a machine that sets it globally that alone costs tens of milliseconds per run (printed below).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,13 +41,23 @@ function setup() {
 }
 
 const haveTime = existsSync('/usr/bin/time');
+const extraCaCerts = process.env.NODE_EXTRA_CA_CERTS;
+const env = { ...process.env };
+delete env.NODE_EXTRA_CA_CERTS;
+
+/** The output file a command names (-o / -out), removed before each run. */
+function removeOutput(args) {
+  const at = args.findIndex((a) => a === '-o' || a === '-out');
+  if (at !== -1) rmSync(join(dir, args[at + 1]), { force: true });
+}
 
 /** Runs a command once; returns wall ms and peak RSS in KiB (from GNU time when available). */
-function runOnce(cmd, args) {
+function runOnce(cmd, args, runEnv = env) {
+  removeOutput(args);
   const t0 = process.hrtime.bigint();
   const r = haveTime
-    ? spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { cwd: dir, maxBuffer: 1 << 30, encoding: 'buffer' })
-    : spawnSync(cmd, args, { cwd: dir, maxBuffer: 1 << 30 });
+    ? spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { cwd: dir, maxBuffer: 1 << 30, encoding: 'buffer', env: runEnv })
+    : spawnSync(cmd, args, { cwd: dir, maxBuffer: 1 << 30, env: runEnv });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const rssLine = haveTime ? r.stderr.toString().trim().split('\n').pop() : '';
   return { ms, rssKiB: Number(rssLine) || NaN, status: r.status };
@@ -54,10 +68,10 @@ function median(xs) {
   return s[Math.floor(s.length / 2)];
 }
 
-function measure(cmd, args, expectStatus) {
+function measure(cmd, args, expectStatus, runEnv = env) {
   const runs = [];
   for (let i = 0; i < RUNS; i++) {
-    const r = runOnce(cmd, args);
+    const r = runOnce(cmd, args, runEnv);
     if (r.status !== expectStatus) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}`);
     runs.push(r);
   }
@@ -84,8 +98,11 @@ const cases = [
   ['verify detached', 'detached.eml', ['verify', 'detached.eml', '--ca', 'ca.pem'], ['cms', '-verify', '-binary', '-in', 'detached.eml', '-CAfile', 'ca.pem', '-out', '/dev/null']],
   ['verify opaque', 'opaque.eml', ['verify', 'opaque.eml', '--ca', 'ca.pem'], ['cms', '-verify', '-binary', '-in', 'opaque.eml', '-CAfile', 'ca.pem', '-out', '/dev/null']],
   ['decrypt AES-256-CBC', 'cbc.eml', ['decrypt', 'cbc.eml', '--key', 'alice.key', '--cert', 'alice.pem', '-o', 'out-cbc.txt'], ['cms', '-decrypt', '-binary', '-in', 'cbc.eml', '-recip', 'alice.pem', '-inkey', 'alice.key', '-out', 'openssl-cbc.txt']],
-  ['sign detached', 'entity.eml', ['sign', 'entity.eml', '--cert', 'alice.pem', '--key', 'alice.key', '-o', 'out-signed.eml'], ['cms', '-sign', '-binary', '-in', 'entity.eml', '-signer', 'alice.pem', '-inkey', 'alice.key', '-md', 'sha256', '-out', 'openssl-signed.eml']],
-  ['encrypt AES-256-CBC', 'entity.eml', ['encrypt', 'entity.eml', '--to', 'alice.pem', '--no-self', '-o', 'out-encrypted.eml'], ['cms', '-encrypt', '-binary', '-aes256', '-in', 'entity.eml', '-out', 'openssl-encrypted.eml', 'alice.pem']],
+  // OpenSSL's default (no -binary) makes the content canonical CRLF, as smime does; -binary skips that step.
+  ['sign detached', 'entity.eml', ['sign', 'entity.eml', '--cert', 'alice.pem', '--key', 'alice.key', '-o', 'out-signed.eml'], ['cms', '-sign', '-in', 'entity.eml', '-signer', 'alice.pem', '-inkey', 'alice.key', '-md', 'sha256', '-out', 'openssl-signed.eml']],
+  ['sign detached (openssl -binary)', 'entity.eml', ['sign', 'entity.eml', '--cert', 'alice.pem', '--key', 'alice.key', '-o', 'out-signed.eml'], ['cms', '-sign', '-binary', '-in', 'entity.eml', '-signer', 'alice.pem', '-inkey', 'alice.key', '-md', 'sha256', '-out', 'openssl-signed.eml']],
+  ['encrypt AES-256-CBC', 'entity.eml', ['encrypt', 'entity.eml', '--to', 'alice.pem', '--no-self', '-o', 'out-encrypted.eml'], ['cms', '-encrypt', '-aes256', '-in', 'entity.eml', '-out', 'openssl-encrypted.eml', 'alice.pem']],
+  ['encrypt AES-256-CBC (openssl -binary)', 'entity.eml', ['encrypt', 'entity.eml', '--to', 'alice.pem', '--no-self', '-o', 'out-encrypted.eml'], ['cms', '-encrypt', '-binary', '-aes256', '-in', 'entity.eml', '-out', 'openssl-encrypted.eml', 'alice.pem']],
   ['decrypt AES-256-GCM', 'gcm.eml', ['decrypt', 'gcm.eml', '--key', 'alice.key', '--cert', 'alice.pem', '-o', 'out-gcm.txt'], ['cms', '-decrypt', '-binary', '-in', 'gcm.eml', '-recip', 'alice.pem', '-inkey', 'alice.key', '-out', 'openssl-gcm.txt']],
 ];
 // The CLI's own footprint (Node plus our code, no message) is measured first; memory per message is read above it,
@@ -102,6 +119,10 @@ for (const [name, file, ours, theirs] of cases) {
 const nodeStart = measure(process.execPath, ['-e', '0'], 0);
 console.table(rows);
 console.log(`node start-up alone: ${nodeStart.ms.toFixed(1)} ms, ${(nodeStart.rssKiB / 1024).toFixed(0)} MB; smime --version: ${idle.ms.toFixed(1)} ms, ${(idle.rssKiB / 1024).toFixed(0)} MB; openssl version: ${opensslIdle.ms.toFixed(1)} ms; ${RUNS} runs each, medians`);
+if (extraCaCerts) {
+  const withCa = measure(process.execPath, ['-e', '0'], 0, process.env);
+  console.log(`NODE_EXTRA_CA_CERTS is set here and was cleared for the runs above; with it, node start-up alone takes ${withCa.ms.toFixed(1)} ms (+${(withCa.ms - nodeStart.ms).toFixed(1)} ms on every smime run)`);
+}
 console.log('ratio = smime / openssl (whole process, medians); workRatio = the same without each tool\'s start-up;');
 console.log('aboveIdleOverSize = (peak RSS - idle CLI RSS) / message size');
 const decrypted = readFileSync(join(dir, 'out-cbc.txt'));

@@ -99,7 +99,7 @@ export function runWrite(command: string, values: { json?: boolean }, out: strin
     if (values.json) process.stdout.write(JSON.stringify({ output: null, refused: e.problems, preflight: [], warnings: [] }, null, 2) + '\n');
     return 1;
   }
-  writeFileAtomic(out, result.message);
+  writeFileAtomic(out, result.parts);
   printReport(result);
   process.stderr.write(`${done}: ${out}\n`);
   if (values.json) process.stdout.write(JSON.stringify({ output: out, preflight: result.preflight, warnings: result.warnings }, null, 2) + '\n');

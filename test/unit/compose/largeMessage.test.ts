@@ -7,10 +7,14 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadIdentity } from '../../../src/core/keys';
 import { encryptMessage, prepareMessage, signMessage, type ContentCipherName, type SignerIdentity } from '../../../src/core/smime/compose';
 import { base64LinesLength, encodeBase64Lines, writeBase64Lines } from '../../../src/core/smime/compose/base64Lines';
 import { Pieces } from '../../../src/core/smime/compose/pieces';
+import { writeFileAtomic } from '../../../src/core/smime/compose/atomicWrite';
 import { scanBody, type BodyScan } from '../../../src/core/smime/compose/transferEncode';
 import { loadCertificates } from '../../../src/core/x509/trustStore';
 import { sharedTestPki, workFile, type TestPki } from '../../helpers/pki';
@@ -154,5 +158,50 @@ describe('pieces', () => {
     assert.equal(joined.toString(), '0123456');
     const copied = new Pieces().add(source.subarray(0, 2), 'ab', source.subarray(5), { base64: [Buffer.from('hi')], byteLength: 2 }).toBuffer();
     assert.equal(copied.toString(), '01ab56789aGk=\r\n');
+  });
+
+  test('as separate buffers: views stay views, base64 pieces are encoded, the join is the same bytes', () => {
+    const source = Buffer.from('0123456789');
+    const parts = new Pieces().add(source.subarray(0, 4), 'ab', source.subarray(4), { base64: [Buffer.from('h'), Buffer.from('i')], byteLength: 2 }).toBuffers();
+    assert.equal(parts.length, 4);
+    assert.equal(parts[0].buffer, source.buffer);
+    assert.equal(parts[2].buffer, source.buffer);
+    assert.equal(Buffer.concat(parts).toString(), '0123ab456789aGk=\r\n');
+    assert.throws(() => new Pieces().add({ base64: [Buffer.from('hi')], byteLength: 5 }).toBuffers(), /declared length/);
+  });
+});
+
+describe('atomic write', () => {
+  test('parts are written in order without joining, across writev batches and empty parts; nothing is left beside', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'smime-atomic-'));
+    try {
+      const r = new Rand(21);
+      const parts = Array.from({ length: 2500 }, (_, i) => Buffer.from(i % 7 === 0 ? '' : `${i}:${'x'.repeat(r.int(40))}\r\n`));
+      const path = join(dir, 'out.eml');
+      writeFileSync(path, 'old contents');
+      writeFileAtomic(path, parts);
+      assert.ok(readFileSync(path).equals(Buffer.concat(parts)));
+      writeFileAtomic(path, Buffer.from('one buffer'));
+      assert.equal(readFileSync(path, 'latin1'), 'one buffer');
+      assert.deepEqual(readdirSync(dir), ['out.eml']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a failed write leaves the old file and no temporary file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'smime-atomic-'));
+    try {
+      const path = join(dir, 'out.eml');
+      writeFileSync(path, 'old contents');
+      // A directory in the way of the rename: the write itself succeeds, the rename fails.
+      const blocked = join(dir, 'sub');
+      mkdirSync(join(blocked, 'x'), { recursive: true });
+      assert.throws(() => writeFileAtomic(blocked, [Buffer.from('new')]));
+      assert.equal(readFileSync(path, 'latin1'), 'old contents');
+      assert.deepEqual(readdirSync(dir).sort(), ['out.eml', 'sub']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -10,7 +10,7 @@ import { messagePieces, prepareMessage, type PrepareOptions, type PreparedMessag
 import type { Pieces } from './pieces';
 import { dateWarnings, enforce, recipientProblems, senderWarnings, signerProblems, type SignerIdentity } from './identityChecks';
 import { buildOrRefuse, pkcs7MimePieces, signedPieces, type EntitySignOptions } from './signMessage';
-import type { ComposeResult, ComposeWarning, Refusal } from './types';
+import { composeResult, type ComposeResult, type ComposeWarning, type Refusal } from './types';
 
 export type { ContentCipherName };
 export type WrapOrder = 'sign-encrypt' | 'encrypt-sign' | 'triple';
@@ -95,7 +95,7 @@ export function encryptMessage(options: EncryptMessageOptions): ComposeResult {
   const warnings = [...prepared.warnings];
   const recipients = checkedRecipients(options, warnings);
   const smime = encryptedPieces(prepared.entity, recipients, options);
-  return { message: messagePieces(prepared.outerHeaders, smime).toBuffer(), preflight: prepared.preflight, warnings };
+  return composeResult(messagePieces(prepared.outerHeaders, smime).toBuffers(), prepared.preflight, warnings);
 }
 
 /** The layers in the order asked for; inner layers are joined (they are signed or encrypted), the outer one is not. */
@@ -123,5 +123,5 @@ export function signAndEncrypt(options: SignAndEncryptOptions): ComposeResult {
   if (options.order === 'encrypt-sign') {
     warnings.push({ code: 'limited-readers', message: 'encrypt-then-sign: the signature covers only the ciphertext, so readers (this tool, Thunderbird) do not count it as signing the text (RFC 8551 §3.7)' });
   }
-  return { message: messagePieces(prepared.outerHeaders, wrap(prepared, options, recipients, now)).toBuffer(), preflight: prepared.preflight, warnings };
+  return composeResult(messagePieces(prepared.outerHeaders, wrap(prepared, options, recipients, now)).toBuffers(), prepared.preflight, warnings);
 }

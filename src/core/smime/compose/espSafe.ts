@@ -7,7 +7,7 @@
  */
 import type { HeaderField, MimeEntity } from '../../mime/entity';
 import { decodeBody } from '../../mime/decode';
-import { toCanonicalCrlf } from '../canonical';
+import { hasBareLf, toCanonicalCrlf } from '../canonical';
 import { isUtf8 } from 'node:buffer';
 import { fieldBytes, foldField, hasEightBit, longestLine, refoldField, sevenBitField } from './headers';
 import { libmime } from './lazyLibmime';
@@ -20,8 +20,8 @@ export interface EspSafeContext {
   limit: number;
   changes: PreflightChange[];
   warnings: ComposeWarning[];
-  /** The input has no bare LF (every line ends in CRLF), so its pieces need no canonicalisation. */
-  crlfInput?: boolean;
+  /** Set when a bare LF was found and made CRLF anywhere in the entity (the caller reports it once). */
+  sawBareLf?: boolean;
 }
 
 /** How a leaf body is written: its bytes, the Content-Transfer-Encoding to declare when it changes, charset to add. */
@@ -36,9 +36,23 @@ const REASON_7BIT = 'a relay without 8BITMIME would re-encode it and break the s
 const IDENTITY_LABELS = new Set(['7bit', '8bit', 'binary']);
 
 
-/** `data` with CRLF line endings (RFC 8551 §3.1.1); the same buffer when the input already has them. */
+/** `data` with CRLF line endings (RFC 8551 §3.1.1); the same buffer when it already has them. */
 function canonical(ctx: EspSafeContext, data: Buffer): Buffer {
-  return ctx.crlfInput ? data : toCanonicalCrlf(data);
+  const out = toCanonicalCrlf(data);
+  if (out !== data) ctx.sawBareLf = true;
+  return out;
+}
+
+/**
+ * A body made canonical and its scan. One scan finds the bare LFs too, so a CRLF body (the usual case) is read
+ * once; only a body with bare LFs is converted and scanned again.
+ */
+function canonicalScan(ctx: EspSafeContext, raw: Buffer): { body: Buffer; scan: BodyScan } {
+  const scan = scanBody(raw);
+  if (!scan.bareLf) return { body: raw, scan };
+  ctx.sawBareLf = true;
+  const body = toCanonicalCrlf(raw);
+  return { body, scan: scanBody(body, true) };
 }
 
 function change(ctx: EspSafeContext, path: string, what: string, reason: string): void {
@@ -85,16 +99,14 @@ function reencode(ctx: EspSafeContext, entity: MimeEntity, data: Buffer, from: s
 }
 
 function base64Leaf(ctx: EspSafeContext, entity: MimeEntity, raw: Buffer): LeafOutput {
-  const body = canonical(ctx, raw);
-  const scan = scanBody(body, true);
+  const { body, scan } = canonicalScan(ctx, raw);
   if (isSevenBitSafe(scan, ctx.limit)) return { body };
   change(ctx, entity.path, 'base64 re-wrapped in lines of 76', scan.eightBit || scan.nul ? 'the base64 body holds bytes outside its alphabet' : lineReason(ctx, scan));
   return { body: encodeBase64Lines(decodeBody(entity).data) };
 }
 
 function quotedPrintableLeaf(ctx: EspSafeContext, entity: MimeEntity, raw: Buffer): LeafOutput {
-  const body = canonical(ctx, raw);
-  const scan = scanBody(body, true);
+  const { body, scan } = canonicalScan(ctx, raw);
   if (isSevenBitSafe(scan, ctx.limit)) return { body };
   const decoded = decodeBody(entity).data;
   if (!entity.contentType.mimeType.startsWith('text/')) return reencode(ctx, entity, decoded, 'quoted-printable', scanBody(decoded));
@@ -104,8 +116,7 @@ function quotedPrintableLeaf(ctx: EspSafeContext, entity: MimeEntity, raw: Buffe
 
 /** 7bit/8bit bodies are lines of text (RFC 2045 §2.8), so their line endings are canonicalised first. */
 function lineLeaf(ctx: EspSafeContext, entity: MimeEntity, raw: Buffer): LeafOutput {
-  const data = canonical(ctx, raw);
-  const scan = scanBody(data, true);
+  const { body: data, scan } = canonicalScan(ctx, raw);
   if (!isSevenBitSafe(scan, ctx.limit)) return reencode(ctx, entity, data, entity.transferEncoding, scan);
   warnKeptText(ctx, entity, scan);
   if (entity.transferEncoding === '7bit') return { body: data };
@@ -130,8 +141,8 @@ function leafOutput(ctx: EspSafeContext, entity: MimeEntity): LeafOutput {
   const mimeType = entity.contentType.mimeType;
   if (mimeType.startsWith('multipart/') || mimeType.startsWith('message/')) {
     // A composite whose parts could not be read: RFC 2045 §6.4 forbids encoding it, so it is copied.
-    const body = canonical(ctx, raw);
-    if (!isSevenBitSafe(scanBody(body, true), ctx.limit)) {
+    const { body, scan } = canonicalScan(ctx, raw);
+    if (!isSevenBitSafe(scan, ctx.limit)) {
       ctx.warnings.push({ code: 'mime-structure', path: entity.path, message: `part ${entity.path} (${mimeType}) could not be split into parts and is not 7-bit safe; copied as is` });
     }
     return { body };
@@ -177,6 +188,8 @@ function blankLine(entity: MimeEntity): Buffer {
 
 /** The header block (blank line included) of `entity` with `fields`, applying a new label or charset. */
 function headerPieces(ctx: EspSafeContext, entity: MimeEntity, fields: HeaderField[], out: Omit<LeafOutput, 'body'> = {}): Pieces {
+  // Fields are copied with CRLF endings (fieldBytes); a bare LF among them is a change to report.
+  if (hasBareLf(entity.source.subarray(entity.start, entity.headerEnd))) ctx.sawBareLf = true;
   const pieces = new Pieces();
   let labelled = false;
   let typed = false;

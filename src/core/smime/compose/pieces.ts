@@ -58,6 +58,20 @@ export class Pieces {
   }
 
   /**
+   * The pieces as consecutive buffers, for writing without joining them (writev): unchanged stretches stay views
+   * of the input and each base64 piece is encoded into a buffer of its own. Base64 pieces are read here, so this
+   * or toBuffer is called once.
+   */
+  toBuffers(): Buffer[] {
+    return this.parts.map((part) => {
+      if (Buffer.isBuffer(part)) return part;
+      const out = Buffer.allocUnsafe(pieceLength(part));
+      if (writeBase64Lines(part.base64, out, 0) !== out.length) throw new Error('a base64 piece did not add up to its declared length');
+      return out;
+    });
+  }
+
+  /**
    * One buffer: the single piece itself when there is one (a view, not a copy), else one joined copy. Base64
    * pieces are read here, so this is called once.
    */

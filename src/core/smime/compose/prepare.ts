@@ -7,6 +7,7 @@
 import type { HeaderField } from '../../mime/entity';
 import { parseMessage } from '../../mime/parser';
 import { parseAddressList, type MailAddress } from '../addresses';
+import { hasBareLf } from '../canonical';
 import { fieldBytes, hasEightBit, longestLine } from './headers';
 import { entityPieces, type EspSafeContext } from './espSafe';
 import { Pieces } from './pieces';
@@ -113,14 +114,8 @@ function endsWithCrlf(data: Buffer): boolean {
 export function prepareMessage(input: Buffer, options: PrepareOptions = {}): PreparedMessage {
   const parsed = parseMessage(input);
   const root = parsed.root;
-  // Without a bare LF anywhere in the input, every piece taken from it is already canonical (RFC 8551 §3.1.1).
-  const crlfInput = parsed.lineEndings === 'crlf' || parsed.lineEndings === 'none';
-  const ctx: EspSafeContext = { limit: options.maxLineLength ?? ENCODED_LINE_LENGTH, changes: [], warnings: [], crlfInput };
+  const ctx: EspSafeContext = { limit: options.maxLineLength ?? ENCODED_LINE_LENGTH, changes: [], warnings: [] };
   const outer = root.headers.filter((f) => !isContentField(f) && f.key !== 'mime-version');
-  if (!crlfInput) {
-    ctx.warnings.push({ code: 'bare-lf', message: `the input has ${parsed.lineEndings === 'lf' ? 'LF' : 'mixed'} line endings; they were made CRLF` });
-    ctx.changes.push({ path: '1', change: 'line endings LF -> CRLF', reason: 'signatures are computed over the canonical CRLF form (RFC 8551 §3.1.1)' });
-  }
   outerWarnings(input, outer, ctx, options.protectHeaders === true);
   // Joined once: a view of the input, not a copy, when nothing had to change.
   let entity = (options.protectHeaders ? protectedEntity(ctx, root) : entityPieces(ctx, root, root.headers.filter(isContentField))).toBuffer();
@@ -128,6 +123,11 @@ export function prepareMessage(input: Buffer, options: PrepareOptions = {}): Pre
     // RFC 2045 §5.2 default, written out: an entity with an empty header block confuses some readers.
     entity = Buffer.concat([Buffer.from('Content-Type: text/plain\r\n'), entity]);
     ctx.changes.push({ path: '1', change: 'Content-Type: text/plain made explicit', reason: 'the message had none; text/plain is the RFC 2045 §5.2 default' });
+  }
+  // Bare LFs were made CRLF wherever they were met (RFC 8551 §3.1.1); said once, first, as the largest change.
+  if (ctx.sawBareLf || hasBareLf(input.subarray(0, root.headerEnd))) {
+    ctx.warnings.unshift({ code: 'bare-lf', message: `the input has ${parsed.lineEndings === 'lf' ? 'LF' : 'mixed'} line endings; they were made CRLF` });
+    ctx.changes.unshift({ path: '1', change: 'line endings LF -> CRLF', reason: 'signatures are computed over the canonical CRLF form (RFC 8551 §3.1.1)' });
   }
   if (!endsWithCrlf(entity)) {
     entity = Buffer.concat([entity, CRLF]);
@@ -150,10 +150,12 @@ export function prepareMessage(input: Buffer, options: PrepareOptions = {}): Pre
 function headerBlockEnd(input: Buffer): number {
   if (input[0] === 0x0a) return 1;
   if (input[0] === 0x0d && input[1] === 0x0a) return 2;
-  const lf = input.indexOf('\n\n');
-  const crlf = input.indexOf('\n\r\n');
-  const ends = [lf === -1 ? -1 : lf + 2, crlf === -1 ? -1 : crlf + 3].filter((e) => e !== -1);
-  return ends.length ? Math.min(...ends) : input.length;
+  // Line by line from the top: the header block is short, the body may be megabytes.
+  for (let lf = input.indexOf(0x0a); lf !== -1; lf = input.indexOf(0x0a, lf + 1)) {
+    if (input[lf + 1] === 0x0a) return lf + 2;
+    if (input[lf + 1] === 0x0d && input[lf + 2] === 0x0a) return lf + 3;
+  }
+  return input.length;
 }
 
 /** From/To/Cc/Bcc of a message, e.g. to look up recipient certificates before encrypting. */

@@ -7,7 +7,7 @@ import { uniqueBoundary } from './headers';
 import { messagePieces, prepareMessage, type PrepareOptions } from './prepare';
 import { base64Of, Pieces, type Base64Piece } from './pieces';
 import { dateWarnings, enforce, senderWarnings, signerProblems, type SignerIdentity } from './identityChecks';
-import { ComposeError, type ComposeResult } from './types';
+import { ComposeError, composeResult, type ComposeResult } from './types';
 
 export type SignDigestName = 'sha256' | 'sha384' | 'sha512';
 
@@ -89,5 +89,5 @@ export function signMessage(options: SignMessageOptions): ComposeResult {
   enforce(signerProblems(options.signer, now), options.force ?? false, warnings);
   warnings.push(...senderWarnings(options.signer.certificate, prepared.addresses.from), ...dateWarnings(prepared.date, now));
   const smime = signedPieces(prepared.entity, options.signer, { ...options, now });
-  return { message: messagePieces(prepared.outerHeaders, smime).toBuffer(), preflight: prepared.preflight, warnings };
+  return composeResult(messagePieces(prepared.outerHeaders, smime).toBuffers(), prepared.preflight, warnings);
 }

@@ -34,39 +34,62 @@ export interface BodyScan {
 /**
  * Scans `data` once; linear, no allocation. The byte classes are checked natively (isAscii, indexOf); JS only
  * steps from one line ending to the next, which keeps a 10 MB body to a few milliseconds. With `crlfOnly` the
- * caller vouches that every LF is preceded by CR (the body was canonicalised), so LFs need no search of their own.
+ * caller vouches that every LF is preceded by CR (the body was canonicalised), so only CRs are searched.
  */
 export function scanBody(data: Buffer, crlfOnly = false): BodyScan {
   const scan: BodyScan = { eightBit: !isAscii(data), nul: data.indexOf(0) !== -1, bareCr: false, bareLf: false, maxLine: 0, fromLine: false, trailingSpace: false };
+  return crlfOnly ? scanCrlfLines(data, scan) : scanAnyLines(data, scan);
+}
+
+/** Steps from CR to CR: each must be followed by LF. */
+function scanCrlfLines(data: Buffer, scan: BodyScan): BodyScan {
   let lineStart = 0;
-  let cr = data.indexOf(CR);
-  let lf = crlfOnly ? -1 : data.indexOf(LF);
-  while (cr !== -1 || lf !== -1) {
-    if (cr !== -1 && (lf === -1 || cr < lf)) {
-      if (data[cr + 1] === LF) {
-        endLine(scan, data, lineStart, cr);
-        lineStart = cr + 2;
-        if (lf === cr + 1) lf = data.indexOf(LF, lineStart);
-      } else {
-        scan.bareCr = true;
-      }
-      cr = data.indexOf(CR, cr + 1);
-    } else {
-      // An LF that did not come right after a CR: a CRLF's LF is consumed together with its CR above.
-      scan.bareLf = true;
-      endLine(scan, data, lineStart, lf);
-      lineStart = lf + 1;
-      lf = data.indexOf(LF, lineStart);
+  for (let cr = data.indexOf(CR); cr !== -1; cr = data.indexOf(CR, cr + 1)) {
+    if (data[cr + 1] !== LF) {
+      scan.bareCr = true;
+      continue;
     }
+    endLine(scan, data, lineStart, cr);
+    lineStart = cr + 2;
   }
   endLine(scan, data, lineStart, data.length);
   return scan;
 }
 
+/**
+ * Steps from LF to LF; a line ends in CRLF when the byte before its LF is CR, and that CR must be the first
+ * CR after the previous line (any CR before it is a bare CR). The next CR is looked up once per CRLF.
+ */
+function scanAnyLines(data: Buffer, scan: BodyScan): BodyScan {
+  let lineStart = 0;
+  let cr = data.indexOf(CR);
+  for (let lf = data.indexOf(LF); lf !== -1; lf = data.indexOf(LF, lineStart)) {
+    let end = lf;
+    if (lf > 0 && data[lf - 1] === CR) {
+      end = lf - 1;
+      if (cr !== end) scan.bareCr = true;
+    } else {
+      scan.bareLf = true;
+      if (cr !== -1 && cr < lf) scan.bareCr = true;
+    }
+    if (cr !== -1 && cr < lf) cr = data.indexOf(CR, lf + 1);
+    endLine(scan, data, lineStart, end);
+    lineStart = lf + 1;
+  }
+  // A CR after the last LF ends no line.
+  if (cr !== -1) scan.bareCr = true;
+  endLine(scan, data, lineStart, data.length);
+  return scan;
+}
+
 function endLine(scan: BodyScan, data: Buffer, start: number, end: number): void {
-  if (end - start > scan.maxLine) scan.maxLine = end - start;
-  if (end - start >= 5 && data[start] === 0x46 && data[start + 1] === 0x72 && data.toString('latin1', start, start + 5) === 'From ') scan.fromLine = true;
-  if (end > start && (data[end - 1] === 0x20 || data[end - 1] === 0x09)) scan.trailingSpace = true;
+  const length = end - start;
+  if (length > scan.maxLine) scan.maxLine = length;
+  if (length === 0) return;
+  const last = data[end - 1];
+  if (last === 0x20 || last === 0x09) scan.trailingSpace = true;
+  // "From " (RFC 4155 §2), compared byte by byte: this runs once per line.
+  if (length >= 5 && data[start] === 0x46 && data[start + 1] === 0x72 && data[start + 2] === 0x6f && data[start + 3] === 0x6d && data[start + 4] === 0x20) scan.fromLine = true;
 }
 
 /** True when the body can travel as 7bit: no 8-bit bytes, no NUL, CRLF line endings only, lines within `limit`. */

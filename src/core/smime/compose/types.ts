@@ -70,8 +70,23 @@ export class ComposeError extends Error {
 
 /** What every write operation returns. */
 export interface ComposeResult {
-  /** The complete message (outer headers, MIME-Version, the S/MIME entity), CRLF line endings. */
-  message: Buffer;
+  /** The complete message (outer headers, MIME-Version, the S/MIME entity), CRLF line endings; joined on first use. */
+  readonly message: Buffer;
+  /** The same message as consecutive buffers, to be written without joining (views of the input where unchanged). */
+  readonly parts: readonly Buffer[];
   preflight: PreflightChange[];
   warnings: ComposeWarning[];
+}
+
+/** A ComposeResult over `parts`; `message` joins them only when asked (a 10 MB message is not copied to be written). */
+export function composeResult(parts: readonly Buffer[], preflight: PreflightChange[], warnings: ComposeWarning[]): ComposeResult {
+  let joined: Buffer | undefined;
+  return {
+    get message() {
+      return (joined ??= parts.length === 1 ? parts[0] : Buffer.concat(parts));
+    },
+    parts,
+    preflight,
+    warnings,
+  };
 }
