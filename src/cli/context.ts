@@ -5,8 +5,10 @@ import { loadIdentity } from '../core/keys';
 import type { AnalyzeOptions } from '../core/smime/analyze';
 import { loadCertificates, loadCrls, systemAnchors } from '../core/x509/trustStore';
 import { InputError, UsageError } from './args';
+import { takeReadAhead } from './readAhead';
 
-export function readInput(path: string): Buffer {
+/** A file named on the command line; unreadable is an InputError (exit 2). */
+export function readInputSync(path: string): Buffer {
   try {
     if (statSync(path).isDirectory()) throw new InputError(`${path} is a folder, not a file`);
   } catch (e) {
@@ -14,6 +16,11 @@ export function readInput(path: string): Buffer {
     throw new InputError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   return readFileSync(path);
+}
+
+/** The command's input: the bytes read ahead while the command loaded (readAhead.ts), else read now. */
+export async function readInput(path: string): Promise<Buffer> {
+  return (await takeReadAhead(path)) ?? readInputSync(path);
 }
 
 export function passphraseFrom(values: { 'passphrase-env'?: string }): string | undefined {

@@ -3,6 +3,7 @@
  * done; 1 = understood but not valid or not decryptable; 2 = usage error or unreadable input.
  */
 import { InputError, UsageError } from './args';
+import { readAhead } from './readAhead';
 
 export const USAGE = `smime: inspect, verify, decrypt, sign and encrypt S/MIME mail
 
@@ -53,6 +54,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`smime: unknown command "${command}"\n\n${USAGE}\n`);
     return 2;
   }
+  // The input is the first argument of every command that reads a message or certificate.
+  readAhead(rest[0]);
   try {
     const run = await load();
     return await run(rest);

@@ -49,9 +49,9 @@ function certificatesOf(data: Buffer, path: string, passphrase: string | undefin
 }
 
 /** `smime cert FILE`: details of every certificate in a file. Exit 0 when at least one was found. */
-export function runCert(argv: string[]): number {
+export async function runCert(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { ...OUTPUT_OPTIONS, 'passphrase-env': { type: 'string' }, pem: { type: 'boolean' }, 'save-recipient': { type: 'string' } }, { min: 1, max: 1, names: 'FILE' });
-  const data = readInput(positionals[0]);
+  const data = await readInput(positionals[0]);
   if (values['save-recipient']) return saveRecipients(data, values['save-recipient'], values.json ?? false);
   const found = certificatesOf(data, positionals[0], passphraseFrom(values));
   const unique = uniqueCertificates(found.map((f) => f.cert));

@@ -5,12 +5,12 @@ import { KEY_OPTIONS, OUTPUT_OPTIONS, UsageError, parse } from '../args';
 import { keysFrom, readInput } from '../context';
 
 /** `smime decrypt FILE`: writes the decrypted MIME entity of the outermost encrypted layer. */
-export function runDecrypt(argv: string[]): number {
+export async function runDecrypt(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { ...KEY_OPTIONS, ...OUTPUT_OPTIONS, out: { type: 'string', short: 'o' } }, { min: 1, max: 1, names: 'FILE' });
   const keys = keysFrom(values);
   if (keys.length === 0) throw new UsageError('decrypt needs --key (with --cert) or --p12');
   if (values.out && resolve(values.out) === resolve(positionals[0])) throw new UsageError('-o must not name the input file');
-  const input = readInput(positionals[0]);
+  const input = await readInput(positionals[0]);
   const { report, inner } = analyzeMessage(input, { keys });
   const encrypted = report.layers.filter((l) => l.kind === 'enveloped' || l.kind === 'authEnveloped');
   const layer = encrypted.find((l) => l.decrypted);

@@ -10,7 +10,7 @@ import type { Certificate } from '../../core/x509/certificate';
 import { parseBasicConstraints } from '../../core/x509/extensions';
 import { certificatesFromBytes } from '../../core/x509/trustStore';
 import { InputError, UsageError, parse } from '../args';
-import { passphraseFrom, readInput } from '../context';
+import { passphraseFrom, readInput, readInputSync } from '../context';
 import { outputPath, runWrite, WRITE_OPTIONS } from './sign';
 
 export const RECIPIENT_OPTIONS = {
@@ -32,7 +32,7 @@ export function cipherFrom(value: string | undefined): ContentCipherName | undef
 
 /** The end-entity certificate of a file (a PEM may carry its chain too). */
 export function certificateFile(path: string): Certificate {
-  const { certs, problems } = certificatesFromBytes(readInput(path), path);
+  const { certs, problems } = certificatesFromBytes(readInputSync(path), path);
   const leaf = certs.find((c) => !parseBasicConstraints(c)?.ca) ?? certs[0];
   if (!leaf) throw new InputError(`${path} holds no certificate${problems.length ? ` (${problems.join('; ')})` : ''}`);
   return leaf;
@@ -62,13 +62,13 @@ function selfFrom(values: { cert?: string; p12?: string; 'passphrase-env'?: stri
   throw new UsageError('give your own certificate (--cert or --p12) so you can read what you sent, or --no-self');
 }
 
-export function runEncrypt(argv: string[]): number {
+export async function runEncrypt(argv: string[]): Promise<number> {
   const options = { ...RECIPIENT_OPTIONS, ...WRITE_OPTIONS, cert: { type: 'string' }, p12: { type: 'string' }, 'passphrase-env': { type: 'string' } } as const;
   const { values, positionals } = parse(argv, options, { min: 1, max: 1, names: 'IN' });
   const out = outputPath(values.out, positionals[0]);
   const cipher = cipherFrom(values.cipher);
   const self = selfFrom(values);
-  const input = readInput(positionals[0]);
+  const input = await readInput(positionals[0]);
   return runWrite('encrypt', values, out, 'encrypted', () => {
     const resolved = recipientsFrom(values, input);
     const result = encryptMessage({

@@ -44,9 +44,9 @@ function toTree(e: MimeEntity, inner: Map<string, { root: MimeEntity }>): TreeNo
 }
 
 /** `smime inspect FILE`: the MIME tree and the S/MIME layers, no keys needed. Exit 0 when readable. */
-export function runInspect(argv: string[]): number {
+export async function runInspect(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, OUTPUT_OPTIONS, { min: 1, max: 1, names: 'FILE' });
-  const input = readInput(positionals[0]);
+  const input = await readInput(positionals[0]);
   const { report, message, inner } = analyzeMessage(input);
   const layers = report.layers.map((l) => ({
     kind: l.kind,

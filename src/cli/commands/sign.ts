@@ -106,11 +106,11 @@ export function runWrite(command: string, values: { json?: boolean }, out: strin
   return 0;
 }
 
-export function runSign(argv: string[]): number {
+export async function runSign(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { ...IDENTITY_OPTIONS, ...SIGNING_OPTIONS, ...WRITE_OPTIONS }, { min: 1, max: 1, names: 'IN' });
   const out = outputPath(values.out, positionals[0]);
   const digest = digestFrom(values.digest);
-  const input = readInput(positionals[0]);
+  const input = await readInput(positionals[0]);
   const form = values.opaque ? 'opaque signed-data' : 'multipart/signed';
   return runWrite('sign', values, out, `signed (${form})`, () =>
     signMessage({

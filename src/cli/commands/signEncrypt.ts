@@ -17,14 +17,14 @@ function orderFrom(value: string | undefined): WrapOrder {
   return value as WrapOrder;
 }
 
-export function runSignEncrypt(argv: string[]): number {
+export async function runSignEncrypt(argv: string[]): Promise<number> {
   const options = { ...IDENTITY_OPTIONS, ...SIGNING_OPTIONS, ...RECIPIENT_OPTIONS, ...WRITE_OPTIONS, order: { type: 'string' } } as const;
   const { values, positionals } = parse(argv, options, { min: 1, max: 1, names: 'IN' });
   const out = outputPath(values.out, positionals[0]);
   const digest = digestFrom(values.digest);
   const cipher = cipherFrom(values.cipher);
   const order = orderFrom(values.order);
-  const input = readInput(positionals[0]);
+  const input = await readInput(positionals[0]);
   return runWrite('sign-encrypt', values, out, `signed and encrypted (${order})`, () => {
     const signer = signerFrom(values);
     const resolved = recipientsFrom(values, input);

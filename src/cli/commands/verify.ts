@@ -4,9 +4,9 @@ import { keysFrom, readInput, trustFrom } from '../context';
 import { formatReport } from '../format';
 
 /** `smime verify FILE`: decrypts what it can and verifies every signed layer. Exit 0 only for "valid". */
-export function runVerify(argv: string[]): number {
+export async function runVerify(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { ...TRUST_OPTIONS, ...KEY_OPTIONS, ...OUTPUT_OPTIONS }, { min: 1, max: 1, names: 'FILE' });
-  const input = readInput(positionals[0]);
+  const input = await readInput(positionals[0]);
   const options = { ...trustFrom(values), keys: keysFrom(values) };
   const { report } = analyzeMessage(input, options);
   process.stdout.write((values.json ? JSON.stringify(report, null, 2) : formatReport(report)) + '\n');
