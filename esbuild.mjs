@@ -4,6 +4,7 @@
 import * as esbuild from 'esbuild';
 import { readdirSync, statSync, mkdirSync, chmodSync, copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeCodeCache } from './scripts/codeCache.mjs';
 
 const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
@@ -47,16 +48,16 @@ const builds = integration
       { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
       // The CLI starts on every call, so it is one minified CommonJS file: measured against ES module chunks per
       // command, the ESM loader's own start-up cost more than parsing the whole bundle (V8 compiles functions lazily,
-      // and each command's modules are initialised only when that command runs).
+      // and each command's modules are initialised only when that command runs). dist/cli.js, the `smime`
+      // executable, is src/cli/launcher.cjs: it loads this bundle with the code cache made below.
       {
         ...common,
         minify: true,
         entryPoints: ['src/cli/bin.ts'],
-        outfile: 'dist/cli.js',
+        outfile: 'dist/smime.js',
         format: 'cjs',
         platform: 'node',
         target: 'node20',
-        banner: { js: '#!/usr/bin/env node' },
         // Large dependencies only the write side or legacy ciphers need are loaded from node_modules when used
         // (they are runtime dependencies of the package), so no command pays to parse them up front.
         external: ['node-forge', 'libmime', 'iconv-lite', 'libqp'],
@@ -80,5 +81,16 @@ if (watch) {
   // dist/cli/ held the command line as ES module chunks in earlier builds.
   if (!tests && !integration) rmSync('dist/cli', { recursive: true, force: true });
   await Promise.all(builds.map((options) => esbuild.build(options)));
-  if (!tests && !integration) chmodSync('dist/cli.js', 0o755);
+  if (!tests && !integration) {
+    copyFileSync('src/cli/launcher.cjs', 'dist/cli.js');
+    chmodSync('dist/cli.js', 0o755);
+    // The code cache (scripts/codeCache.mjs) is made by running the new bundle: a failure leaves no cache, and the
+    // CLI then compiles as usual.
+    rmSync('dist/smime.cache', { force: true });
+    try {
+      await makeCodeCache('dist');
+    } catch (e) {
+      console.warn(`no code cache for the CLI: ${e.message}`);
+    }
+  }
 }

@@ -20,6 +20,12 @@ export default tseslint.config(
     },
   },
   {
+    // The `smime` launcher is copied into dist/ as is, a CommonJS script.
+    files: ['src/cli/launcher.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', process: 'readonly', __dirname: 'readonly', Buffer: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // The webview renders view models only: no crypto, no key material, no Node, no VS Code API.
     files: ['src/webview/**/*.ts'],
     rules: {

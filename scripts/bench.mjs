@@ -10,7 +10,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const SIZE = Number(process.env.BENCH_BYTES ?? 10 * 1024 * 1024);
@@ -45,10 +45,10 @@ const extraCaCerts = process.env.NODE_EXTRA_CA_CERTS;
 const env = { ...process.env };
 delete env.NODE_EXTRA_CA_CERTS;
 
-/** The output file a command names (-o / -out), removed before each run. */
+/** The output file a command names (-o / -out) in the bench folder, removed before each run (never /dev/null). */
 function removeOutput(args) {
   const at = args.findIndex((a) => a === '-o' || a === '-out');
-  if (at !== -1) rmSync(join(dir, args[at + 1]), { force: true });
+  if (at !== -1 && !isAbsolute(args[at + 1])) rmSync(join(dir, args[at + 1]), { force: true });
 }
 
 /** Runs a command once; returns wall ms and peak RSS in KiB (from GNU time when available). */
