@@ -81,7 +81,9 @@ export async function runEncrypt(argv: string[]): Promise<number> {
       protectHeaders: values['protect-headers'] ?? false,
       force: values.force ?? false,
     });
-    return { ...result, warnings: [...resolved.warnings, ...result.warnings] };
+    // Added in place: a copy of the result ({ ...result }) would read `message`, joining it in memory.
+    result.warnings.unshift(...resolved.warnings);
+    return result;
   });
 }
 

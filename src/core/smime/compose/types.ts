@@ -78,7 +78,10 @@ export interface ComposeResult {
   warnings: ComposeWarning[];
 }
 
-/** A ComposeResult over `parts`; `message` joins them only when asked (a 10 MB message is not copied to be written). */
+/**
+ * A ComposeResult over `parts`; `message` joins them only when read (a 10 MB message is not copied to be written).
+ * Copying the object with spread reads it too, so callers change `warnings` in place instead.
+ */
 export function composeResult(parts: readonly Buffer[], preflight: PreflightChange[], warnings: ComposeWarning[]): ComposeResult {
   let joined: Buffer | undefined;
   return {
