@@ -70,20 +70,22 @@ mkdirSync('dist', { recursive: true });
 if (!tests && !integration) {
   mkdirSync('dist/codicons', { recursive: true });
   for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(join('node_modules/@vscode/codicons/dist', file), join('dist/codicons', file));
+  // Earlier builds put the command line in dist/cli/ (ES module chunks) or in dist/cli.js itself.
+  rmSync('dist/cli', { recursive: true, force: true });
+  rmSync('dist/cli.js.map', { force: true });
+  copyFileSync('src/cli/launcher.cjs', 'dist/cli.js');
+  chmodSync('dist/cli.js', 0o755);
 }
 if (watch) {
+  // No code cache here: the launcher sees that smime.js changed and compiles it as usual.
   for (const options of builds) {
     const ctx = await esbuild.context(options);
     await ctx.watch();
   }
   console.log('watching for changes');
 } else {
-  // dist/cli/ held the command line as ES module chunks in earlier builds.
-  if (!tests && !integration) rmSync('dist/cli', { recursive: true, force: true });
   await Promise.all(builds.map((options) => esbuild.build(options)));
   if (!tests && !integration) {
-    copyFileSync('src/cli/launcher.cjs', 'dist/cli.js');
-    chmodSync('dist/cli.js', 0o755);
     // The code cache (scripts/codeCache.mjs) is made by running the new bundle: a failure leaves no cache, and the
     // CLI then compiles as usual.
     rmSync('dist/smime.cache', { force: true });
