@@ -29,6 +29,7 @@ function setup() {
   const attachment = Buffer.alloc(Math.floor(SIZE / 2 / 1.37), 7).toString('base64').replace(/(.{76})/g, '$1\r\n');
   const entity = `Content-Type: multipart/mixed; boundary="bench"\r\n\r\n--bench\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${text}\r\n--bench\r\nContent-Type: application/octet-stream; name="data.bin"\r\nContent-Transfer-Encoding: base64\r\n\r\n${attachment}\r\n--bench--\r\n`;
   writeFileSync(join(dir, 'entity.txt'), entity);
+  writeFileSync(join(dir, 'sign-floor.cjs'), NODE_SIGN_FLOOR);
   // The same entity as a whole message (headers + body), the input of `smime sign` / `smime encrypt`.
   writeFileSync(join(dir, 'entity.eml'), 'From: Alice <alice@example.com>\r\nTo: alice@example.com\r\nSubject: bench\r\nDate: ' + new Date().toUTCString() + '\r\nMIME-Version: 1.0\r\n' + entity);
   const head = 'From: Alice <alice@example.com>\r\nTo: bob@example.com\r\nSubject: bench\r\nDate: ' + new Date().toUTCString() + '\r\n';
@@ -39,6 +40,20 @@ function setup() {
   writeFileSync(join(dir, 'cbc.eml'), Buffer.concat([Buffer.from(head), encrypt('aes256')]));
   writeFileSync(join(dir, 'gcm.eml'), Buffer.concat([Buffer.from(head), encrypt('aes-256-gcm')]));
 }
+
+// The least any Node program signing this file must do (start Node, read, hash, sign, write the input and the
+// signature to a new file; no MIME parsing, no ESP-safe checks, no CMS encoding): the floor of a Node signer here.
+const NODE_SIGN_FLOOR = `
+const { closeSync, openSync, readFileSync, renameSync, writevSync } = require('node:fs');
+const { createHash, createPrivateKey, sign } = require('node:crypto');
+const [input, keyFile, out] = process.argv.slice(2);
+const data = readFileSync(input);
+const signature = sign('sha256', createHash('sha256').update(data).digest(), createPrivateKey(readFileSync(keyFile)));
+const fd = openSync(out + '.tmp', 'wx');
+writevSync(fd, [Buffer.from('Content-Type: multipart/signed\\r\\n\\r\\n'), data, Buffer.from(signature.toString('base64'))]);
+closeSync(fd);
+renameSync(out + '.tmp', out);
+`;
 
 const haveTime = existsSync('/usr/bin/time');
 const extraCaCerts = process.env.NODE_EXTRA_CA_CERTS;
@@ -79,11 +94,12 @@ function measure(cmd, args, expectStatus, runEnv = env) {
 }
 
 /** Runs the two commands alternately (ours, theirs, ours, ...) so that drift in the machine's load hits both alike. */
-function measurePair([cmdA, argsA], [cmdB, argsB]) {
+function measurePair([cmdA, argsA], [cmdB, argsB], beforeEach = () => undefined) {
   const runsA = [];
   const runsB = [];
   for (let i = 0; i < RUNS; i++) {
     for (const [cmd, args, runs] of [[cmdA, argsA, runsA], [cmdB, argsB, runsB]]) {
+      beforeEach();
       const r = runOnce(cmd, args);
       if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}`);
       runs.push(r);
@@ -114,6 +130,14 @@ for (const [name, file, ours, theirs] of cases) {
   const size = statSync(join(dir, file)).size;
   const [a, b] = measurePair([process.execPath, [cli, ...ours]], ['openssl', theirs]);
   rows.push({ name, sizeMB: +(size / 1048576).toFixed(1), smimeMs: +a.ms.toFixed(1), opensslMs: +b.ms.toFixed(1), ratio: +(a.ms / b.ms).toFixed(2), workRatio: +((a.ms - idle.ms) / Math.max(1, b.ms - opensslIdle.ms)).toFixed(2), smimePeakMB: +(a.rssKiB / 1024).toFixed(0), aboveIdleOverSize: +(((a.rssKiB - idle.rssKiB) * 1024) / size).toFixed(2) });
+}
+// The Node floor against the same OpenSSL run as 'sign detached': how close to OpenSSL any Node signer can get here.
+{
+  const floorArgs = ['sign-floor.cjs', 'entity.eml', 'alice.key', 'out-floor.eml'];
+  const opensslSign = cases.find(([name]) => name === 'sign detached')[3];
+  rmSync(join(dir, 'out-floor.eml'), { force: true });
+  const [a, b] = measurePair([process.execPath, floorArgs], ['openssl', opensslSign], () => rmSync(join(dir, 'out-floor.eml'), { force: true }));
+  rows.push({ name: 'node floor: read, hash, sign, write', sizeMB: rows[0].sizeMB, smimeMs: +a.ms.toFixed(1), opensslMs: +b.ms.toFixed(1), ratio: +(a.ms / b.ms).toFixed(2), workRatio: NaN, smimePeakMB: +(a.rssKiB / 1024).toFixed(0), aboveIdleOverSize: NaN });
 }
 // Node's own start-up is part of every whole-process figure; show it so the ratio can be read fairly.
 const nodeStart = measure(process.execPath, ['-e', '0'], 0);
