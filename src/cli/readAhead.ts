@@ -5,7 +5,7 @@
  * the bytes through readInput, which falls back to an ordinary read (and its error messages) when nothing was
  * read ahead or the read failed.
  */
-import { close, fstatSync, openSync, read } from 'node:fs';
+import { close, fstatSync, openSync, read, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const pending = new Map<string, Promise<Buffer | undefined>>();
@@ -29,6 +29,8 @@ export function readAhead(path: string | undefined): void {
   if (!path || path.startsWith('-')) return;
   let fd: number | undefined;
   try {
+    // Only regular files: opening a FIFO would block until a writer came, and its bytes could be read only once.
+    if (!statSync(path).isFile()) return;
     fd = openSync(path, 'r');
     const stat = fstatSync(fd);
     if (!stat.isFile() || stat.size === 0) throw new Error('not read ahead');

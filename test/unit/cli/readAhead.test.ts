@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { readAhead, takeReadAhead } from '../../../src/cli/readAhead';
 import { readInput } from '../../../src/cli/context';
@@ -37,6 +38,14 @@ describe('read-ahead', () => {
     assert.equal((await readInput(empty)).length, 0);
     await assert.rejects(readInput(folder), (e: unknown) => e instanceof InputError && /is a folder/.test(e.message));
     await assert.rejects(readInput(missing), (e: unknown) => e instanceof InputError && /cannot read .*ENOENT/.test(e.message));
+  });
+
+  test('a FIFO is left to the command: read ahead never opens it', { skip: process.platform === 'win32' }, async () => {
+    const fifo = join(dir, 'pipe.eml');
+    execFileSync('mkfifo', [fifo]);
+    // Opening a FIFO for reading blocks until a writer comes: returning at all shows it was not opened.
+    readAhead(fifo);
+    assert.equal(await takeReadAhead(fifo), undefined);
   });
 
   test('readInput uses the read-ahead bytes when there are some, and reads the file when not', async () => {
