@@ -4,10 +4,10 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { readAhead, takeReadAhead } from '../../../src/cli/readAhead';
 import { readInput } from '../../../src/cli/context';
@@ -43,9 +43,15 @@ describe('read-ahead', () => {
   test('a FIFO is left to the command: read ahead never opens it', { skip: process.platform === 'win32' }, async () => {
     const fifo = join(dir, 'pipe.eml');
     execFileSync('mkfifo', [fifo]);
-    // Opening a FIFO for reading blocks until a writer comes: returning at all shows it was not opened.
+    // The writer's open blocks until someone opens the FIFO for reading.
+    const writer = spawn('sh', ['-c', `printf data > '${fifo}'`]);
+    const exited = new Promise((done) => writer.on('exit', done));
     readAhead(fifo);
     assert.equal(await takeReadAhead(fifo), undefined);
+    await new Promise((done) => setTimeout(done, 300));
+    assert.equal(writer.exitCode, null, 'the FIFO was opened: its writer went on');
+    assert.equal(readFileSync(fifo, 'latin1'), 'data', 'the bytes are still there for the command');
+    await exited;
   });
 
   test('readInput uses the read-ahead bytes when there are some, and reads the file when not', async () => {
