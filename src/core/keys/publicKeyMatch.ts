@@ -6,17 +6,27 @@ import type { Certificate } from '../x509/certificate';
 const MAX_ORDERED_CHAIN = 10;
 
 /**
+ * Pairs already found to match. Keys and certificates are immutable, and a signing run checks the same pair when
+ * the identity is loaded and again when the signature is built (each check re-encodes both keys).
+ */
+const knownPairs = new WeakMap<KeyObject, WeakSet<Certificate>>();
+
+/**
  * True when `privateKey` belongs to `cert`: both public keys, re-encoded by OpenSSL as SubjectPublicKeyInfo,
  * are byte-equal (so encodings that differ only in optional parameters still match).
  */
 export function publicKeysMatch(privateKey: KeyObject, cert: Certificate): boolean {
+  if (knownPairs.get(privateKey)?.has(cert)) return true;
   try {
     const fromKey = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
     const fromCert = cert.publicKey.export({ type: 'spki', format: 'der' });
-    return fromKey.equals(fromCert);
+    if (!fromKey.equals(fromCert)) return false;
   } catch {
     return false;
   }
+  const certs = knownPairs.get(privateKey) ?? new WeakSet<Certificate>();
+  knownPairs.set(privateKey, certs.add(cert));
+  return true;
 }
 
 /** `others` reordered so each certificate is followed by its issuer where present; the rest keep their order. */
