@@ -8,6 +8,7 @@ import type { Certificate } from '../core/x509/certificate';
 import type { RunAction } from '../shared/protocol';
 import type { DocumentAnalysis } from './analysisService';
 import { sanitizeFileName } from './fileNames';
+import { saveFile } from './prompts';
 import type { EditorDeps, MessageEditor } from './messageEditor';
 import { findPart } from './view/messageTree';
 import { partKind } from './view/treeView';
@@ -42,7 +43,7 @@ function certificate(ctx: EditorActionContext, id: string): { certificate: Certi
 async function saveAttachment(ctx: EditorActionContext, partId: string): Promise<void> {
   const entity = part(ctx, partId);
   const name = sanitizeFileName(entity.filename, `part-${partId}.bin`);
-  const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(folderOf(ctx.uri), name), title: vscode.l10n.t('Save Attachment') });
+  const target = await saveFile(vscode.l10n.t('Save Attachment'), vscode.Uri.joinPath(folderOf(ctx.uri), name));
   if (!target) return;
   await vscode.workspace.fs.writeFile(target, decodeBody(entity).data);
   void vscode.window.showInformationMessage(vscode.l10n.t('Saved {0}.', target.fsPath || target.toString()));
@@ -61,11 +62,7 @@ async function openPartAsText(ctx: EditorActionContext, partId: string): Promise
 async function exportCertificate(ctx: EditorActionContext, id: string): Promise<void> {
   const { certificate: cert } = certificate(ctx, id);
   const name = sanitizeFileName(`${commonName(cert.subject.text) ?? 'certificate'}.pem`, 'certificate.pem');
-  const target = await vscode.window.showSaveDialog({
-    defaultUri: vscode.Uri.joinPath(folderOf(ctx.uri), name),
-    filters: { [vscode.l10n.t('PEM certificate')]: ['pem', 'crt'] },
-    title: vscode.l10n.t('Export Certificate'),
-  });
+  const target = await saveFile(vscode.l10n.t('Export Certificate'), vscode.Uri.joinPath(folderOf(ctx.uri), name), { [vscode.l10n.t('PEM certificate')]: ['pem', 'crt'] });
   if (!target) return;
   await vscode.workspace.fs.writeFile(target, Buffer.from(cert.toPem(), 'latin1'));
 }

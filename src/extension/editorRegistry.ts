@@ -3,7 +3,7 @@
  * a webview received.
  */
 import type * as vscode from 'vscode';
-import type { MessageView } from '../shared/protocol';
+import type { MessageView, RunAction } from '../shared/protocol';
 
 export interface OpenEditor {
   readonly uri: vscode.Uri;
@@ -16,6 +16,7 @@ export interface OpenEditor {
   reveal(partId: string): void;
   revealCertificate(certificateId: string): void;
   refresh(): Promise<void>;
+  run(action: RunAction): Promise<void>;
 }
 
 export class EditorRegistry {

@@ -9,6 +9,7 @@ import { parseBasicConstraints } from '../core/x509/details';
 import type { Certificate } from '../core/x509/certificate';
 import type { AnalysisService } from './analysisService';
 import { sanitizeFileName } from './fileNames';
+import { confirm } from './prompts';
 import { commonName } from './view/summaryView';
 import { UserError } from './userError';
 
@@ -32,13 +33,12 @@ export async function trustCertificate(analysis: AnalysisService, uri: vscode.Ur
   if (!parseBasicConstraints(cert)?.ca && !cert.isSelfIssued) {
     throw new UserError(vscode.l10n.t('{0} is not a CA certificate; only CAs can be trust anchors.', cert.subject.text));
   }
-  const trust = vscode.l10n.t('Trust');
-  const answer = await vscode.window.showWarningMessage(
+  const trusted = await confirm(
     vscode.l10n.t('Trust "{0}" for S/MIME in this workspace?', commonName(cert.subject.text) ?? cert.subject.text),
-    { modal: true, detail: vscode.l10n.t('Every certificate this CA issues will verify as trusted here.\nSHA-256: {0}', cert.fingerprint('sha256')) },
-    trust,
+    vscode.l10n.t('Trust'),
+    vscode.l10n.t('Every certificate this CA issues will verify as trusted here.\nSHA-256: {0}', cert.fingerprint('sha256')),
   );
-  if (answer !== trust) return;
+  if (!trusted) return;
   const folder = folderFor(uri);
   const name = sanitizeFileName(`${commonName(cert.subject.text) ?? 'ca'}-${cert.fingerprint('sha256').replace(/:/g, '').slice(0, 12)}.pem`, 'ca.pem');
   const dir = vscode.Uri.joinPath(folder.uri, ...TRUSTED_CA_FOLDER.split('/'));

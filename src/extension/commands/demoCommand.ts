@@ -8,6 +8,7 @@ import { demoFiles } from '../../core/pki/demoFiles';
 import { DEMO_PASSPHRASE, createDemoPki } from '../../core/pki/demoPki';
 import type { AnalysisService } from '../analysisService';
 import { MESSAGE_EDITOR_VIEW_TYPE } from '../messageEditorProvider';
+import { confirm } from '../prompts';
 import { requireTrustedWorkspace } from '../trustActions';
 import { Cancelled, UserError } from '../userError';
 import { registerCommand } from './registerCommand';
@@ -33,9 +34,7 @@ async function chooseFolder(root: vscode.Uri, given: unknown): Promise<{ dir: vs
   if (!name) throw new Cancelled();
   const dir = vscode.Uri.joinPath(root, ...name.split('/'));
   if (!(await isEmpty(dir))) {
-    const overwrite = vscode.l10n.t('Overwrite');
-    const answer = await vscode.window.showWarningMessage(vscode.l10n.t('{0} is not empty. Overwrite files of the same name?', name), { modal: true }, overwrite);
-    if (answer !== overwrite) throw new Cancelled();
+    if (!(await confirm(vscode.l10n.t('{0} is not empty. Overwrite files of the same name?', name), vscode.l10n.t('Overwrite')))) throw new Cancelled();
   }
   return { dir, name };
 }

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { AnalysisService } from '../analysisService';
 import type { EditorRegistry } from '../editorRegistry';
+import type { RunAction } from '../../shared/protocol';
 import { scriptPrompts, type ScriptedAnswer } from '../prompts';
 import { takeLastReportedError } from './registerCommand';
 
@@ -25,7 +26,9 @@ export function registerTestHooks(registry: EditorRegistry, analysis: AnalysisSe
     vscode.commands.registerCommand('smime._test.refresh', async (uri: vscode.Uri) => registry.forUri(uri)?.refresh()),
     /** The last error a command showed the user ({ what, message }) since the previous call, then forgets it. */
     vscode.commands.registerCommand('smime._test.lastError', () => takeLastReportedError()),
-    /** Answers the recipient prompts of Encrypt (undefined: show the real UI); returns the prompts shown so far. */
+    /** Answers the next prompts, dialogs and modals (undefined: show the real UI); returns the prompts shown so far. */
     vscode.commands.registerCommand('smime._test.answerPrompts', (answers: ScriptedAnswer[] | undefined) => scriptPrompts(answers)),
+    /** Presses a button of the webview of the editor open on `uri`, as its click would (RunAction of protocol.ts). */
+    vscode.commands.registerCommand('smime._test.runAction', async (uri: vscode.Uri, action: RunAction) => registry.forUri(uri)?.run(action)),
   );
 }

@@ -9,6 +9,7 @@ import type { MimeEntity } from '../../core/mime/entity';
 import { findEntity } from '../../core/mime/parser';
 import type { CertificateSummary, LayerReport } from '../../core/smime/report';
 import { registerCommand } from '../commands/registerCommand';
+import { saveFile } from '../prompts';
 import { UserError } from '../userError';
 import { RAW_COMMANDS, SHOW_CERTIFICATE_COMMAND } from './commandIds';
 import { certificateMarkdown } from './certificateText';
@@ -67,7 +68,7 @@ export function safeFileName(entity: MimeEntity): string {
 async function saveAttachment(store: RawModelStore, uri: vscode.Uri, path: string): Promise<void> {
   const entity = await partOf(store, uri, path);
   const folder = uri.scheme === 'file' ? vscode.Uri.joinPath(uri, '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
-  const target = await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, safeFileName(entity)) : undefined, saveLabel: vscode.l10n.t('Save Attachment') });
+  const target = await saveFile(vscode.l10n.t('Save Attachment'), folder ? vscode.Uri.joinPath(folder, safeFileName(entity)) : undefined);
   if (!target) return;
   await vscode.workspace.fs.writeFile(target, decodeBody(entity).data);
   void vscode.window.showInformationMessage(vscode.l10n.t('Saved {0}', vscode.workspace.asRelativePath(target)));
