@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 /** Marketplace packages this size install in a blink; a bigger one means something slipped in. */
 const MAX_VSIX_BYTES = 2 * 1024 * 1024;
 /** What an installed extension needs at run time (paths inside the package's extension/ folder). */
-const ALLOWED = [/^dist\/(extension|webview)\.js$/, /^dist\/codicons\/codicon\.(ttf|css)$/, /^media\/main\.css$/, /^syntaxes\/eml\.tmLanguage\.json$/, /^language-configuration\.json$/,
+const ALLOWED = [/^dist\/(extension|webview)\.js$/, /^dist\/codicons\/codicon\.(ttf|css)$/, /^media\/main\.css$/,
+  // The screenshots the README shows: the extension's details page in VS Code reads them from the package.
+  /^media\/screenshots\/(message-view-(valid|tampered|decrypted)|certificate|raw-codelens)\.png$/, /^syntaxes\/eml\.tmLanguage\.json$/, /^language-configuration\.json$/,
   /^package(\.nls)?\.json$/, /^readme\.md$/i, /^changelog\.md$/i, /^license(\.txt)?$/i];
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,8 +23,9 @@ const vsce = createRequire(path.join(root, 'package.json')).resolve('@vscode/vsc
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 
 run(process.execPath, ['esbuild.mjs', '--production']);
-// Without a repository field vsce would ask whether to go on; the answer is yes.
-process.stdout.write(run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--out', out]));
+// Without a repository field vsce would ask whether to go on; the answer is yes. The README's image links stay
+// relative (there is no repository to point them at), so they resolve to the screenshots inside the package.
+process.stdout.write(run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out]));
 
 const listing = run(process.execPath, [vsce, 'ls', '--no-dependencies']).split('\n').filter(Boolean);
 const stray = listing.filter((file) => !ALLOWED.some((re) => re.test(file)));
