@@ -29,6 +29,8 @@ export interface Pkcs12Contents {
 
 interface Bag {
   pkcs8?: Buffer;
+  /** The key came out of a password-encrypted bag (pkcs8ShroudedKeyBag). */
+  shrouded?: boolean;
   cert?: Certificate;
   localKeyId?: string;
   friendlyName?: string;
@@ -37,6 +39,8 @@ interface Bag {
 interface Reader {
   password: string;
   bmpPassword: Buffer;
+  /** False for a PFX without MacData: then only the decryption itself can tell a wrong passphrase. */
+  macChecked: boolean;
   bags: Bag[];
   warnings: string[];
 }
@@ -101,7 +105,7 @@ function readBag(bag: Asn1Node, reader: Reader, depth: number): void {
       reader.bags.push({ ...attrs, pkcs8: value.raw });
       return;
     case OID.pkcs8ShroudedKeyBag:
-      reader.bags.push({ ...attrs, pkcs8: decryptWithPassword(value.child(0), value.child(1).octets(), reader.password, reader.bmpPassword) });
+      reader.bags.push({ ...attrs, pkcs8: decryptWithPassword(value.child(0), value.child(1).octets(), reader.password, reader.bmpPassword), shrouded: true });
       return;
     case OID.certBag: {
       const certType = decodeOid(value.child(0));
@@ -161,6 +165,9 @@ function assemble(reader: Reader): Pkcs12Contents {
     try {
       privateKey = createPrivateKey({ key: keyBag.pkcs8, format: 'der', type: 'pkcs8' });
     } catch (e) {
+      // Without a MAC, a wrong passphrase shows only in the decryption: its padding check passes by chance about
+      // once in 256 tries, and what comes out is then not a key. That is a wrong passphrase, not a file without key.
+      if (keyBag.shrouded && !reader.macChecked) throw new KeyError('bad-passphrase', 'wrong passphrase for the PKCS#12 file (its private key does not decrypt)');
       reader.warnings.push(`the private key cannot be loaded: ${(e as Error).message}`);
     }
   }
@@ -191,7 +198,7 @@ export function loadPkcs12(data: Buffer, passphrase: string): Pkcs12Contents {
     if (decodeOid(authSafeInfo.child(0)) !== OID.data) throw new KeyError('unsupported', 'public-key integrity mode PFX is not supported');
     const authSafe = authSafeInfo.child(1).child(0).octets();
     const bmpPassword = checkIntegrity(pfx, authSafe, passphrase);
-    const reader: Reader = { password: passphrase, bmpPassword, bags: [], warnings: [] };
+    const reader: Reader = { password: passphrase, bmpPassword, macChecked: pfx.children.length > 2, bags: [], warnings: [] };
     for (const item of parseDer(authSafe).expect(Tag.sequence, 'AuthenticatedSafe').children) readAuthSafeItem(item, reader);
     return assemble(reader);
   } catch (e) {

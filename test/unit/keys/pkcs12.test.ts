@@ -4,6 +4,7 @@ import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import { loadPkcs12, pkcs12Kdf, pkcs12PasswordBytes, publicKeysMatch } from '../../../src/core/keys';
 import { certificatesFromBytes } from '../../../src/core/x509/trustStore';
+import { parseDer } from '../../../src/core/asn1/der';
 import { CA_EXT, TestPki, hasOpenssl, openssl, type Issued } from '../x509/testPki';
 import { keyErrorCode } from './keyErrorCode';
 
@@ -84,6 +85,21 @@ describe('loadPkcs12 on files written by openssl pkcs12 -export', { skip: !hasOp
     expectIdentity(exportP12(rsaLeaf, '', ['-legacy']), '', rsaLeaf, [inter, root]);
     expectIdentity(exportP12(edLeaf, 'pässwörd €', ['-legacy']), 'pässwörd €', edLeaf, [inter, root]);
     expectIdentity(exportP12(edLeaf, 'pässwörd €'), 'pässwörd €', edLeaf, [inter, root]);
+  });
+
+  test('without a MAC, every wrong passphrase is bad-passphrase, also when the key decrypts to garbage with valid padding', () => {
+    // A wrong key gives valid CBC padding about once in 256 tries; 1500 tries (one PBKDF2 iteration each) meet that
+    // case several times over (missing it every time: about 0.3%).
+    // -iter before -nomac: a later -iter would turn the MAC back on.
+    const noMac = exportP12(ecLeaf, 'right', ['-iter', '1', '-nomac']);
+    assert.equal(parseDer(noMac).children.length, 2, 'no MacData');
+    const outcomes = new Map<string, number>();
+    for (let i = 0; i < 1500; i++) {
+      const code = keyErrorCode(() => loadPkcs12(noMac, `wrong-${i}`));
+      outcomes.set(code, (outcomes.get(code) ?? 0) + 1);
+    }
+    assert.deepEqual([...outcomes], [['bad-passphrase', 1500]]);
+    expectIdentity(noMac, 'right', ecLeaf, [inter, root]);
   });
 
   test('wrong passphrase, certificates only, truncated and foreign input', () => {
