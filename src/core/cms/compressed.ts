@@ -5,7 +5,6 @@
  *   CompressedData ::= SEQUENCE { version CMSVersion, compressionAlgorithm CompressionAlgorithmIdentifier,
  *     encapContentInfo EncapsulatedContentInfo }
  */
-import { inflateSync } from 'node:zlib';
 import { Tag, decodeOid } from '../asn1/der';
 import { OID, oidName } from '../asn1/oids';
 import type { DecryptReason } from './algorithms';
@@ -45,6 +44,9 @@ export function decompress(der: Buffer, maxSize: number = MAX_DECOMPRESSED_SIZE)
     return { reasons: [{ code: 'malformed', message: `the CompressedData cannot be read: ${(e as Error).message}` }] };
   }
   try {
+    // node:zlib is loaded here, not at start-up: compressed S/MIME is rare and loading zlib costs every command.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { inflateSync } = require('node:zlib') as typeof import('node:zlib');
     return { content: inflateSync(compressed, { maxOutputLength: maxSize }), contentType, reasons: [] };
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
