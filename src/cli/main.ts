@@ -9,7 +9,7 @@ export const USAGE = `smime: inspect, verify, decrypt, sign and encrypt S/MIME m
 
 Usage:
   smime inspect FILE [--json]
-  smime verify FILE [--ca PATH]... [--crl PATH]... [--certfile PATH]... [--at ISO-8601] [--allow-sha1]
+  smime verify FILE... [--ca PATH]... [--crl PATH]... [--certfile PATH]... [--at ISO-8601] [--allow-sha1]
                     [--system-ca] [--key K --cert C]... [--p12 P]... [--passphrase-env VAR] [--json]
   smime decrypt FILE (--key K [--cert C] | --p12 P) [--passphrase-env VAR] [-o OUT] [--json]
   smime cert FILE [--passphrase-env VAR] [--json] [--pem] [--save-recipient DIR]

@@ -113,6 +113,32 @@ describe('smime demo', () => {
     }
   });
 
+  test('verify takes several files in one run: each gets the verdict it gets alone; exit 0, 1 or 2 for the worst', () => {
+    const files = ['signed-detached.eml', 'signed-ec.eml', 'tampered.eml', 'plain.eml'].map((f) => join(dir, 'messages', f));
+    const ca = ['--ca', join(dir, 'ca.pem')];
+    const many = runCli(cli, ['verify', ...files, ...ca, '--json']);
+    assert.equal(many.exit, 1, many.stderr);
+    const outcomes = JSON.parse(many.stdout) as { file: string; report: { verdict: string; reasons: unknown[] } }[];
+    assert.deepEqual(outcomes.map((o) => o.file), files);
+    for (const o of outcomes) {
+      const alone = runCli(cli, ['verify', o.file, ...ca, '--json']);
+      assert.equal(o.report.verdict, alone.report?.verdict, o.file);
+      assert.deepEqual(o.report.reasons, alone.report?.reasons, o.file);
+    }
+    assert.deepEqual(outcomes.map((o) => o.report.verdict), ['valid', 'valid', 'invalid', 'unsigned']);
+
+    const allValid = runCli(cli, ['verify', files[0], files[1], ...ca]);
+    assert.equal(allValid.exit, 0, allValid.stderr);
+    assert.ok(allValid.stdout.startsWith(`${files[0]}\n`), 'each report is headed by its file');
+    assert.match(allValid.stdout, /\n2 messages: 2 valid, 0 not valid, 0 unreadable\n$/);
+
+    const missing = join(dir, 'messages', 'no-such.eml');
+    const withMissing = runCli(cli, ['verify', files[0], missing, files[2], ...ca]);
+    assert.equal(withMissing.exit, 2);
+    assert.match(withMissing.stderr, /cannot read .*no-such\.eml: ENOENT/);
+    assert.match(withMissing.stdout, /3 messages: 1 valid, 1 not valid, 1 unreadable\n$/);
+  });
+
   test('refuses a non-empty folder without --force, overwrites with it, and refuses a file', () => {
     const before = readFileSync(join(dir, 'ca.pem'), 'latin1');
     const refused = runCli(cli, ['demo', dir]);
