@@ -13,12 +13,12 @@ Usage:
                     [--system-ca] [--key K --cert C]... [--p12 P]... [--passphrase-env VAR] [--json]
   smime decrypt FILE (--key K [--cert C] | --p12 P) [--passphrase-env VAR] [-o OUT] [--json]
   smime cert FILE [--passphrase-env VAR] [--json] [--pem] [--save-recipient DIR]
-  smime sign IN (--cert C --key K | --p12 P) [--passphrase-env VAR] [--certfile PATH]... [--opaque] [--pss]
-                [--digest sha256|sha384|sha512] [--protect-headers] [--force] -o OUT [--json]
-  smime encrypt IN --to CERT... [--recipients-dir DIR] [--cipher aes-256-cbc|aes-128-cbc|aes-128-gcm|aes-256-gcm]
-                [--oaep] (--cert C | --p12 P | --no-self) [--protect-headers] [--force] -o OUT [--json]
-  smime sign-encrypt IN (--cert C --key K | --p12 P) [--passphrase-env VAR] --to CERT... [--recipients-dir DIR]
-                [options of sign and encrypt] [--order sign-encrypt|encrypt-sign|triple] -o OUT [--json]
+  smime sign IN... (--cert C --key K | --p12 P) [--passphrase-env VAR] [--certfile PATH]... [--opaque] [--pss]
+                [--digest sha256|sha384|sha512] [--protect-headers] [--force] (-o OUT | --out-dir DIR) [--json]
+  smime encrypt IN... --to CERT... [--recipients-dir DIR] [--cipher aes-256-cbc|aes-128-cbc|aes-128-gcm|aes-256-gcm]
+                [--oaep] (--cert C | --p12 P | --no-self) [--protect-headers] [--force] (-o OUT | --out-dir DIR) [--json]
+  smime sign-encrypt IN... (--cert C --key K | --p12 P) [--passphrase-env VAR] --to CERT... [--recipients-dir DIR]
+                [options of sign and encrypt] [--order sign-encrypt|encrypt-sign|triple] (-o OUT | --out-dir DIR) [--json]
   smime demo DIR [--force] [--json]   (writes a TEST-ONLY PKI and sample messages into DIR)
 
 Exit status: 0 valid / decrypted / written, 1 not valid, not decryptable or refused (nothing written),

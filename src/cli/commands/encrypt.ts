@@ -1,7 +1,8 @@
 /**
- * `smime encrypt IN --to CERT... [--recipients-dir DIR] -o OUT`: encrypts a message for its recipients and, by
- * default, for the sender (--cert or --p12), so the sent copy stays readable. Exit 0 written, 1 refused
- * (a recipient without a certificate, an expired certificate without --force), 2 usage or unreadable input.
+ * `smime encrypt IN --to CERT... [--recipients-dir DIR] -o OUT` (or `IN... --out-dir DIR`): encrypts messages
+ * for their recipients and, by default, for the sender (--cert or --p12), so the sent copy stays readable. Exit 0
+ * written, 1 refused (a recipient without a certificate, an expired certificate without --force), 2 usage or
+ * unreadable input.
  */
 import { statSync } from 'node:fs';
 import { loadIdentity } from '../../core/keys';
@@ -10,8 +11,8 @@ import type { Certificate } from '../../core/x509/certificate';
 import { parseBasicConstraints } from '../../core/x509/extensions';
 import { certificatesFromBytes } from '../../core/x509/trustStore';
 import { InputError, UsageError, parse } from '../args';
-import { passphraseFrom, readInput, readInputSync } from '../context';
-import { outputPath, runWrite, WRITE_OPTIONS } from './sign';
+import { passphraseFrom, readInputSync } from '../context';
+import { runWrites, WRITE_OPTIONS } from './output';
 
 export const RECIPIENT_OPTIONS = {
   to: { type: 'string', multiple: true },
@@ -64,12 +65,11 @@ function selfFrom(values: { cert?: string; p12?: string; 'passphrase-env'?: stri
 
 export async function runEncrypt(argv: string[]): Promise<number> {
   const options = { ...RECIPIENT_OPTIONS, ...WRITE_OPTIONS, cert: { type: 'string' }, p12: { type: 'string' }, 'passphrase-env': { type: 'string' } } as const;
-  const { values, positionals } = parse(argv, options, { min: 1, max: 1, names: 'IN' });
-  const out = outputPath(values.out, positionals[0]);
+  const { values, positionals } = parse(argv, options, { min: 1, max: Infinity, names: 'IN' });
   const cipher = cipherFrom(values.cipher);
   const self = selfFrom(values);
-  const input = await readInput(positionals[0]);
-  return runWrite('encrypt', values, out, 'encrypted', () => {
+  return runWrites('encrypt', values, positionals, 'encrypted', (input) => {
+    // Per message: its To/Cc/Bcc decide which certificates of --recipients-dir it needs.
     const resolved = recipientsFrom(values, input);
     const result = encryptMessage({
       input,

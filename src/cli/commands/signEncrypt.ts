@@ -5,9 +5,9 @@
  */
 import { signAndEncrypt, type WrapOrder } from '../../core/smime/compose';
 import { UsageError, parse } from '../args';
-import { readInput } from '../context';
 import { cipherFrom, RECIPIENT_OPTIONS, recipientsFrom } from './encrypt';
-import { digestFrom, IDENTITY_OPTIONS, outputPath, runWrite, signerFrom, SIGNING_OPTIONS, WRITE_OPTIONS } from './sign';
+import { once, runWrites, WRITE_OPTIONS } from './output';
+import { digestFrom, IDENTITY_OPTIONS, signerFrom, SIGNING_OPTIONS } from './sign';
 
 const ORDERS: readonly string[] = ['sign-encrypt', 'encrypt-sign', 'triple'];
 
@@ -19,14 +19,13 @@ function orderFrom(value: string | undefined): WrapOrder {
 
 export async function runSignEncrypt(argv: string[]): Promise<number> {
   const options = { ...IDENTITY_OPTIONS, ...SIGNING_OPTIONS, ...RECIPIENT_OPTIONS, ...WRITE_OPTIONS, order: { type: 'string' } } as const;
-  const { values, positionals } = parse(argv, options, { min: 1, max: 1, names: 'IN' });
-  const out = outputPath(values.out, positionals[0]);
+  const { values, positionals } = parse(argv, options, { min: 1, max: Infinity, names: 'IN' });
   const digest = digestFrom(values.digest);
   const cipher = cipherFrom(values.cipher);
   const order = orderFrom(values.order);
-  const input = await readInput(positionals[0]);
-  return runWrite('sign-encrypt', values, out, `signed and encrypted (${order})`, () => {
-    const signer = signerFrom(values);
+  const loadSigner = once(() => signerFrom(values));
+  return runWrites('sign-encrypt', values, positionals, `signed and encrypted (${order})`, (input) => {
+    const signer = loadSigner();
     const resolved = recipientsFrom(values, input);
     const result = signAndEncrypt({
       input,

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { prepareMessage } from '../../../src/core/smime/compose';
 import { sharedTestPki, TEST_PASSPHRASE, type TestIdentity, type TestPki } from '../../helpers/pki';
 import { resolveCli, runCli, type CliRun } from '../../interop/cliRunner';
@@ -159,5 +159,59 @@ describe('CLI contract', () => {
     const run = smime(['encrypt', file('in.eml', plainMessage(pki.users.alice, 'Bob <bob@example.com>')), '--recipients-dir', store, '--cert', pki.users.alice.cert, '-o', enc]);
     assert.equal(run.exit, 0, run.stderr);
     assert.equal(smime(['decrypt', enc, '--key', pki.users.bob.key, '--cert', pki.users.bob.cert, '-o', file('p.eml')]).exit, 0);
+  });
+});
+
+describe('several inputs in one run (--out-dir)', () => {
+  test('sign writes each readable input under its own name, reports the unreadable one, exits 2; all verify', () => {
+    const out = mkdtempSync(join(dir, 'signed-'));
+    const inputs = [file('a.eml', plainMessage(pki.users.alice, 'bob@example.com')), join(dir, 'missing.eml'), file('b.eml', plainMessage(pki.users.alice, 'carol@example.com'))];
+    const run = smime(['sign', ...inputs, ...signerArgs(pki.users.alice), '--out-dir', out, '--json']);
+    assert.equal(run.exit, 2, run.stderr);
+    assert.match(run.stderr, /cannot read .*missing\.eml/);
+    assert.match(run.stderr, /3 messages: 2 written, 0 refused, 1 unreadable/);
+    const outcomes = JSON.parse(run.stdout) as { input: string; output: string | null; error?: string }[];
+    assert.deepEqual(outcomes.map((o) => o.output), [join(out, basename(inputs[0])), null, join(out, basename(inputs[2]))]);
+    assert.deepEqual(readdirSync(out).sort(), [basename(inputs[0]), basename(inputs[2])].sort());
+    const verified = smime(['verify', ...readdirSync(out).map((f) => join(out, f)), '--ca', pki.root.cert]);
+    assert.equal(verified.exit, 0, verified.stdout);
+    assert.ok(!run.stdout.includes(SECRET_MARKER) && !run.stderr.includes(SECRET_MARKER), 'no plaintext printed');
+  });
+
+  test('encrypt looks up each message\'s own recipients: one is written, one is refused (exit 1)', () => {
+    const store = mkdtempSync(join(dir, 'store-many-'));
+    writeFileSync(join(store, 'bob@example.com.pem'), readFileSync(pki.users.bob.cert));
+    const out = mkdtempSync(join(dir, 'encrypted-'));
+    const toBob = file('to-bob.eml', plainMessage(pki.users.alice, 'bob@example.com'));
+    const toCarol = file('to-carol.eml', plainMessage(pki.users.alice, 'carol@example.com'));
+    const run = smime(['encrypt', toBob, toCarol, '--recipients-dir', store, '--cert', pki.users.alice.cert, '--out-dir', out]);
+    assert.equal(run.exit, 1, run.stderr);
+    assert.match(run.stderr, /to-carol\.eml: refused: .*carol@example\.com/);
+    assert.deepEqual(readdirSync(out), [basename(toBob)]);
+    const plain = file('bob-plain.eml');
+    assert.equal(smime(['decrypt', join(out, basename(toBob)), '--key', pki.users.bob.key, '--cert', pki.users.bob.cert, '-o', plain]).exit, 0);
+    assert.ok(readFileSync(plain).equals(prepareMessage(readFileSync(toBob)).entity));
+  });
+
+  test('usage errors exit 2 and write nothing: -o with several inputs, -o with --out-dir, two inputs of one name, the input\'s own folder', () => {
+    const out = mkdtempSync(join(dir, 'usage-'));
+    const a = file('same.eml', plainMessage(pki.users.alice, 'bob@example.com'));
+    const other = mkdtempSync(join(dir, 'other-'));
+    const b = join(other, basename(a));
+    writeFileSync(b, readFileSync(a));
+    const signer = signerArgs(pki.users.alice);
+    const cases: [string[], RegExp][] = [
+      [['sign', a, b, ...signer, '-o', file('x.eml')], /use --out-dir DIR for several inputs/],
+      [['sign', a, ...signer, '-o', file('x.eml'), '--out-dir', out], /not both/],
+      [['sign', a, b, ...signer, '--out-dir', out], /two inputs would both be written/],
+      [['sign', a, ...signer, '--out-dir', dir], /must not name the input/],
+      [['sign', a, ...signer, '--out-dir', a], /is not a folder/],
+    ];
+    for (const [args, message] of cases) {
+      const run = smime(args);
+      assert.equal(run.exit, 2, args.join(' '));
+      assert.match(run.stderr, message, args.join(' '));
+    }
+    assert.deepEqual(readdirSync(out), []);
   });
 });
