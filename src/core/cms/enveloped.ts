@@ -3,6 +3,7 @@
  * that one of our keys belongs to, recover the content-encryption key, decrypt the content.
  * The outcome is data with named reasons; bad input never throws.
  */
+import { isUtf8 } from 'node:buffer';
 import type { KeyObject } from 'node:crypto';
 import { Asn1Node, Tag, decodeOid } from '../asn1/der';
 import { OID } from '../asn1/oids';
@@ -197,10 +198,40 @@ function recoverKey(attempt: Attempt, algorithm: ContentAlgorithm): Outcome<{ ke
   return agreed.ok ? { ...agreed, plausible: true } : agreed;
 }
 
+/** Leading bytes of a decrypted content looked at by plausiblePlaintext. */
+const PLAUSIBILITY_WINDOW = 64;
+
+/** A DER SEQUENCE whose definite length (X.690 §8.1.3) is exactly the rest of `data`. */
+function isDerSequence(data: Buffer): boolean {
+  if (data.length < 2 || data[0] !== 0x30) return false;
+  if (data[1] < 0x80) return data.length === 2 + data[1];
+  const octets = data[1] & 0x7f;
+  if (octets === 0 || octets > 4 || data.length < 2 + octets) return false;
+  return data.length === 2 + octets + data.readUIntBE(2, octets);
+}
+
+/**
+ * Whether decrypted bytes look like content at all: text (UTF-8 without control characters other than tab, CR and
+ * LF, as every S/MIME content starts with MIME header lines, RFC 8551 §3.3) or a DER SEQUENCE. A key without a
+ * certificate cannot be matched to a recipient, and a wrong one gets a random content key (RSA v1.5 implicit
+ * rejection) that passes CBC's padding check about once in 256 tries: its "plaintext" is noise, which 64 bytes of
+ * this test turn away with overwhelming probability. The test does not depend on the v1.5 padding, so it adds no
+ * padding oracle.
+ */
+function plausiblePlaintext(content: Buffer): boolean {
+  const head = content.subarray(0, PLAUSIBILITY_WINDOW);
+  if (isDerSequence(content)) return true;
+  for (const byte of head) if (byte < 0x20 ? byte !== 0x09 && byte !== 0x0a && byte !== 0x0d : byte === 0x7f) return false;
+  // The window may cut a multi-byte character: up to 3 bytes at its end may be an incomplete sequence.
+  for (let cut = 0; cut <= 3 && cut < head.length; cut++) if (isUtf8(head.subarray(0, head.length - cut))) return true;
+  return head.length === 0;
+}
+
 /**
  * Tries the attempts in order and returns the first content that decrypts. Keys without a certificate
  * go in the order their v1.5 padding looked valid, so that a random key from implicit rejection is
- * not tried before the right one (a random key passes CBC's padding check about 1 time in 256).
+ * not tried before the right one (a random key passes CBC's padding check about 1 time in 256), and what
+ * they decrypt must look like content (plausiblePlaintext).
  */
 function runAttempts(attempts: Attempt[], algorithm: ContentAlgorithm, envelope: Envelope): Outcome<{ content: Buffer; index: number }> {
   const rank = (a: Attempt, recovered: Outcome<{ plausible: boolean }>) => (a.identified ? 0 : recovered.ok && recovered.plausible ? 1 : 2);
@@ -211,13 +242,14 @@ function runAttempts(attempts: Attempt[], algorithm: ContentAlgorithm, envelope:
   let firstFailure: Outcome<{ content: Buffer; index: number }> | undefined;
   for (const { attempt, recovered } of ordered) {
     const outcome = recovered.ok ? decryptContent(algorithm, recovered.key, envelope.segments, envelope.auth) : recovered;
-    if (outcome.ok) return { ok: true, content: outcome.content, index: attempt.index };
+    if (outcome.ok && (attempt.identified || envelope.auth || plausiblePlaintext(outcome.content))) return { ok: true, content: outcome.content, index: attempt.index };
+    if (outcome.ok) continue;
     // Unsupported or malformed structures say more than a failed guess.
     if (!attempt.identified && (outcome.code === 'decryption-failed' || outcome.code === 'auth-tag-mismatch')) continue;
     firstFailure ??= { ok: false, code: outcome.code, message: outcome.message };
   }
   if (firstFailure) return firstFailure;
-  return { ok: false, code: 'decryption-failed', message: `none of the ${new Set(attempts.map((a) => a.key)).size} key(s) without a certificate decrypts this message` };
+  return { ok: false, code: 'decryption-failed', message: `none of the ${new Set(attempts.map((a) => a.key)).size} key(s) without a certificate decrypts this message (with its certificate, a key is matched to its recipient exactly)` };
 }
 
 function noKeyMessage(entries: RecipientEntry[], keyCount: number): string {

@@ -65,6 +65,23 @@ describe('keys that do not fit', () => {
     const ecdh = encryptDer(tmp.dir, PLAIN, '-aes128', [{ r: ec }]);
     assert.deepEqual(codes(decryptEnveloped(ecdh, [{ privateKey: strangerEc.privateKey }])), ['decryption-failed']);
   });
+  test('a wrong RSA key without a certificate never passes off noise as CBC content', () => {
+    // Implicit rejection gives the wrong key a random content key, whose CBC padding checks out about once in 256
+    // tries: 1,200 tries meet that several times (all missed: about 1%), and each must still be decryption-failed.
+    const der = encryptDer(tmp.dir, PLAIN, '-aes128', [{ r: rsa }]);
+    const outcomes = new Map<string, number>();
+    for (let i = 0; i < 1200; i++) {
+      const result = decryptEnveloped(der, [{ privateKey: stranger.privateKey }]);
+      const outcome = result.decrypted ? 'decrypted' : codes(result).join(',');
+      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+    }
+    assert.deepEqual([...outcomes], [['decryption-failed', 1200]]);
+    // The right key without its certificate still decrypts, text and DER content alike.
+    assert.ok(decryptEnveloped(der, [{ privateKey: rsa.privateKey }]).content?.equals(PLAIN));
+    const derContent = Buffer.concat([Buffer.from([0x30, 0x81, 0x80]), randomBytes(0x80)]);
+    const derEnveloped = encryptDer(tmp.dir, derContent, '-aes128', [{ r: rsa }]);
+    assert.ok(decryptEnveloped(derEnveloped, [{ privateKey: rsa.privateKey }]).content?.equals(derContent));
+  });
   test('a key of the wrong type is not tried against a recipient it cannot serve', () => {
     const der = encryptDer(tmp.dir, PLAIN, '-aes128', [{ r: ec }]);
     assert.deepEqual(codes(decryptEnveloped(der, [{ privateKey: rsa.privateKey }])), ['no-recipient-key']);
