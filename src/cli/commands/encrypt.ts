@@ -12,7 +12,7 @@ import { parseBasicConstraints } from '../../core/x509/extensions';
 import { certificatesFromBytes } from '../../core/x509/trustStore';
 import { InputError, UsageError, parse } from '../args';
 import { passphraseFrom, readInputSync } from '../context';
-import { runWrites, WRITE_OPTIONS } from './output';
+import { once, runWrites, WRITE_OPTIONS } from './output';
 
 export const RECIPIENT_OPTIONS = {
   to: { type: 'string', multiple: true },
@@ -39,16 +39,22 @@ export function certificateFile(path: string): Certificate {
   return leaf;
 }
 
-/** Explicit --to certificates plus the folder lookup for every To/Cc/Bcc address. Throws ComposeError. */
-export function recipientsFrom(values: { to?: string[]; 'recipients-dir'?: string }, input: Buffer): ResolvedRecipients {
-  if (!values.to?.length && !values['recipients-dir']) throw new UsageError('give --to CERT (repeatable) or --recipients-dir DIR');
-  const explicit = (values.to ?? []).map(certificateFile);
-  const a = messageAddresses(input);
-  const addresses = [...a.to, ...a.cc, ...a.bcc].map((m) => m.address);
-  return resolveRecipients({ explicit, dir: values['recipients-dir'], addresses });
+/**
+ * Each message's recipients: the explicit --to certificates (read once, when first needed, however many messages
+ * there are) plus the folder lookup for its own To/Cc/Bcc addresses. The returned function throws ComposeError.
+ */
+export function recipientsResolver(values: { to?: string[]; 'recipients-dir'?: string }): (input: Buffer) => ResolvedRecipients {
+  const explicit = once(() => {
+    if (!values.to?.length && !values['recipients-dir']) throw new UsageError('give --to CERT (repeatable) or --recipients-dir DIR');
+    return (values.to ?? []).map(certificateFile);
+  });
+  return (input) => {
+    const a = messageAddresses(input);
+    const addresses = [...a.to, ...a.cc, ...a.bcc].map((m) => m.address);
+    return resolveRecipients({ explicit: explicit(), dir: values['recipients-dir'], addresses });
+  };
 }
 
-/** The sender's own certificate for the self copy: --cert, or the certificate of --p12. */
 function selfFrom(values: { cert?: string; p12?: string; 'passphrase-env'?: string; 'no-self'?: boolean }): Certificate | undefined {
   if (values['no-self']) return undefined;
   if (values.cert) return certificateFile(values.cert);
@@ -68,9 +74,9 @@ export async function runEncrypt(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, options, { min: 1, max: Infinity, names: 'IN' });
   const cipher = cipherFrom(values.cipher);
   const self = selfFrom(values);
+  const recipientsOf = recipientsResolver(values);
   return runWrites('encrypt', values, positionals, 'encrypted', (input) => {
-    // Per message: its To/Cc/Bcc decide which certificates of --recipients-dir it needs.
-    const resolved = recipientsFrom(values, input);
+    const resolved = recipientsOf(input);
     const result = encryptMessage({
       input,
       recipients: resolved.certificates,

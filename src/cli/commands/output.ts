@@ -68,6 +68,13 @@ export function printReport(result: Pick<ComposeResult, 'preflight' | 'warnings'
   process.stderr.write(lines.join('\n') + '\n');
 }
 
+/** Writes `result` to `out` atomically, then says what was changed and where it went. */
+function writeResult(out: string, result: ComposeResult, done: string): void {
+  writeFileAtomic(out, result.parts);
+  printReport(result);
+  process.stderr.write(`${done}: ${out}\n`);
+}
+
 /** Runs a write operation: refusals exit 1, success writes OUT atomically and exits 0. */
 export function runWrite(command: string, values: { json?: boolean }, out: string, done: string, operation: () => ComposeResult): number {
   let result: ComposeResult;
@@ -82,9 +89,7 @@ export function runWrite(command: string, values: { json?: boolean }, out: strin
     if (values.json) process.stdout.write(JSON.stringify({ output: null, refused: e.problems, preflight: [], warnings: [] }, null, 2) + '\n');
     return 1;
   }
-  writeFileAtomic(out, result.parts);
-  printReport(result);
-  process.stderr.write(`${done}: ${out}\n`);
+  writeResult(out, result, done);
   if (values.json) process.stdout.write(JSON.stringify({ output: out, preflight: result.preflight, warnings: result.warnings }, null, 2) + '\n');
   return 0;
 }
@@ -119,11 +124,9 @@ async function runWriteMany(command: string, values: { json?: boolean }, inputs:
       for (const p of e.problems) process.stderr.write(`smime ${command}: ${file}: refused: ${p.message}\n`);
       continue;
     }
-    writeFileAtomic(outputs[i], result.parts);
-    outcomes.push({ input: file, output: outputs[i], preflight: result.preflight, warnings: result.warnings });
     process.stderr.write(`${file}:\n`);
-    printReport(result);
-    process.stderr.write(`${done}: ${outputs[i]}\n`);
+    writeResult(outputs[i], result, done);
+    outcomes.push({ input: file, output: outputs[i], preflight: result.preflight, warnings: result.warnings });
   }
   const written = outcomes.filter((o) => o.output !== null).length;
   const unreadable = outcomes.filter((o) => o.error !== undefined).length;

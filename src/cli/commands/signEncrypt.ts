@@ -5,7 +5,7 @@
  */
 import { signAndEncrypt, type WrapOrder } from '../../core/smime/compose';
 import { UsageError, parse } from '../args';
-import { cipherFrom, RECIPIENT_OPTIONS, recipientsFrom } from './encrypt';
+import { cipherFrom, RECIPIENT_OPTIONS, recipientsResolver } from './encrypt';
 import { once, runWrites, WRITE_OPTIONS } from './output';
 import { digestFrom, IDENTITY_OPTIONS, signerFrom, SIGNING_OPTIONS } from './sign';
 
@@ -24,9 +24,10 @@ export async function runSignEncrypt(argv: string[]): Promise<number> {
   const cipher = cipherFrom(values.cipher);
   const order = orderFrom(values.order);
   const loadSigner = once(() => signerFrom(values));
+  const recipientsOf = recipientsResolver(values);
   return runWrites('sign-encrypt', values, positionals, `signed and encrypted (${order})`, (input) => {
     const signer = loadSigner();
-    const resolved = recipientsFrom(values, input);
+    const resolved = recipientsOf(input);
     const result = signAndEncrypt({
       input,
       signer,
