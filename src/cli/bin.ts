@@ -1,17 +1,28 @@
 /**
  * The `smime` executable: runs the command line and sets the exit status (see main.ts). `finished` settles with
  * the exit status; the build's code-cache training (scripts/codeCache.mjs) runs the bundle several times and
- * waits on it.
+ * waits on it. The same bundle runs in `smime verify --jobs N`'s worker threads, where it serves verifications.
  */
 import { main } from './main';
+import { isVerifyWorker, serveVerifyRequests } from './verifyPool';
 
-export const finished: Promise<number> = main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-    return code;
-  },
-  () => {
-    process.exitCode = 2;
-    return 2;
-  },
-);
+function runMain(): Promise<number> {
+  // A reader that stops early (`smime verify DIR | head`) closes the pipe: stop quietly, as other tools do, with
+  // the status of an incomplete run.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(2);
+  });
+  return main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+      return code;
+    },
+    () => {
+      process.exitCode = 2;
+      return 2;
+    },
+  );
+}
+
+export const finished: Promise<number> = isVerifyWorker() ? Promise.resolve(serveVerifyRequests()).then(() => 0) : runMain();

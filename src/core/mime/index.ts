@@ -17,3 +17,4 @@ export {
   resolveLimits,
   type MimeLimits,
 } from './limits';
+export { looksLikeMbox, MboxSplitter, splitMbox, type MboxMessage } from './mbox';
