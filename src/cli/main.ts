@@ -9,8 +9,10 @@ export const USAGE = `smime: inspect, verify, decrypt, sign and encrypt S/MIME m
 
 Usage:
   smime inspect FILE [--json]
-  smime verify FILE... [--ca PATH]... [--crl PATH]... [--certfile PATH]... [--at ISO-8601] [--allow-sha1]
-                    [--system-ca] [--key K --cert C]... [--p12 P]... [--passphrase-env VAR] [--json]
+  smime verify INPUT... [--files-from FILE|-] [--ca PATH]... [--crl PATH]... [--certfile PATH]... [--at ISO-8601]
+                    [--allow-sha1] [--system-ca] [--key K --cert C]... [--p12 P]... [--passphrase-env VAR]
+                    [--json | --jsonl] [--jobs N]
+                    (INPUT: a message, an mbox archive, or a folder of .eml/.mbox files or a Maildir)
   smime decrypt FILE (--key K [--cert C] | --p12 P) [--passphrase-env VAR] [-o OUT] [--json]
   smime cert FILE [--passphrase-env VAR] [--json] [--pem] [--save-recipient DIR]
   smime sign IN... (--cert C --key K | --p12 P) [--passphrase-env VAR] [--certfile PATH]... [--opaque] [--pss]
