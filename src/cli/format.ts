@@ -3,6 +3,31 @@ import type { MimeEntity } from '../core/mime/entity';
 import type { Check, LayerReport, Reason, SecurityReport, SignerReport } from '../core/smime/report';
 
 const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
+
+/** Terminal controls and bidi overrides: from a message they could move the cursor, recolour or rewrite a line. */
+const TERMINAL_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** The same, but line breaks and tabs stay: for message text shown as text. */
+const TERMINAL_UNSAFE_IN_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+const escapeControl = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/**
+ * A one-line value that came from a message or a certificate, made inert for a terminal: every control character
+ * (line breaks too) is shown as an escape (`\u001b`), so a Subject, an address or a certificate name cannot start
+ * a line of its own or paint a fake "VALID" over ours.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(TERMINAL_UNSAFE, escapeControl);
+}
+
+/**
+ * Message text for a terminal: CRLF line breaks become the terminal's, tabs stay, every other control (a lone CR,
+ * which would let a line overwrite itself, included) is shown as an escape.
+ */
+export function terminalSafeText(text: string): string {
+  return text.replaceAll('\r\n', '\n').replace(TERMINAL_UNSAFE_IN_TEXT, escapeControl);
+}
+const q = terminalSafe;
 const paint = (code: number) => (s: string) => (useColor ? `\x1b[${code}m${s}\x1b[0m` : s);
 const green = paint(32);
 const red = paint(31);
@@ -23,17 +48,17 @@ const CHECK_MARK: Record<Check['status'], string> = { pass: green('✓'), fail: 
 
 function formatReason(r: Reason): string {
   const mark = r.severity === 'error' ? red('✗') : r.severity === 'warning' ? yellow('!') : dim('i');
-  return `${mark} ${r.code}: ${r.message}${r.rfc ? dim(` [${r.rfc}]`) : ''}`;
+  return `${mark} ${r.code}: ${q(r.message)}${r.rfc ? dim(` [${r.rfc}]`) : ''}`;
 }
 
 function formatSigner(s: SignerReport, indent: string): string[] {
-  const who = s.email ?? s.subject ?? 'unknown signer';
+  const who = q(s.email ?? s.subject ?? 'unknown signer');
   const lines = [`${indent}signer ${bold(who)}: ${VERDICT_STYLE[s.status === 'valid' ? 'valid' : s.status](s.status)}`];
-  if (s.subject) lines.push(`${indent}  subject   ${s.subject}`);
-  if (s.issuer) lines.push(`${indent}  issuer    ${s.issuer}  serial ${s.serial}`);
-  lines.push(`${indent}  algorithm ${s.signatureAlgorithm}, digest ${s.digestAlgorithm}`);
-  if (s.signingTime) lines.push(`${indent}  signed at ${s.signingTime}`);
-  for (const c of s.checks) lines.push(`${indent}  ${CHECK_MARK[c.status]} ${c.id.padEnd(18)} ${c.detail}${c.rfc ? dim(` [${c.rfc}]`) : ''}`);
+  if (s.subject) lines.push(`${indent}  subject   ${q(s.subject)}`);
+  if (s.issuer) lines.push(`${indent}  issuer    ${q(s.issuer)}  serial ${q(s.serial ?? '')}`);
+  lines.push(`${indent}  algorithm ${q(s.signatureAlgorithm)}, digest ${q(s.digestAlgorithm)}`);
+  if (s.signingTime) lines.push(`${indent}  signed at ${q(s.signingTime)}`);
+  for (const c of s.checks) lines.push(`${indent}  ${CHECK_MARK[c.status]} ${c.id.padEnd(18)} ${q(c.detail)}${c.rfc ? dim(` [${c.rfc}]`) : ''}`);
   return lines;
 }
 
@@ -48,10 +73,10 @@ function formatLayer(l: LayerReport): string[] {
         : `part ${l.path}, ${l.contentEncryption}, ${l.decrypted ? 'decrypted' : 'not decrypted'}`;
   const lines = [`${indent}${bold(head)}  ${extra}`];
   for (const r of l.recipients ?? []) {
-    const id = r.issuer ? `${r.issuer} #${r.serial}` : r.ski ? `key id ${r.ski}` : r.type;
+    const id = q(r.issuer ? `${r.issuer} #${r.serial}` : r.ski ? `key id ${r.ski}` : r.type);
     lines.push(`${indent}  recipient ${id} (${r.keyEncryption})${r.matchedKey ? green(' ← your key') : ''}`);
   }
-  for (const c of l.checks ?? []) lines.push(`${indent}  ${CHECK_MARK[c.status]} ${c.id.padEnd(18)} ${c.detail}${c.rfc ? dim(` [${c.rfc}]`) : ''}`);
+  for (const c of l.checks ?? []) lines.push(`${indent}  ${CHECK_MARK[c.status]} ${c.id.padEnd(18)} ${q(c.detail)}${c.rfc ? dim(` [${c.rfc}]`) : ''}`);
   for (const s of l.signers ?? []) lines.push(...formatSigner(s, indent + '  '));
   for (const r of l.reasons) lines.push(`${indent}  ${formatReason(r)}`);
   return lines;
@@ -59,8 +84,8 @@ function formatLayer(l: LayerReport): string[] {
 
 export function formatReport(report: SecurityReport): string {
   const style = VERDICT_STYLE[report.verdict];
-  const lines = [`${style(bold(report.verdict.toUpperCase()))}  ${report.summary}`];
-  if (report.message.from.length) lines.push(dim(`From: ${report.message.from.join(', ')}   Date: ${report.message.date ?? '(none)'}`));
+  const lines = [`${style(bold(report.verdict.toUpperCase()))}  ${q(report.summary)}`];
+  if (report.message.from.length) lines.push(dim(`From: ${q(report.message.from.join(', '))}   Date: ${q(report.message.date ?? '(none)')}`));
   lines.push(dim(`Validation time: ${report.validationTime}`));
   if (report.layers.length) {
     lines.push('', 'Layers (outside in):');
@@ -73,7 +98,7 @@ export function formatReport(report: SecurityReport): string {
   if (report.reasons.length) lines.push('', `Reasons: ${report.reasons.join(', ')}`);
   if (report.warnings.length) {
     lines.push('', `MIME warnings (${report.warnings.length}):`);
-    for (const w of report.warnings.slice(0, 20)) lines.push(`  ${w.path}: ${w.code}: ${w.message}`);
+    for (const w of report.warnings.slice(0, 20)) lines.push(`  ${w.path}: ${w.code}: ${q(w.message)}`);
     if (report.warnings.length > 20) lines.push(`  … ${report.warnings.length - 20} more (see --json)`);
   }
   return lines.join('\n');
@@ -83,11 +108,13 @@ export function formatTree(root: MimeEntity, inner: Map<string, { root: MimeEnti
   const lines: string[] = [];
   const visit = (e: MimeEntity, depth: number) => {
     const size = e.end - e.bodyStart;
-    const bits = [e.contentType.mimeType, e.transferEncoding !== '7bit' ? e.transferEncoding : '', e.charset ?? '', e.filename ? `"${e.filename}"` : '', `${size} B`, `line ${e.line}`]
-      .filter(Boolean)
-      .join('  ');
+    const bits = q(
+      [e.contentType.mimeType, e.transferEncoding !== '7bit' ? e.transferEncoding : '', e.charset ?? '', e.filename ? `"${e.filename}"` : '', `${size} B`, `line ${e.line}`]
+        .filter(Boolean)
+        .join('  '),
+    );
     lines.push(`${'  '.repeat(depth)}${bold(e.path)}  ${bits}`);
-    for (const w of e.warnings) lines.push(`${'  '.repeat(depth + 1)}${yellow('!')} ${w.code}: ${w.message}`);
+    for (const w of e.warnings) lines.push(`${'  '.repeat(depth + 1)}${yellow('!')} ${w.code}: ${q(w.message)}`);
     for (const c of e.children) visit(c, depth + 1);
     const unwrapped = inner.get(e.path);
     if (unwrapped) visit(unwrapped.root, depth + 1);

@@ -9,6 +9,7 @@ export const USAGE = `smime: inspect, verify, decrypt, sign and encrypt S/MIME m
 
 Usage:
   smime inspect FILE [--json]
+  smime show FILE [--json] [options of verify]   (the message as a reader sees it, each part with its protection)
   smime verify INPUT... [--files-from FILE|-] [--ca PATH]... [--crl PATH]... [--certfile PATH]... [--at ISO-8601]
                     [--allow-sha1] [--system-ca] [--key K --cert C]... [--p12 P]... [--passphrase-env VAR]
                     [--json | --jsonl] [--jobs N]
@@ -32,6 +33,7 @@ type Command = (argv: string[]) => Promise<number> | number;
 /** Each command loads only its own code, so `smime verify` starts without the write side's modules. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
   inspect: () => import('./commands/inspect').then((m) => m.runInspect),
+  show: () => import('./commands/show').then((m) => m.runShow),
   verify: () => import('./commands/verify').then((m) => m.runVerify),
   decrypt: () => import('./commands/decrypt').then((m) => m.runDecrypt),
   cert: () => import('./commands/cert').then((m) => m.runCert),
