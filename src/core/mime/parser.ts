@@ -17,7 +17,19 @@ interface ParseContext {
   /** Boundaries of the multiparts currently open: any of their delimiter lines ends the entity being read. */
   boundaries: BoundaryStack;
   count: number;
+  /** Set when the multipart that reached maxParts stopped: from then on no body is descended into. */
+  partsExhausted: boolean;
+  /** Parts the enclosing multiparts may still add after that, kept opaque (PART_RESERVE). */
+  reserve: number;
 }
+
+/**
+ * After the part limit stops one multipart, its enclosing multiparts may still add this many parts, each kept
+ * opaque: a multipart/signed whose content has more than maxParts parts still has its signature part, so the
+ * limit bounds the work without turning a correctly signed message into a malformed one. Twice the depth limit
+ * covers one closing part per level.
+ */
+export const PART_RESERVE = 2 * 64;
 
 /** An entity ends where a delimiter of an enclosing multipart starts (undefined: at the end of the input). */
 type Terminator = Delimiter | undefined;
@@ -87,6 +99,10 @@ function parseBody(ctx: ParseContext, entity: MimeEntity, truncated: boolean, bo
 }
 
 function canDescend(ctx: ParseContext, entity: MimeEntity, depth: number): boolean {
+  if (ctx.partsExhausted) {
+    warn(entity, 'max-parts', `more than ${ctx.limits.maxParts} entities; body kept opaque`, entity.bodyStart);
+    return false;
+  }
   if (depth < ctx.limits.maxDepth) return true;
   warn(entity, 'max-depth', `nesting deeper than ${ctx.limits.maxDepth}; body kept opaque`, entity.bodyStart);
   return false;
@@ -94,6 +110,11 @@ function canDescend(ctx: ParseContext, entity: MimeEntity, depth: number): boole
 
 function hasRoomForPart(ctx: ParseContext, entity: MimeEntity, offset: number): boolean {
   if (ctx.count < ctx.limits.maxParts) return true;
+  if (ctx.partsExhausted && ctx.reserve > 0) {
+    ctx.reserve--;
+    return true;
+  }
+  ctx.partsExhausted = true;
   warn(entity, 'max-parts', `more than ${ctx.limits.maxParts} entities; rest kept opaque`, offset);
   return false;
 }
@@ -173,7 +194,7 @@ export function parseMessage(buf: Buffer, options?: Partial<MimeLimits>): Parsed
   let root: MimeEntity;
   let entityCount: number;
   try {
-    const ctx: ParseContext = { source, limits: resolveLimits(options), lines: new LineCounter(source), boundaries: new BoundaryStack(source), count: 0 };
+    const ctx: ParseContext = { source, limits: resolveLimits(options), lines: new LineCounter(source), boundaries: new BoundaryStack(source), count: 0, partsExhausted: false, reserve: PART_RESERVE };
     root = parseEntity(ctx, 0, '1', 0, undefined, 'text/plain').entity;
     entityCount = ctx.count;
   } catch (error) {
