@@ -21,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): { analysis: Analysis
   context.subscriptions.push(
     log(),
     analysis,
+    parts,
     vscode.workspace.registerTextDocumentContentProvider(PART_SCHEME, parts),
     MessageEditorProvider.register({ extensionUri: context.extensionUri, analysis, registry, parts }),
     registerMessageCommands({ analysis, registry }),
@@ -28,7 +29,7 @@ export function activate(context: vscode.ExtensionContext): { analysis: Analysis
     registerComposeCommands({ analysis, registry }),
     registerDemoCommand(analysis),
   );
-  registerRawTextFeatures(context, analysis);
+  registerRawTextFeatures(context, parts, analysis);
   if (testHooksEnabled(context)) context.subscriptions.push(registerTestHooks(registry, analysis));
   log().info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
   return { analysis };
