@@ -12,13 +12,16 @@ import { log } from './log';
 import { MessageEditorProvider } from './messageEditorProvider';
 import { PART_SCHEME, PartDocuments } from './partDocuments';
 import { registerRawTextFeatures } from './rawText';
+import { VerdictStatusBar } from './verdictStatusBar';
 
 export function activate(context: vscode.ExtensionContext): { analysis: AnalysisService } {
   const started = performance.now();
   const analysis = new AnalysisService(new KeyStore(context.secrets));
   const registry = new EditorRegistry();
   const parts = new PartDocuments();
+  const verdictBar = new VerdictStatusBar(registry);
   context.subscriptions.push(
+    verdictBar,
     log(),
     analysis,
     parts,
@@ -30,7 +33,7 @@ export function activate(context: vscode.ExtensionContext): { analysis: Analysis
     registerDemoCommand(analysis),
   );
   registerRawTextFeatures(context, parts, analysis);
-  if (testHooksEnabled(context)) context.subscriptions.push(registerTestHooks(registry, analysis));
+  if (testHooksEnabled(context)) context.subscriptions.push(registerTestHooks(registry, analysis, verdictBar));
   log().info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
   return { analysis };
 }
