@@ -76,7 +76,8 @@ describe('webview: the verdict in the extension\'s frame, the content labelled a
     assert.ok(articles.length > 0);
     for (const article of articles) {
       const mark = article.querySelector('.part-mark');
-      assert.ok(mark?.classList.contains('part-signed') && mark.classList.contains('tone-ok'));
+      assert.ok(mark, 'a mark on every body');
+      assert.ok(mark.classList.contains('part-signed') && mark.classList.contains('tone-ok'));
       assert.equal(text(mark.querySelector('.part-protection')), 'Signed: covered by the valid signature');
       const content = article.querySelector('iframe, .text-body');
       assert.ok(content && mark.compareDocumentPosition(content) & 4, 'the mark comes before the content');
