@@ -126,6 +126,18 @@ describe('hidden text: style sheets and the HTML tree', () => {
     }
   });
 
+  test('random fragments of HTML and CSS never throw and always give counts', () => {
+    const pieces = ['<', '>', '</', '<p', '<style>', '</style>', '<div class="a b">', '</div>', ' style="', '"', "'", '=', 'display:none', ';', '{', '}',
+      '.a', '#b', '[x="y"]', ' > ', ':hover', '@media print{', '/*', '*/', 'color:#fff', 'font:0/0 a', 'rgb(1 2', 'hsl(', '&#', '&amp;', 'text', '<!--', '-->', '<!x', '<?', '\u0130', 'opacity:.0'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let i = 0; i < 3000; i++) {
+      const html = Array.from({ length: 1 + Math.floor(next() * 40) }, () => pieces[Math.floor(next() * pieces.length)]).join('');
+      const r = findHiddenText(html);
+      assert.ok(Number.isInteger(r.passages) && Number.isInteger(r.characters) && r.characters >= r.passages, html);
+    }
+  });
+
   test('deep nesting and an exhausted matching budget are reported as incomplete', () => {
     assert.equal(hidden('<div>'.repeat(1000) + 'x').complete, false);
     const manyRules = `<style>${'p span{color:#fff}'.repeat(20_000)}</style>${'<div>'.repeat(200)}<span>x</span>`;
