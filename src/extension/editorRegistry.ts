@@ -25,6 +25,8 @@ export class EditorRegistry {
   private readonly listeners = new Set<() => void>();
   /** The view model most recently posted to a webview that had said 'ready' (for the integration tests' hook). */
   lastView: { uri: string; view: MessageView } | undefined;
+  /** What the verdict status bar item shows, or undefined while it is hidden (for the integration tests' hook). */
+  shownVerdict: { text: string; tooltip: string; background?: string } | undefined;
 
   add(editor: OpenEditor): void {
     this.editors.add(editor);

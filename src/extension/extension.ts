@@ -33,7 +33,7 @@ export function activate(context: vscode.ExtensionContext): { analysis: Analysis
     registerDemoCommand(analysis),
   );
   registerRawTextFeatures(context, parts, analysis);
-  if (testHooksEnabled(context)) context.subscriptions.push(registerTestHooks(registry, analysis, verdictBar));
+  if (testHooksEnabled(context)) context.subscriptions.push(registerTestHooks(registry, analysis));
   log().info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
   return { analysis };
 }

@@ -25,15 +25,12 @@ export class VerdictStatusBar implements vscode.Disposable {
     this.update();
   }
 
-  /** The text currently shown, or undefined when hidden (for the integration tests). */
-  shown: { text: string; tooltip: string; background?: string } | undefined;
-
   update(): void {
     const editor = this.registry.inFront();
     const summary = editor?.view?.summary;
     if (!editor || !summary) {
       this.item.hide();
-      this.shown = undefined;
+      this.registry.shownVerdict = undefined;
       return;
     }
     const label = verdictLabel(summary, vscode.l10n.t);
@@ -45,7 +42,7 @@ export class VerdictStatusBar implements vscode.Disposable {
     this.item.backgroundColor = background ? new vscode.ThemeColor(background) : undefined;
     this.item.accessibilityInformation = { label: tooltip, role: 'button' };
     this.item.show();
-    this.shown = { text, tooltip, ...(background ? { background } : {}) };
+    this.registry.shownVerdict = { text, tooltip, ...(background ? { background } : {}) };
   }
 
   dispose(): void {

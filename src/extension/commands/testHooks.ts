@@ -6,7 +6,6 @@
 import * as vscode from 'vscode';
 import type { AnalysisService } from '../analysisService';
 import type { EditorRegistry } from '../editorRegistry';
-import type { VerdictStatusBar } from '../verdictStatusBar';
 import type { RunAction } from '../../shared/protocol';
 import { scriptPrompts, type ScriptedAnswer } from '../prompts';
 import { takeLastReportedError } from './registerCommand';
@@ -15,14 +14,10 @@ export function testHooksEnabled(context: vscode.ExtensionContext): boolean {
   return context.extensionMode === vscode.ExtensionMode.Test || process.env.SMIME_TEST === '1';
 }
 
-export function registerTestHooks(registry: EditorRegistry, analysis: AnalysisService, verdictBar: VerdictStatusBar): vscode.Disposable {
+export function registerTestHooks(registry: EditorRegistry, analysis: AnalysisService): vscode.Disposable {
   return vscode.Disposable.from(
     /** The last view model any message editor posted: { uri, view }. */
     vscode.commands.registerCommand('smime._test.lastViewModel', () => registry.lastView),
-    /** The verdict status bar item's text, tooltip and background, or undefined while it is hidden. */
-    vscode.commands.registerCommand('smime._test.verdictStatus', () => verdictBar.shown),
-    /** The tab title of the message editor open on `uri`. */
-    vscode.commands.registerCommand('smime._test.editorTitle', (uri: vscode.Uri) => registry.forUri(uri)?.panel.title),
     /** The view model the webview of the editor open on `uri` was last sent (undefined until it said 'ready'). */
     vscode.commands.registerCommand('smime._test.viewModel', (uri: vscode.Uri) => registry.forUri(uri)?.posted),
     /** Seeds a passphrase as if the user had typed it (SecretStorage). */
@@ -35,5 +30,9 @@ export function registerTestHooks(registry: EditorRegistry, analysis: AnalysisSe
     vscode.commands.registerCommand('smime._test.answerPrompts', (answers: ScriptedAnswer[] | undefined) => scriptPrompts(answers)),
     /** Presses a button of the webview of the editor open on `uri`, as its click would (RunAction of protocol.ts). */
     vscode.commands.registerCommand('smime._test.runAction', async (uri: vscode.Uri, action: RunAction) => registry.forUri(uri)?.run(action)),
+    /** The verdict status bar item's text, tooltip and background, or undefined while it is hidden. */
+    vscode.commands.registerCommand('smime._test.verdictStatus', () => registry.shownVerdict),
+    /** The tab title of the message editor open on `uri`. */
+    vscode.commands.registerCommand('smime._test.editorTitle', (uri: vscode.Uri) => registry.forUri(uri)?.panel.title),
   );
 }
