@@ -22,21 +22,45 @@ export interface OpenEditor {
 export class EditorRegistry {
   private readonly editors = new Set<OpenEditor>();
   private lastActive: OpenEditor | undefined;
+  private readonly listeners = new Set<() => void>();
   /** The view model most recently posted to a webview that had said 'ready' (for the integration tests' hook). */
   lastView: { uri: string; view: MessageView } | undefined;
+  /** What the verdict status bar item shows, or undefined while it is hidden (for the integration tests' hook). */
+  shownVerdict: { text: string; tooltip: string; background?: string } | undefined;
 
   add(editor: OpenEditor): void {
     this.editors.add(editor);
     this.lastActive = editor;
+    this.changed();
   }
 
   remove(editor: OpenEditor): void {
     this.editors.delete(editor);
     if (this.lastActive === editor) this.lastActive = undefined;
+    this.changed();
   }
 
+  /** An editor came to the front or went to the back (its panel's view state changed). */
   activated(editor: OpenEditor): void {
-    this.lastActive = editor;
+    if (editor.panel.active) this.lastActive = editor;
+    this.changed();
+  }
+
+  /** Calls `listener` whenever an editor opens, closes, changes places or gets a new view model. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Tells the listeners (an editor's view model changed). */
+  changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  /** The message editor in front, and only that one (undefined while a text editor or nothing is in front). */
+  inFront(): OpenEditor | undefined {
+    for (const e of this.editors) if (e.panel.active) return e;
+    return undefined;
   }
 
   /** The message editor in front, or the last one that was. */

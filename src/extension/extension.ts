@@ -12,15 +12,19 @@ import { log } from './log';
 import { MessageEditorProvider } from './messageEditorProvider';
 import { PART_SCHEME, PartDocuments } from './partDocuments';
 import { registerRawTextFeatures } from './rawText';
+import { VerdictStatusBar } from './verdictStatusBar';
 
 export function activate(context: vscode.ExtensionContext): { analysis: AnalysisService } {
   const started = performance.now();
   const analysis = new AnalysisService(new KeyStore(context.secrets));
   const registry = new EditorRegistry();
   const parts = new PartDocuments();
+  const verdictBar = new VerdictStatusBar(registry);
   context.subscriptions.push(
+    verdictBar,
     log(),
     analysis,
+    parts,
     vscode.workspace.registerTextDocumentContentProvider(PART_SCHEME, parts),
     MessageEditorProvider.register({ extensionUri: context.extensionUri, analysis, registry, parts }),
     registerMessageCommands({ analysis, registry }),
@@ -28,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): { analysis: Analysis
     registerComposeCommands({ analysis, registry }),
     registerDemoCommand(analysis),
   );
-  registerRawTextFeatures(context, analysis);
+  registerRawTextFeatures(context, parts, analysis);
   if (testHooksEnabled(context)) context.subscriptions.push(registerTestHooks(registry, analysis));
   log().info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
   return { analysis };

@@ -12,6 +12,7 @@ import { runEditorAction, type EditorActionContext } from './editorActions';
 import type { PartDocuments } from './partDocuments';
 import { certificateIndex } from './view/certificateView';
 import { uiStrings } from './view/uiStrings';
+import { tabTitle, verdictLabel } from './view/verdictLabel';
 import { buildViewModel } from './viewModel';
 import { UserError } from './userError';
 import { newNonce, pageHtml } from './webviewHtml';
@@ -61,9 +62,11 @@ export class MessageEditor implements OpenEditor {
         if (!c.uri || c.uri.toString() === uri.toString()) void this.refresh();
       }),
       deps.analysis.watch(uri),
-      panel.onDidChangeViewState(() => panel.active && deps.registry.activated(this)),
+      panel.onDidChangeViewState(() => deps.registry.activated(this)),
     );
     panel.onDidDispose(() => this.dispose());
+    // The tab says nothing about the message until it is analysed (never the previous verdict).
+    panel.title = tabTitle({ glyph: '\u2026', text: vscode.l10n.t('Verifying'), tone: 'neutral', icon: 'loading' }, basename(uri));
     deps.registry.add(this);
     this.setHtml();
     void this.refresh();
@@ -166,6 +169,9 @@ export class MessageEditor implements OpenEditor {
     });
     const first = !this.view;
     this.view = view;
+    // The verdict where message content cannot reach it: the tab title (and the status bar, through the registry).
+    this.panel.title = tabTitle(verdictLabel(view.summary, vscode.l10n.t), basename(this.uri));
+    this.deps.registry.changed();
     if (!this.ready) return;
     this.post(first ? { type: 'init', view, strings: uiStrings(vscode.l10n.t) } : { type: 'update', view });
     if (this.pendingReveal) this.post(this.pendingReveal);

@@ -1,6 +1,8 @@
 /**
- * Read-only, in-memory documents for "Open as Text" on a part. A virtual scheme rather than an untitled file:
- * untitled editors are backed up to disk by hot exit, and decrypted text must never be written there.
+ * Read-only, in-memory documents: the only way this extension shows message content (a part's text, decrypted
+ * content, a certificate) in a text editor. A virtual scheme rather than an untitled file: untitled editors are
+ * backed up to disk by hot exit, and decrypted text must never be written there. A content provider's documents
+ * are read-only and are not backed up; their text lives in this map until the editor closes.
  */
 import * as vscode from 'vscode';
 
@@ -8,24 +10,64 @@ export const PART_SCHEME = 'smime-part';
 
 /** Documents kept open at most; the oldest is dropped first. */
 const MAX_PART_DOCUMENTS = 50;
+/** A language change closes and reopens a document (vscode.languages.setTextDocumentLanguage): a text is dropped
+ *  only when its document is still closed this long after the close event. */
+const CLOSE_GRACE_MS = 2000;
+/** File name endings that give the document its language without a language change. */
+const EXTENSION_OF_LANGUAGE: Record<string, string> = {
+  eml: '.eml', html: '.html', plaintext: '.txt', markdown: '.md', xml: '.xml', json: '.json', css: '.css',
+};
 
-export class PartDocuments implements vscode.TextDocumentContentProvider {
+/** What the raw view and the message editor need: a read-only document holding `text`. */
+export interface InMemoryDocuments {
+  create(name: string, text: string, language: string): Promise<vscode.TextDocument>;
+}
+
+/** A name safe to show as a path segment: message file names and part paths are attacker-controlled. */
+export function safeDocumentName(name: string): string {
+  return name.replace(/[^\w.@-]+/g, '_').slice(0, 120) || 'content';
+}
+
+export class PartDocuments implements vscode.TextDocumentContentProvider, InMemoryDocuments, vscode.Disposable {
   private readonly texts = new Map<string, string>();
   private counter = 0;
+  private readonly closing: vscode.Disposable;
 
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.texts.get(uri.query) ?? '';
+  constructor() {
+    // Drop the text once its editor is gone: it should stay in memory no longer than it is shown.
+    this.closing = vscode.workspace.onDidCloseTextDocument((d) => {
+      if (d.uri.scheme !== PART_SCHEME) return;
+      const id = d.uri.toString();
+      setTimeout(() => {
+        if (!vscode.workspace.textDocuments.some((open) => open.uri.toString() === id)) this.texts.delete(d.uri.query);
+      }, CLOSE_GRACE_MS);
+    });
   }
 
-  /** Opens `text` in a read-only editor named after the message and part. */
-  async open(fileName: string, partId: string, text: string, language: string): Promise<void> {
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.texts.get(uri.query) ?? vscode.l10n.t('This content was closed; open it again from the message.');
+  }
+
+  /** A read-only document of `language` holding `text`, named `name` (shown in the tab). */
+  async create(name: string, text: string, language: string): Promise<vscode.TextDocument> {
     const key = String(++this.counter);
     this.texts.set(key, text);
     while (this.texts.size > MAX_PART_DOCUMENTS) this.texts.delete(this.texts.keys().next().value as string);
-    const safe = fileName.replace(/[^\w.@-]+/g, '_');
-    const uri = vscode.Uri.from({ scheme: PART_SCHEME, path: `/${safe} part ${partId}`, query: key });
+    const ending = EXTENSION_OF_LANGUAGE[language] ?? '';
+    const base = safeDocumentName(name);
+    const uri = vscode.Uri.from({ scheme: PART_SCHEME, path: `/${base.endsWith(ending) ? base : base + ending}`, query: key });
     const doc = await vscode.workspace.openTextDocument(uri);
-    await vscode.languages.setTextDocumentLanguage(doc, language);
+    return doc.languageId === language ? doc : vscode.languages.setTextDocumentLanguage(doc, language);
+  }
+
+  /** Opens `text` in a read-only editor beside the message, named after the message and part. */
+  async open(fileName: string, partId: string, text: string, language: string): Promise<void> {
+    const doc = await this.create(`${fileName} part ${partId}`, text, language);
     await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+  }
+
+  dispose(): void {
+    this.closing.dispose();
+    this.texts.clear();
   }
 }

@@ -106,9 +106,30 @@ export interface HeaderView {
   raw: string;
 }
 
+/** Whether a body part is signed, for the mark above it (outside the sender's content). */
+export interface PartProtectionView {
+  /** Inside what a signature covers (whatever that signature's state). */
+  signed: boolean;
+  /** ok only when the covering signature is valid. */
+  tone: Tone;
+  /** "Signed: covered by the valid signature", "Not signed", ... (localised). */
+  label: string;
+}
+
+/** Text an HTML part carries but does not display (display:none, opacity 0, font size 0, white on white, ...). */
+export interface HiddenTextView {
+  passages: number;
+  characters: number;
+  /** False when some styles could not be evaluated: the counts are a lower bound. */
+  complete: boolean;
+  /** The sentence shown (localised). */
+  text: string;
+}
+
 export interface TextBodyView {
   kind: 'text';
   partId: string;
+  protection: PartProtectionView;
   text: string;
   charset: string;
   notes: string[];
@@ -117,6 +138,9 @@ export interface TextBodyView {
 export interface HtmlBodyView {
   kind: 'html';
   partId: string;
+  protection: PartProtectionView;
+  /** Present when the part hides text, or when that could not be fully checked. */
+  hiddenText?: HiddenTextView;
   /** A complete document for a sandboxed iframe: remote URLs neutralised, a CSP meta first, cid: images inlined. */
   srcdoc: string;
   /** Remote references found (and blocked unless remoteAllowed). */
@@ -204,6 +228,14 @@ export interface UiStrings {
   noBody: string;
   warnings: string;
   signers: string;
+  /** Title of the frame around the verdict and checks (drawn by the extension, never by the message). */
+  verificationFrame: string;
+  /** Label of the area holding the message's own content. */
+  senderContent: string;
+  /** Why the sender's content must not be read as a verdict. */
+  senderContentNote: string;
+  /** "Part {0}: {1}" for the hidden-text lines in the verification frame. */
+  hiddenTextInPart: string;
   coverage: Record<Coverage, string>;
   status: Record<CheckStatus, string>;
 }

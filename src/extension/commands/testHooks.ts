@@ -30,5 +30,9 @@ export function registerTestHooks(registry: EditorRegistry, analysis: AnalysisSe
     vscode.commands.registerCommand('smime._test.answerPrompts', (answers: ScriptedAnswer[] | undefined) => scriptPrompts(answers)),
     /** Presses a button of the webview of the editor open on `uri`, as its click would (RunAction of protocol.ts). */
     vscode.commands.registerCommand('smime._test.runAction', async (uri: vscode.Uri, action: RunAction) => registry.forUri(uri)?.run(action)),
+    /** The verdict status bar item's text, tooltip and background, or undefined while it is hidden. */
+    vscode.commands.registerCommand('smime._test.verdictStatus', () => registry.shownVerdict),
+    /** The tab title of the message editor open on `uri`. */
+    vscode.commands.registerCommand('smime._test.editorTitle', (uri: vscode.Uri) => registry.forUri(uri)?.panel.title),
   );
 }

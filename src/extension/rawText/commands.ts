@@ -44,12 +44,18 @@ function isTextual(entity: MimeEntity): boolean {
   return type.startsWith('text/') || type in LANGUAGE_BY_TYPE;
 }
 
+/** The name of a document opened from `uri` (message content: the tab says where it comes from). */
+function contentName(uri: vscode.Uri, what: string): string {
+  return `${uri.path.slice(uri.path.lastIndexOf('/') + 1)} ${what}`;
+}
+
 async function decodePart(store: RawModelStore, uri: vscode.Uri, path: string): Promise<void> {
   const entity = await partOf(store, uri, path);
   const language = LANGUAGE_BY_TYPE[entity.contentType.mimeType] ?? 'plaintext';
+  const name = contentName(uri, `part ${entity.path}`);
   let document: vscode.TextDocument;
-  if (language === EML_LANGUAGE_ID) document = await store.openBytes(decodeBody(entity).data, EML_LANGUAGE_ID);
-  else if (isTextual(entity)) document = await vscode.workspace.openTextDocument({ content: decodeText(entity).text, language });
+  if (language === EML_LANGUAGE_ID) document = await store.openBytes(decodeBody(entity).data, EML_LANGUAGE_ID, `${name}.eml`);
+  else if (isTextual(entity)) document = await store.openText(decodeText(entity).text, language, name);
   else {
     const save = vscode.l10n.t('Save…');
     const answer = await vscode.window.showInformationMessage(vscode.l10n.t('Part {0} is {1}, not text.', entity.path, entity.contentType.mimeType), save);
@@ -87,7 +93,7 @@ async function showCertificate(store: RawModelStore, uri: vscode.Uri, layerPath:
   const layer = layerOf(await modelOf(store, uri), layerPath, (l) => l.kind === 'signed');
   const chain: CertificateSummary[] = layer?.signers?.[Number(signerIndex)]?.chain ?? [];
   if (chain.length === 0) throw new UserError(vscode.l10n.t('The signature carries no certificate for this signer.'));
-  const document = await vscode.workspace.openTextDocument({ content: certificateMarkdown(chain), language: 'markdown' });
+  const document = await store.openText(certificateMarkdown(chain), 'markdown', contentName(uri, `certificate ${String(layerPath)}`));
   await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
 }
 
@@ -97,7 +103,7 @@ async function openDecrypted(store: RawModelStore, uri: vscode.Uri, layerPath: s
   const model = await modelOf(store, uri);
   const inner = layerOf(model, layerPath, isEncrypted)?.decrypted ? model.analysis.inner.get(String(layerPath)) : undefined;
   if (!inner) return false;
-  const document = await store.openBytes(inner.source, EML_LANGUAGE_ID);
+  const document = await store.openBytes(inner.source, EML_LANGUAGE_ID, contentName(uri, `decrypted ${String(layerPath)}.eml`));
   await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.Beside });
   return true;
 }

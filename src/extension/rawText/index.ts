@@ -10,15 +10,17 @@ import { MimeDiagnostics } from './diagnostics';
 import { MimeHoverProvider } from './hover';
 import { MimeFoldingProvider, MimeOutlineProvider } from './outline';
 import { RawModelStore } from './rawModel';
+import type { InMemoryDocuments } from '../partDocuments';
 
 export type { RawAnalysisSource, RawAnalysisOptions } from './analysisSource';
 export { RAW_COMMANDS, OPEN_MESSAGE_VIEW_COMMAND, SHOW_CERTIFICATE_COMMAND } from './commandIds';
 export { EML_LANGUAGE_ID } from './commands';
 
-/** Registers every raw-text feature; all registrations end with the extension. */
-export function registerRawTextFeatures(context: vscode.ExtensionContext, analysis: RawAnalysisSource = new DirectAnalysisSource()): void {
+/** Registers every raw-text feature; all registrations end with the extension. Content decoded or decrypted
+ *  from a message opens only as a read-only in-memory document of `documents`. */
+export function registerRawTextFeatures(context: vscode.ExtensionContext, documents: InMemoryDocuments, analysis: RawAnalysisSource = new DirectAnalysisSource()): void {
   const selector: vscode.DocumentSelector = { language: EML_LANGUAGE_ID };
-  const store = new RawModelStore(analysis);
+  const store = new RawModelStore(analysis, documents);
   context.subscriptions.push(
     store,
     vscode.languages.registerCodeLensProvider(selector, new MimeCodeLensProvider(store)),

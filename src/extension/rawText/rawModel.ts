@@ -9,6 +9,7 @@ import type { MimeEntity } from '../../core/mime/entity';
 import { walk } from '../../core/mime/parser';
 import { ByteLineMap, decodeLatin1, decodeUtf8, type LineDecoder } from './byteLineMap';
 import type { RawAnalysisOptions, RawAnalysisSource } from './analysisSource';
+import type { InMemoryDocuments } from '../partDocuments';
 
 export class RawModel {
   constructor(
@@ -85,14 +86,17 @@ async function documentBytes(document: vscode.TextDocument): Promise<{ bytes: Bu
 export class RawModelStore implements vscode.Disposable {
   private readonly models = new Map<string, { version: number; decrypt: boolean; model: Promise<RawModel> }>();
   private readonly decryptRequested = new Set<string>();
-  /** Bytes behind untitled documents opened from message content, while their text is unchanged. */
+  /** Bytes behind the in-memory documents opened from message content (they are read-only). */
   private readonly virtualBytes = new Map<string, { version: number; bytes: Buffer; decoder: LineDecoder }>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri | undefined>();
   private readonly subscriptions: vscode.Disposable[] = [];
   /** Fires when the models of a document (or of all documents: undefined) must be rebuilt. */
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly source: RawAnalysisSource) {
+  constructor(
+    private readonly source: RawAnalysisSource,
+    private readonly documents: InMemoryDocuments,
+  ) {
     this.subscriptions.push(
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
       vscode.workspace.onDidChangeTextDocument((e) => this.models.delete(e.document.uri.toString())),
@@ -111,13 +115,19 @@ export class RawModelStore implements vscode.Disposable {
     return model;
   }
 
-  /** Opens message bytes (decrypted content, an attached message) as a new untitled document of `language`,
-   *  keeping the exact bytes for the analysis: the text alone cannot carry 8-bit bytes that are not UTF-8. */
-  async openBytes(bytes: Buffer, language: string): Promise<vscode.TextDocument> {
+  /** Opens message bytes (decrypted content, an attached message) as a read-only in-memory document named `name`,
+   *  keeping the exact bytes for the analysis: the text alone cannot carry 8-bit bytes that are not UTF-8. Never an
+   *  untitled document: hot exit would back decrypted text up to disk. */
+  async openBytes(bytes: Buffer, language: string, name: string): Promise<vscode.TextDocument> {
     const utf8 = isUtf8(bytes);
-    const document = await vscode.workspace.openTextDocument({ content: bytes.toString(utf8 ? 'utf8' : 'latin1'), language });
+    const document = await this.documents.create(name, bytes.toString(utf8 ? 'utf8' : 'latin1'), language);
     this.virtualBytes.set(document.uri.toString(), { version: document.version, bytes, decoder: utf8 ? decodeUtf8 : decodeLatin1 });
     return document;
+  }
+
+  /** Opens text decoded from a message (a part, a certificate) as a read-only in-memory document. */
+  openText(text: string, language: string, name: string): Promise<vscode.TextDocument> {
+    return this.documents.create(name, text, language);
   }
 
   /** Analyses the document with decryption now, letting the source prompt for what it needs (a passphrase),

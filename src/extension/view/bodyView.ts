@@ -6,7 +6,9 @@
 import { decodeBody, decodeText } from '../../core/mime/decode';
 import type { HeaderField, MimeEntity } from '../../core/mime/entity';
 import type { AttachmentView, BodyView, HeaderView, PartView } from '../../shared/protocol';
+import { findHiddenText } from './hiddenText';
 import { sanitizeHtml } from './htmlSanitizer';
+import { hiddenTextView, partProtection } from './partProtection';
 import { childrenOf, walkTree, type MessageTree } from './messageTree';
 import { flattenParts, partKind } from './treeView';
 import type { Translate } from './translate';
@@ -81,9 +83,13 @@ function htmlBody(tree: MessageTree, entity: MimeEntity, part: PartView | undefi
   const sanitized = sanitizeHtml(decoded.text, { resolveCid, allowRemote: options.allowRemote && !forbidden, styleNonce: options.styleNonce });
   const notes = decoded.warnings.map((w) => w.message);
   if (sanitized.removed.length) notes.push(options.t('Removed from the HTML: {0}', sanitized.removed.join(', ')));
+  // Counted on the document the frame shows, after the rewrite: what the reader sees is what is judged.
+  const hiddenText = hiddenTextView(findHiddenText(sanitized.document), options.t);
   return {
     kind: 'html',
     partId: entity.path,
+    protection: partProtection(part, options.t),
+    ...(hiddenText ? { hiddenText } : {}),
     srcdoc: sanitized.document,
     remoteCount: sanitized.remoteCount,
     remoteAllowed: options.allowRemote && !forbidden,
@@ -93,7 +99,7 @@ function htmlBody(tree: MessageTree, entity: MimeEntity, part: PartView | undefi
   };
 }
 
-function textBody(entity: MimeEntity, t: Translate): BodyView {
+function textBody(entity: MimeEntity, part: PartView | undefined, t: Translate): BodyView {
   const decoded = decodeText(entity);
   const notes = decoded.warnings.map((w) => w.message);
   let text = decoded.text;
@@ -101,14 +107,14 @@ function textBody(entity: MimeEntity, t: Translate): BodyView {
     text = text.slice(0, MAX_TEXT_CHARS);
     notes.push(t('Only the first {0} characters are shown; use "Open as Text" for all of it.', MAX_TEXT_CHARS));
   }
-  return { kind: 'text', partId: entity.path, text, charset: decoded.charset, notes };
+  return { kind: 'text', partId: entity.path, protection: partProtection(part, t), text, charset: decoded.charset, notes };
 }
 
 export function bodiesAndAttachments(tree: MessageTree, root: PartView, options: BodyOptions): { bodies: BodyView[]; attachments: AttachmentView[] } {
   const parts = new Map(flattenParts(root).map((p) => [p.id, p]));
   const usedCids = new Set<string>();
   const shown = displayParts(tree, tree.message.root);
-  const bodies = shown.map((e) => (partKind(e) === 'html' ? htmlBody(tree, e, parts.get(e.path), options, usedCids) : textBody(e, options.t)));
+  const bodies = shown.map((e) => (partKind(e) === 'html' ? htmlBody(tree, e, parts.get(e.path), options, usedCids) : textBody(e, parts.get(e.path), options.t)));
   const shownPaths = new Set(shown.map((e) => e.path));
   const attachments: AttachmentView[] = [];
   for (const entity of walkTree(tree)) {

@@ -121,7 +121,7 @@ function sanitizeCss(css: string, ctx: Context): string {
   return out.replace(/</g, '\\3c ').replace(/&/g, '\\26 ');
 }
 
-function parseAttributes(text: string): [string, string][] {
+export function parseAttributes(text: string): [string, string][] {
   const attrs: [string, string][] = [];
   const re = /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?/g;
   for (let m = re.exec(text); m; m = re.exec(text)) attrs.push([m[1].toLowerCase(), decodeEntities(m[2] ?? m[3] ?? m[4] ?? '')]);
@@ -161,7 +161,7 @@ function indexOfCaseless(text: string, needle: string, from: number): number {
 }
 
 /** End of a tag starting at `from` (just past its name): the first ">" outside quoted attribute values. */
-function tagEnd(text: string, from: number): number {
+export function tagEnd(text: string, from: number): number {
   let quote = '';
   for (let i = from; i < text.length; i++) {
     const c = text[i];

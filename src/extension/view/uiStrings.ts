@@ -26,6 +26,10 @@ export function uiStrings(t: Translate = formatMessage): UiStrings {
     noBody: t('No text or HTML part to show.'),
     warnings: t('Warnings'),
     signers: t('Signers'),
+    verificationFrame: t('S/MIME verification (by this extension, not by the message)'),
+    senderContent: t("Sender's content (unverified)"),
+    senderContentNote: t('Everything below is drawn by the message and can imitate anything, a verdict included. The verdict is only in the frame above, the tab title and the status bar.'),
+    hiddenTextInPart: t('Part {0}: {1}'),
     coverage: {
       signed: t('signed'),
       encrypted: t('encrypted'),

@@ -1,16 +1,29 @@
 /** Renders a whole view model into the page; re-renders on every update (the view model is small). */
 import type { MessageView } from '../../shared/protocol';
-import { el } from '../dom';
+import { el, icon } from '../dom';
 import { renderAttachments, renderBodies, renderHeaders, renderWarnings } from './content';
 import { renderCertificates } from './certificates';
 import type { RenderCtx } from './context';
 import { renderChecks, renderSummary } from './summary';
 import { renderTree } from './tree';
 
+/** The extension's own frame: the verdict, what the signed parts hide, and the checks. Message content is never
+ *  drawn inside it (HTML parts live in sandboxed frames further down, text parts only as text). */
+function verificationFrame(ctx: RenderCtx, view: MessageView): HTMLElement {
+  const hiding = view.bodies.filter((b) => b.kind === 'html' && b.hiddenText && b.protection.signed);
+  return el(ctx, 'section', { id: 'verification', class: 'verification-frame', 'data-verdict': view.summary.verdict, 'aria-labelledby': 'verification-title' },
+    el(ctx, 'div', { class: 'frame-title', id: 'verification-title' }, icon(ctx, 'shield'), ctx.strings.verificationFrame),
+    renderSummary(ctx, view),
+    hiding.length
+      ? el(ctx, 'ul', { class: 'hidden-text-summary' }, ...hiding.map((b) => el(ctx, 'li', { class: 'severity-warning' }, icon(ctx, 'eye-closed'),
+          ctx.strings.hiddenTextInPart.replace('{0}', b.partId).replace('{1}', b.kind === 'html' ? (b.hiddenText?.text ?? '') : ''))))
+      : null,
+    renderChecks(ctx, view));
+}
+
 export function renderView(ctx: RenderCtx, root: HTMLElement, view: MessageView, busy = false): void {
   const main = el(ctx, 'div', { class: `message${busy ? ' busy' : ''}`, 'aria-busy': String(busy) },
-    renderSummary(ctx, view),
-    renderChecks(ctx, view),
+    verificationFrame(ctx, view),
     el(ctx, 'div', { class: 'columns' },
       renderTree(ctx, view.tree),
       el(ctx, 'div', { class: 'content' },

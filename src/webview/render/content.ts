@@ -46,20 +46,34 @@ function htmlFrame(ctx: RenderCtx, body: HtmlBodyView, title: string): HTMLEleme
   return el(ctx, 'div', {}, remoteBar, frame);
 }
 
+/** The extension's mark above a part: signed or not, and what an HTML part hides. */
+function partMark(ctx: RenderCtx, body: BodyView): HTMLElement {
+  const p = body.protection;
+  const hidden = body.kind === 'html' ? body.hiddenText : undefined;
+  return el(ctx, 'div', { class: `part-mark tone-${p.tone}${p.signed ? ' part-signed' : ' part-unsigned'}`, role: 'note' },
+    el(ctx, 'span', { class: 'part-protection' }, icon(ctx, p.signed ? (p.tone === 'ok' ? 'verified-filled' : 'unverified') : 'circle-slash'), p.label),
+    hidden ? el(ctx, 'span', { class: `hidden-text${p.signed ? ' in-signed' : ''}` }, icon(ctx, 'eye-closed'), hidden.text) : null);
+}
+
 function bodyBlock(ctx: RenderCtx, body: BodyView, view: MessageView): HTMLElement {
   const title = `${view.subject || view.fileName} — ${body.partId}`;
   return el(ctx, 'article', { class: `body body-${body.kind}`, 'data-part-content': body.partId, 'aria-label': title },
     el(ctx, 'div', { class: 'body-toolbar' },
       el(ctx, 'span', { class: 'part-id' }, `${body.partId} · ${body.kind === 'html' ? 'text/html' : 'text/plain'} · ${body.charset}`),
       button(ctx, ctx.strings.openAsText, () => ctx.run({ action: 'openPartAsText', partId: body.partId }), 'go-to-file')),
+    partMark(ctx, body),
     body.kind === 'text' ? el(ctx, 'pre', { class: 'text-body', tabindex: '0' }, body.text) : htmlFrame(ctx, body, title),
     notes(ctx, body.notes),
   );
 }
 
+/** The message's own content, in a frame labelled as the sender's and unverified. */
 export function renderBodies(ctx: RenderCtx, view: MessageView): HTMLElement {
-  return section(ctx, 'bodies', ctx.strings.body,
+  const bodies = section(ctx, 'bodies', ctx.strings.body,
+    el(ctx, 'p', { class: 'sender-content-label' }, icon(ctx, 'info'), el(ctx, 'strong', {}, ctx.strings.senderContent), ' ', ctx.strings.senderContentNote),
     ...(view.bodies.length ? view.bodies.map((b) => bodyBlock(ctx, b, view)) : [el(ctx, 'p', { class: 'empty' }, ctx.strings.noBody)]));
+  bodies.classList.add('sender-content');
+  return bodies;
 }
 
 export function renderAttachments(ctx: RenderCtx, view: MessageView): HTMLElement | null {

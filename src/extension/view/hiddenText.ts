@@ -1,0 +1,177 @@
+/**
+ * Text an HTML part carries but does not show: under display:none or the hidden attribute, visibility:hidden,
+ * opacity near 0, a font size under 2px, a colour the same as its background (white on white) or transparent,
+ * a box of zero height or width that clips its overflow, or pushed far off-screen. A signature covers such
+ * text as much as the visible text, so the reader is told how much of it there is (the published signature-spoofing
+ * studies hide or reveal text with exactly these properties).
+ *
+ * Pure and linear: one walk over the document (htmlWalk.ts), style rules indexed by their subject, and a budget
+ * on selector matching. What it cannot evaluate (a selector it does not parse, the budget, very deep nesting)
+ * makes the result `complete: false`, which the view shows: an unknown is never reported as "no hidden text".
+ */
+import { parseStyleSheet, type Compound, type ParsedStyles, type StyleRule } from './cssRules';
+import { cascade, computeStyle, hidingOf, NOT_RENDERED, ROOT_STYLE, type Computed, type HidingKind } from './hiddenStyle';
+import { walkHtml, type WalkElement } from './htmlWalk';
+
+export type { HidingKind } from './hiddenStyle';
+
+export interface HiddenTextReport {
+  /** Runs of hidden text (a run ends at the next visible text). */
+  passages: number;
+  /** Hidden characters, white space not counted. */
+  characters: number;
+  kinds: HidingKind[];
+  /** False when part of the document could not be evaluated: the counts are then a lower bound. */
+  complete: boolean;
+}
+
+/** Selector-matching steps allowed for one document; beyond, the result is marked incomplete. */
+export const MAX_MATCH_STEPS = 2_000_000;
+
+interface Element extends WalkElement {
+  id?: string;
+  classes: string[];
+  style: Computed;
+}
+
+function subjectKey(c: Compound): string {
+  if (c.id) return `#${c.id}`;
+  if (c.classes.length) return `.${c.classes[0]}`;
+  if (c.attributes.length) return `[${c.attributes[0].name}`;
+  return c.tag ?? '*';
+}
+
+function compoundMatches(c: Compound, e: Element): boolean {
+  if (c.tag && c.tag !== e.tag) return false;
+  if (c.id && c.id !== e.id) return false;
+  if (c.classes.some((k) => !e.classes.includes(k))) return false;
+  return c.attributes.every((a) => e.attributes.has(a.name) && (a.value === undefined || e.attributes.get(a.name) === a.value));
+}
+
+class Matcher {
+  private readonly index = new Map<string, StyleRule[]>();
+  steps = 0;
+
+  constructor(rules: StyleRule[]) {
+    for (const rule of rules) {
+      const key = subjectKey(rule.selector.parts[0].compound);
+      const list = this.index.get(key) ?? [];
+      list.push(rule);
+      this.index.set(key, list);
+    }
+  }
+
+  get exhausted(): boolean {
+    return this.steps > MAX_MATCH_STEPS;
+  }
+
+  /** The rules matching `e` (with `parents` from the root down), in no particular order. */
+  matching(e: Element, parents: readonly Element[]): StyleRule[] {
+    const keys = ['*', e.tag, ...(e.id ? [`#${e.id}`] : []), ...e.classes.map((k) => `.${k}`), ...[...e.attributes.keys()].map((n) => `[${n}`)];
+    const out: StyleRule[] = [];
+    for (const key of new Set(keys)) {
+      for (const rule of this.index.get(key) ?? []) {
+        if (this.exhausted) return out;
+        if (this.matches(rule, e, parents)) out.push(rule);
+      }
+    }
+    return out;
+  }
+
+  private matches(rule: StyleRule, e: Element, parents: readonly Element[]): boolean {
+    const [subject, ...rest] = rule.selector.parts;
+    this.steps++;
+    if (!compoundMatches(subject.compound, e)) return false;
+    let level = parents.length - 1;
+    let combinator = subject.combinator;
+    for (const part of rest) {
+      if (combinator === '>') {
+        this.steps++;
+        if (level < 0 || !compoundMatches(part.compound, parents[level])) return false;
+      } else {
+        // The nearest matching ancestor: enough for chains of descendant combinators.
+        for (; level >= 0; level--) {
+          this.steps++;
+          if (compoundMatches(part.compound, parents[level])) break;
+        }
+        if (level < 0) return false;
+      }
+      level--;
+      combinator = part.combinator;
+    }
+    return true;
+  }
+}
+
+/** The rules of every <style> element, wherever it is (a style sheet applies to the whole document). */
+function styleSheetsOf(html: string): ParsedStyles {
+  const styles: ParsedStyles = { rules: [], notUnderstood: 0 };
+  const lower = html.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+  for (let open = lower.indexOf('<style'); open >= 0; open = lower.indexOf('<style', open + 1)) {
+    const after = lower[open + 6];
+    if (after !== '>' && after !== '/' && !/\s/.test(after ?? '')) continue;
+    const start = lower.indexOf('>', open);
+    if (start < 0) break;
+    const close = lower.indexOf('</style', start);
+    const end = close < 0 ? html.length : close;
+    parseStyleSheet(html.slice(start + 1, end), styles);
+    open = end;
+  }
+  return styles;
+}
+
+export interface TextRun {
+  text: string;
+  /** Why the text is not seen; undefined when it is. */
+  hiddenBy?: HidingKind;
+}
+
+/** Every rendered text of `html` with why it is hidden, if it is; `complete` as in HiddenTextReport. */
+export function classifyText(html: string): { runs: TextRun[]; complete: boolean } {
+  const styles = styleSheetsOf(html);
+  const matcher = new Matcher(styles.rules);
+  let complete = styles.notUnderstood === 0;
+  let rootPx = 16;
+  const runs: TextRun[] = [];
+  const walked = walkHtml<Element>(html, {
+    open: (tag, attributes, parents) => {
+      const e: Element = { tag, attributes, id: attributes.get('id'), classes: (attributes.get('class') ?? '').split(/\s+/).filter(Boolean), style: ROOT_STYLE };
+      const parent = parents[parents.length - 1]?.style ?? ROOT_STYLE;
+      const rules = matcher.matching(e, parents);
+      // Most elements of a message have no style of their own: they take their parent's as it is.
+      if (!rules.length && !attributes.size && !NOT_RENDERED.has(tag)) e.style = parent;
+      else e.style = computeStyle(tag, parent, cascade(e, rules), rootPx, () => (complete = false));
+      if (tag === 'html') rootPx = e.style.fontPx;
+      return e;
+    },
+    text: (text, parents, raw) => {
+      const element = parents[parents.length - 1];
+      const style = element?.style ?? ROOT_STYLE;
+      if (style.notRendered || (raw && !['textarea', 'xmp', 'plaintext'].includes(element?.tag ?? ''))) return;
+      if (!/\S/.test(text)) return;
+      const hiddenBy = hidingOf(style);
+      runs.push(hiddenBy ? { text, hiddenBy } : { text });
+    },
+  });
+  return { runs, complete: complete && walked && !matcher.exhausted };
+}
+
+/** Counts the text of `html` (a whole document, e.g. the sanitized frame document) that is not shown. */
+export function findHiddenText(html: string): HiddenTextReport {
+  const { runs, complete } = classifyText(html);
+  const kinds = new Set<HidingKind>();
+  let passages = 0;
+  let characters = 0;
+  let inHiddenRun = false;
+  for (const run of runs) {
+    if (!run.hiddenBy) {
+      inHiddenRun = false;
+      continue;
+    }
+    kinds.add(run.hiddenBy);
+    characters += run.text.replace(/\s+/g, '').length;
+    if (!inHiddenRun) passages++;
+    inHiddenRun = true;
+  }
+  return { passages, characters, kinds: [...kinds], complete };
+}
