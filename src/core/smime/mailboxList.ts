@@ -36,10 +36,22 @@ interface Tokens {
   problem?: string;
 }
 
+/**
+ * Longest From or Sender field read. A real one is a name and an address or a few (RFC 5322 §2.1.1 keeps lines
+ * under 998 characters); a longer field is refused unread, so no header can make the check slow.
+ */
+export const MAX_ADDRESS_FIELD_LENGTH = 16 * 1024;
+/** How much of a refused text a problem message quotes. */
+const EXCERPT_LENGTH = 80;
+
 const SPECIALS = new Set(['<', '>', '@', ',', ';', ':', '[', ']']);
 /** RFC 5322 §3.2.3 atext: the characters of a local part besides the dots between them. */
 const ATEXT = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+$/;
 const DOMAIN_LABEL = /^[A-Za-z0-9-]+$/;
+
+function excerpt(text: string): string {
+  return text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH)}…` : text;
+}
 
 function hex(code: number): string {
   return 'U+' + code.toString(16).toUpperCase().padStart(4, '0');
@@ -144,7 +156,7 @@ function addrSpec(tokens: Token[]): { address: string } | { problem: string } {
   if (tokens.some((t) => t.text === '[')) return { problem: 'a domain literal is not accepted for signer matching' };
   if (tokens.slice(1).some((t) => t.spaced)) return { problem: 'an address has a space or comment inside' };
   const text = tokens.map((t) => t.text).join('');
-  if (tokens.length !== 3 || tokens[1].text !== '@' || !isStrictAddrSpec(text)) return { problem: `"${text}" is not an address` };
+  if (tokens.length !== 3 || tokens[1].text !== '@' || !isStrictAddrSpec(text)) return { problem: `"${excerpt(text)}" is not an address` };
   return { address: text.toLowerCase() };
 }
 
@@ -160,7 +172,7 @@ function readEntry(tokens: Token[], comments: string[]): { mailbox: Mailbox } | 
   const open = tokens.findIndex((t) => t.text === '<');
   const close = tokens.findIndex((t) => t.text === '>');
   if (close < open) return { problem: 'unbalanced angle brackets' };
-  if (close !== tokens.length - 1) return { problem: `text after the angle address: "${tokens.slice(close + 1).map((t) => t.text).join(' ')}"` };
+  if (close !== tokens.length - 1) return { problem: `text after the angle address: "${excerpt(tokens.slice(close + 1).map((t) => t.text).join(' '))}"` };
   const phrase = tokens.slice(0, open);
   if (phrase.some((t) => t.kind !== 'word')) return { problem: `the display name holds "${phrase.find((t) => t.kind !== 'word')?.text}" outside quotes` };
   const spec = addrSpec(tokens.slice(open + 1, close));
@@ -185,6 +197,7 @@ function decodeShown(text: string, problems: string[]): string {
  * encoded word can never produce structure such as "<" or ","), 8-bit text read as UTF-8 (RFC 6532).
  */
 export function parseMailboxList(text: string): MailboxList {
+  if (text.length > MAX_ADDRESS_FIELD_LENGTH) return { mailboxes: [], problems: [`the field is longer than ${MAX_ADDRESS_FIELD_LENGTH} characters`] };
   const bad = forbiddenCharacter(text);
   if (bad) return { mailboxes: [], problems: [`the field holds a ${bad}`] };
   const { tokens, comments, problem } = tokenize(text);

@@ -7,7 +7,7 @@
  * still sees "ceo @ bank.example" as an address. Linear time: one split and one pass.
  */
 
-/** Confusables of "@" that NFKC keeps (UTS #39 confusables.txt); NFKC already maps U+FF20 and U+FE6B. */
+/** Look-alikes of "@" (UTS #39 confusables.txt). NFKC maps both already; folding them here keeps the rule explicit. */
 const AT_LOOKALIKES = /[\uFF20\uFE6B]/gu;
 /** Format characters (General Category Cf): zero-width space/joiners, word joiner, BOM, bidi marks. */
 const FORMAT_CHARACTERS = /\p{Cf}/gu;
@@ -22,13 +22,15 @@ export function foldForDisplay(text: string): string {
 export function addressesShownIn(text: string): string[] {
   const words = foldForDisplay(text).split(SEPARATORS).filter(Boolean);
   // Glue "ceo", "@", "bank.example" and "ceo@", "bank.example" back together.
-  const runs: string[] = [];
+  // Runs are kept as word lists and joined once: growing one string and testing its end each time is quadratic.
+  const runs: string[][] = [];
+  let previous = '';
   for (const word of words) {
-    const last = runs.length - 1;
-    if (last >= 0 && (runs[last].endsWith('@') || word.startsWith('@'))) runs[last] += word;
-    else runs.push(word);
+    if (runs.length > 0 && (previous.endsWith('@') || word.startsWith('@'))) runs[runs.length - 1].push(word);
+    else runs.push([word]);
+    previous = word;
   }
-  return runs.filter((r) => r.includes('@')).map((r) => trimDots(r.toLowerCase()));
+  return runs.map((r) => r.join('')).filter((r) => r.includes('@')).map((r) => trimDots(r.toLowerCase()));
 }
 
 function trimDots(word: string): string {
