@@ -147,7 +147,7 @@ export function prepareMessage(input: Buffer, options: PrepareOptions = {}): Pre
  * Where the header block ends: just past the first empty line (RFC 5322 §2.1), or the whole input when there is
  * none. Parsing only this much gives the same header fields without reading a large body.
  */
-function headerBlockEnd(input: Buffer): number {
+export function headerBlockEnd(input: Buffer): number {
   if (input[0] === 0x0a) return 1;
   if (input[0] === 0x0d && input[1] === 0x0a) return 2;
   // Line by line from the top: the header block is short, the body may be megabytes.
