@@ -212,6 +212,19 @@ describe('differential against postal-mime', () => {
     assert.ok(refusedButPostalReads > 1000, `only ${refusedButPostalReads} refused`);
   });
 
+  test('random text never throws, and every address it accepts is a plain addr-spec (20,000 inputs)', () => {
+    const random = seeded(5322);
+    const alphabet = ['a', 'b', '.', '@', '<', '>', '"', '\\', '(', ')', ',', ';', ':', ' ', '\t', '=?', '?=', '\u0000', '\u00a0', '\u202e', '\uff20', 'é', '[', ']'];
+    for (let i = 0; i < 20_000; i++) {
+      let text = '';
+      const n = Math.floor(random() * 40);
+      for (let k = 0; k < n; k++) text += alphabet[Math.floor(random() * alphabet.length)];
+      const result = parseMailboxList(text);
+      for (const m of result.mailboxes) assert.ok(isStrictAddrSpec(m.address), JSON.stringify(text));
+      if (!result.problems.length) assert.ok(result.mailboxes.length > 0, JSON.stringify(text));
+    }
+  });
+
   test('the attack forms ours refuses are read by postal-mime as something else', () => {
     // Where a lenient parser picks an address from these, a display could show a different one.
     assert.deepEqual(postalAddresses('Alice <alice@example.com> trailing'), ['alice@example.com']);
