@@ -261,3 +261,19 @@ describe('header protection (RFC 8551 §3.1)', () => {
     expectMismatch(report, /protected From ceo@bank\.example/);
   });
 });
+
+describe('no header stalls the verifier', () => {
+  const MB = 1 << 20;
+  for (const ch of ['a', '(', '<', '@', '"', ',', ' ', '\u00a0']) {
+    test(`From, Sender and Date of 1 MB of U+${ch.charCodeAt(0).toString(16).padStart(4, '0')}`, () => {
+      const filler = ch.repeat(MB);
+      const headers = `From: ${filler}\r\nSender: ${filler}\r\nDate: ${filler}\r\n`;
+      const signed = sign('alice');
+      const t0 = performance.now();
+      const report = analyze(headers, signed);
+      const ms = performance.now() - t0;
+      assert.ok(ms < 1000, `${ms.toFixed(0)} ms`);
+      assert.notEqual(report.verdict, 'valid');
+    });
+  }
+});
