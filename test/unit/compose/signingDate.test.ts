@@ -5,9 +5,10 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadIdentity } from '../../../src/core/keys';
+import { MAX_HEADER_BYTES } from '../../../src/core/mime/limits';
 import { parseMessage } from '../../../src/core/mime/parser';
 import { analyzeMessage } from '../../../src/core/smime/analyze';
-import { signMessage, type SignerIdentity } from '../../../src/core/smime/compose';
+import { prepareMessage, signMessage, type SignerIdentity } from '../../../src/core/smime/compose';
 import { rfc5322Date, withSigningDate } from '../../../src/core/smime/compose/signingDate';
 import type { Certificate } from '../../../src/core/x509/certificate';
 import { loadCertificates } from '../../../src/core/x509/trustStore';
@@ -77,4 +78,19 @@ describe('signing refreshes Date', () => {
     assert.equal(report.verdict, 'valid', report.summary);
     assert.ok(!report.reasons.includes('header-protection-mismatch'), report.reasons.join());
   });
+});
+
+describe('no Date stalls signing', () => {
+  // Just under the MIME reader's header limit (MAX_HEADER_BYTES), so the field is read, not cut off.
+  const NEAR_MB = Number(process.env.SMIME_LONG_FIELD ?? MAX_HEADER_BYTES - 4096);
+  for (const ch of [' ', '(', 'a']) {
+    test(`a Date of almost 1 MB of ${JSON.stringify(ch)}`, () => {
+      const input = draft(`${ch.repeat(NEAR_MB)}x`);
+      const t0 = performance.now();
+      const prepared = prepareMessage(input);
+      const ms = performance.now() - t0;
+      assert.equal(prepared.date, null);
+      assert.ok(ms < 1000, `${ms.toFixed(0)} ms`);
+    });
+  }
 });
