@@ -100,6 +100,15 @@ const KNOWN_DIFFERENCES: KnownDifference[] = [
     why: 'the enveloped layer is reached only through the two signed layers, so its plaintext is what the message shows and we report it as the message encryption; Thunderbird reports no encryption status below two signature layers',
   },
   {
+    files: /alice\.future\.dsig\.SHA256\.multipart\.eml$/,
+    modes: ['default'],
+    aspect: 'signature',
+    ours: (r) =>
+      r.report.verdict === 'valid' &&
+      r.report.layers.flatMap((l) => l.signers ?? []).some((s) => s.reasons.some((x) => x.code === 'signing-time-mismatch' && x.severity === 'warning')),
+    why: "the signingTime is far from Date. Thunderbird folds that into NOT GOOD (VERIFY_TIME_MISMATCH); we show it as its own warning (signing-time-mismatch) and it does not change the verdict: the signature, the chain and the From binding are proven without it, and clocks and drafts differ",
+  },
+  {
     files: /outer-smime-bad-sig-inner-pgp-enc(-sig)?\.eml$/,
     modes: ['default'],
     aspect: 'signature',

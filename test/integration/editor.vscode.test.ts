@@ -114,10 +114,12 @@ suite('message editor', () => {
     assert.equal(readFileSync(uri.fsPath).toString('latin1'), s.encrypted.toString('latin1'));
   });
 
-  test('Sign writes NAME.signed.eml that openssl verifies; the editor shows it valid', async () => {
+  test('Sign writes NAME.signed.eml that openssl verifies, with Date refreshed to the signing time; the editor shows it valid', async () => {
     await setting('signing.p12', s.pki.users.alice.p12);
     await vscode.commands.executeCommand('smime._test.storePassphrase', s.pki.users.alice.p12, TEST_PASSPHRASE);
-    const draft = wrapMessage({ from: 'Alice Example <alice@example.com>', to: 'bob@example.com', subject: 'To sign' }, sampleTextEntity());
+    // A draft written long ago: signed as it is, readers would flag a signing time far from Date.
+    const written = new Date('2024-01-01T09:00:00Z');
+    const draft = wrapMessage({ from: 'Alice Example <alice@example.com>', to: 'bob@example.com', subject: 'To sign', date: written }, sampleTextEntity());
     const uri = write('draft.eml', draft);
     const target = await vscode.commands.executeCommand<vscode.Uri | undefined>('smime.sign', uri);
     assert.ok(target, 'the command returned the output file (an error would have been shown instead)');
@@ -125,8 +127,11 @@ suite('message editor', () => {
     const signed = readFileSync(target.fsPath);
     const checked = opensslVerify(s.pki, signed);
     assert.ok(checked.ok, checked.stderr);
+    const date = /^Date: (.*)\r$/m.exec(signed.toString('latin1'))?.[1] ?? '';
+    assert.ok(Math.abs(new Date(date).getTime() - Date.now()) < 10 * 60_000, `Date: ${date}`);
     const view = await viewOf(target, (v) => v.summary.verdict !== undefined);
     assert.equal(view.summary.verdict, 'valid');
+    assert.ok(!JSON.stringify(view.summary).includes('signing-time-mismatch'), 'no signing-time warning');
   });
 
   test('Encrypt finds the recipient in smime.recipients.folder and openssl decrypts the result', async () => {

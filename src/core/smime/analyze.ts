@@ -13,7 +13,7 @@ import { decodeBody } from '../mime/decode';
 import type { MimeEntity, ParsedMessage } from '../mime/entity';
 import { parseMessage } from '../mime/parser';
 import { smimeKindOf } from '../mime/smimeDetect';
-import { parseAddressList } from './addresses';
+import { messageContext, protectedHeaderReasons, withProtectedHeaders } from './messageContext';
 import { judgeMessage } from './verdict';
 import { reason, type LayerReport, type Reason, type SecurityReport } from './report';
 import { verifySignedLayer } from './signedLayer';
@@ -53,23 +53,6 @@ interface Position {
   msg: MessageContext;
   layerDepth: number;
   source: string;
-}
-
-function headerValues(entity: MimeEntity, key: string): string[] {
-  return entity.headers.filter((h) => h.key === key).map((h) => h.value);
-}
-
-export function messageContext(root: MimeEntity): MessageContext {
-  const fromValues = headerValues(root, 'from');
-  const dateValue = headerValues(root, 'date')[0];
-  const date = dateValue ? new Date(dateValue.replace(/\s*\([^)]*\)\s*$/, '')) : null;
-  return {
-    from: fromValues.flatMap(parseAddressList),
-    fromHeaderCount: fromValues.length,
-    sender: headerValues(root, 'sender').flatMap(parseAddressList),
-    date: date && !isNaN(date.getTime()) ? date : null,
-    dateHeaderPresent: dateValue !== undefined,
-  };
 }
 
 /** Re-numbers an inner tree so its root becomes `<holderPath>.1`. */
@@ -134,10 +117,11 @@ function walkMultipartSigned(state: WalkState, entity: MimeEntity, pos: Position
       const sd = parseSignedData(ci.content);
       for (const certificate of sd.certificates) state.certificates.push({ certificate, layerPath: entity.path });
       const signed = content.source.subarray(content.start, content.end);
-      const result = verifySignedLayer(sd, [signed], 'detached', state.trust, pos.msg);
+      const msg = withProtectedHeaders(pos.msg, content);
+      const result = verifySignedLayer(sd, [signed], 'detached', state.trust, msg);
       layer.signers = result.signers;
       layer.checks = result.checks;
-      layer.reasons.push(...result.reasons);
+      layer.reasons.push(...result.reasons, ...protectedHeaderReasons(msg));
       layer.canonicalized = result.canonicalized;
     } catch (e) {
       layer.reasons.push(reason('malformed', 'error', `the signature cannot be read: ${(e as Error).message}`, 'RFC 5652 §5'));
@@ -182,12 +166,13 @@ function walkPkcs7Mime(state: WalkState, entity: MimeEntity, pos: Position): voi
         if (!sd) return;
         for (const certificate of sd.certificates) state.certificates.push({ certificate, layerPath: entity.path });
         const segments = sd.eContent ? sd.eContent.octetSegments() : [];
-        const result = verifySignedLayer(sd, segments, 'opaque', state.trust, pos.msg);
+        const inner = sd.eContent ? parseInner(state, entity, sd.eContent.octets()) : undefined;
+        const msg = withProtectedHeaders(pos.msg, inner?.root);
+        const result = verifySignedLayer(sd, segments, 'opaque', state.trust, msg);
         layer.signers = result.signers;
         layer.checks = result.checks;
-        layer.reasons.push(...result.reasons);
-        if (sd.eContent) {
-          const inner = parseInner(state, entity, sd.eContent.octets());
+        layer.reasons.push(...result.reasons, ...protectedHeaderReasons(msg));
+        if (inner) {
           layer.range = { start: 0, end: inner.source.length };
           layer.source = entity.path;
           walk(state, inner.root, next);

@@ -28,6 +28,10 @@ export type ReasonCode =
   | 'ext-key-usage'
   | 'sender-mismatch'
   | 'no-signer-address'
+  | 'sender-header'
+  | 'unusable-address'
+  | 'subject-email-mismatch'
+  | 'header-protection-mismatch'
   | 'weak-algorithm'
   | 'signing-time-mismatch'
   | 'partial-signature'
@@ -192,8 +196,6 @@ export function statusForReason(code: ReasonCode): SignerStatus {
   switch (code) {
     case 'sender-mismatch':
     case 'no-signer-address':
-    // Thunderbird reports a signing time far from Date like a header mismatch (VERIFY_TIME_MISMATCH).
-    case 'signing-time-mismatch':
       return 'mismatch';
     case 'cert-expired':
     case 'cert-not-yet-valid':

@@ -27,9 +27,11 @@ import { validateChain } from '../x509/chain';
 import type { Crl } from '../x509/crl';
 import { certificateEmails } from '../x509/details';
 import { checkSignerUsage } from '../x509/usage';
-import { addressesInDisplayName, type MailAddress } from './addresses';
 import { capabilityName } from './capabilities';
+import type { MailboxList } from './mailboxList';
 import { reason, statusForReason, worstStatus, type CertificateSummary, type Check, type Reason, type SignerReport } from './report';
+import { bindSender, type SenderFields } from './senderBinding';
+import { signerAddresses } from './signerAddresses';
 
 /** Thunderbird flags a signingTime more than one hour from the Date header (VERIFY_TIME_MISMATCH). */
 export const SIGNING_TIME_TOLERANCE_MS = 60 * 60 * 1000;
@@ -45,12 +47,19 @@ export interface TrustOptions {
   allowSha1: boolean;
 }
 
-export interface MessageContext {
-  from: MailAddress[];
-  fromHeaderCount: number;
-  sender: MailAddress[];
+/** Decoded values of the fields header protection compares (RFC 8551 §3.1). */
+export interface ShownHeaders {
+  from: string[];
+  to: string[];
+  subject: string[];
+}
+
+export interface MessageContext extends SenderFields {
   date: Date | null;
   dateHeaderPresent: boolean;
+  shown: ShownHeaders;
+  /** The header fields inside the signed content, when it protects them (RFC 8551 §3.1). */
+  protected?: { from: MailboxList[]; shown: ShownHeaders };
 }
 
 export interface ContentDigester {
@@ -202,34 +211,24 @@ function checkUsage(j: SignerJudgement, cert: Certificate): void {
   if (eku) j.fail('ext-key-usage', eku.message, 'RFC 8550 §4.4.4');
 }
 
-/** RFC 8550 §3: the From (or Sender) address must be one of the signer certificate's addresses. */
-function checkSender(j: SignerJudgement, emails: string[], msg: MessageContext): boolean | null {
+/** RFC 8550 §3: every From mailbox (or, without From, the Sender) must be one of the signer certificate's addresses. */
+function checkSender(j: SignerJudgement, emails: string[], msg: MessageContext): boolean {
   const rfc = 'RFC 8550 §3';
   if (emails.length === 0) {
-    j.fail('no-signer-address', 'the signer certificate names no email address', rfc);
-    j.check('sender', 'fail', 'certificate has no email address', rfc);
+    j.fail('no-signer-address', 'the signer certificate names no usable email address', rfc);
+    j.check('sender', 'fail', 'certificate has no usable email address', rfc);
     return false;
   }
-  const problems: string[] = [];
-  if (msg.fromHeaderCount === 0) problems.push('the message has no From header');
-  if (msg.fromHeaderCount > 1) problems.push(`the message has ${msg.fromHeaderCount} From headers`);
-  for (const from of msg.from) {
-    if (!emails.includes(from.address)) problems.push(`From ${from.address} is not an address of the signer (${emails.join(', ')})`);
-    for (const shown of addressesInDisplayName(from)) problems.push(`the From display name shows another address (${shown})`);
-  }
-  for (const sender of msg.sender) {
-    if (!emails.includes(sender.address)) problems.push(`Sender ${sender.address} is not an address of the signer`);
-  }
-  const matches = msg.from.length > 0 && msg.from.every((f) => emails.includes(f.address));
-  if (problems.length) {
-    for (const p of problems) j.fail('sender-mismatch', p, rfc);
-    j.check('sender', 'fail', problems.join('; '), rfc);
-  } else {
-    j.check('sender', 'pass', `From ${msg.from.map((f) => f.address).join(', ')} matches the signer`, rfc);
-  }
-  return matches;
+  const binding = bindSender(emails, msg, msg.protected?.from);
+  j.reasons.push(...binding.reasons);
+  j.check('sender', binding.pass ? 'pass' : 'fail', binding.detail, rfc);
+  return binding.pass;
 }
 
+/**
+ * A signingTime far from Date is a warning of its own (Thunderbird's VERIFY_TIME_MISMATCH): clocks and drafts
+ * differ, and the signature and the sender binding are proven without it, so it never changes the verdict.
+ */
 function checkSigningTime(j: SignerJudgement, signingTime: Date | undefined, msg: MessageContext): void {
   if (!signingTime) {
     j.check('signing-time', 'skip', 'no signingTime attribute (optional)', 'RFC 5652 §11.3');
@@ -237,8 +236,8 @@ function checkSigningTime(j: SignerJudgement, signingTime: Date | undefined, msg
   }
   if (!msg.date) {
     if (msg.dateHeaderPresent) {
-      j.fail('signing-time-mismatch', 'the Date header cannot be read, so the signing time cannot be compared', 'RFC 5652 §11.3');
-      j.check('signing-time', 'fail', 'unreadable Date header', 'RFC 5652 §11.3');
+      j.warn('signing-time-mismatch', `signed at ${signingTime.toISOString()}; the Date header cannot be read, so the times cannot be compared`, 'RFC 5652 §11.3');
+      j.check('signing-time', 'warn', 'unreadable Date header', 'RFC 5652 §11.3');
     } else {
       j.check('signing-time', 'skip', `signed at ${signingTime.toISOString()}; no Date header to compare`, 'RFC 5652 §11.3');
     }
@@ -247,8 +246,8 @@ function checkSigningTime(j: SignerJudgement, signingTime: Date | undefined, msg
   const delta = Math.abs(signingTime.getTime() - msg.date.getTime());
   if (delta > SIGNING_TIME_TOLERANCE_MS) {
     const hours = (delta / 3600000).toFixed(1);
-    j.fail('signing-time-mismatch', `signed at ${signingTime.toISOString()}, ${hours} h away from the Date header ${msg.date.toISOString()}`, 'RFC 5652 §11.3');
-    j.check('signing-time', 'fail', `${hours} h from the Date header`, 'RFC 5652 §11.3');
+    j.warn('signing-time-mismatch', `signed at ${signingTime.toISOString()}, ${hours} h away from the Date header ${msg.date.toISOString()}`, 'RFC 5652 §11.3');
+    j.check('signing-time', 'warn', `${hours} h from the Date header`, 'RFC 5652 §11.3');
   } else {
     j.check('signing-time', 'pass', `signed at ${signingTime.toISOString()}, within an hour of Date`, 'RFC 5652 §11.3');
   }
@@ -288,7 +287,9 @@ export function verifySigner(
     j.fail('unsupported-algorithm', `unknown digest algorithm ${signer.digestAlgorithm.oid}`, 'RFC 8551 §2.1');
   }
   if (cert) {
-    emails = certificateEmails(cert);
+    const addresses = signerAddresses(cert);
+    emails = addresses.usable;
+    j.reasons.push(...addresses.reasons);
     const c = checkCertificate(j, cert, pool, trust);
     chain = c.chain;
     trusted = c.trusted;

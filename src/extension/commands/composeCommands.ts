@@ -89,7 +89,8 @@ async function compose(deps: ComposeDeps, op: Operation, uri: vscode.Uri): Promi
       })
     : undefined;
   const common = { input, protectHeaders: settings.protectHeaders };
-  const signing = { detached: settings.format === 'detached', digest: settings.digest };
+  // Date becomes the signing time, so what this command signs never shows a signing time far from Date.
+  const signing = { detached: settings.format === 'detached', digest: settings.digest, refreshDate: true };
   if (op === 'sign') return signMessage({ ...common, ...signing, signer: signer! });
   const recipients = await recipientCertificates(input, settings);
   const encryption = { recipients, self: signer?.certificate, includeSelf: settings.toSelf, cipher: settings.cipher, oaep: settings.keyTransport === 'rsa-oaep' };

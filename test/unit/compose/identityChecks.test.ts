@@ -4,6 +4,9 @@
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadIdentity } from '../../../src/core/keys';
 import { analyzeMessage } from '../../../src/core/smime/analyze';
 import { ComposeError, encryptMessage, signMessage, type SignerIdentity } from '../../../src/core/smime/compose';
@@ -73,6 +76,20 @@ describe('signer checks', () => {
     assert.ok(codes.includes('sender-mismatch') && codes.includes('date-mismatch'), codes.join());
     const reasons = analyzeMessage(result.message, { anchors }).report.reasons;
     assert.ok(reasons.includes('sender-mismatch') && reasons.includes('signing-time-mismatch'), reasons.join());
+  });
+
+  test('a From that only the subject DN names (the SAN says otherwise) is warned about, and the verifier agrees', () => {
+    // A certificate from the test intermediate whose subject DN email differs from its SAN (RFC 8550 §3: SAN wins).
+    const dir = mkdtempSync(join(pki.work, 'dn-'));
+    const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    writeFileSync(join(dir, 'ext.cnf'), '[leaf]\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=emailProtection\nsubjectAltName=email:alice@example.com\n');
+    run(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'k.pem', '-out', 'r.csr', '-subj', '/CN=Alice/emailAddress=ceo@bank.example']);
+    run(['x509', '-req', '-in', 'r.csr', '-CA', pki.inter.cert, '-CAkey', pki.inter.key, '-CAcreateserial', '-days', '30', '-extfile', 'ext.cnf', '-extensions', 'leaf', '-out', 'c.pem']);
+    const id = { ...loadIdentity({ certPath: join(dir, 'c.pem'), keyPath: join(dir, 'k.pem') }), chain: loadCertificates([pki.inter.cert]).certs };
+    const result = signMessage({ input: message('ceo@bank.example'), signer: id });
+    assert.ok(result.warnings.some((w) => w.code === 'sender-mismatch' && /alice@example\.com/.test(w.message)), JSON.stringify(result.warnings));
+    assert.equal(analyzeMessage(result.message, { anchors }).report.verdict, 'mismatch');
+    assert.deepEqual(signMessage({ input: message('alice@example.com'), signer: id }).warnings, []);
   });
 
   test('a good identity signs without warnings', () => {

@@ -1,6 +1,8 @@
 // Seeded random messages for the write-side property tests: nested multiparts, 8-bit UTF-8 text, long lines,
 // "From " lines and trailing spaces, binary attachments (base64, over-long base64 lines, raw `binary`), NUL bytes,
 // 8-bit filenames, attached messages, and LF-only files. The same seed always gives the same message.
+import { parseMessage } from '../../../src/core/mime/parser';
+
 /** mulberry32: tiny, fast, and good enough to drive test cases reproducibly. */
 export class Rand {
   private state: number;
@@ -144,4 +146,13 @@ export function randomMessage(seed: number, env: Envelope): { bytes: Buffer; lf:
   const bytes = message(r, 0, env);
   const lf = r.bool(0.3);
   return { bytes: lf ? Buffer.from(bytes.toString('latin1').replace(/\r\n/g, '\n'), 'latin1') : bytes, lf };
+}
+
+/**
+ * The verdict a signed copy of `bytes` gets when the signer is its From. A message whose whole body is an attached
+ * message has the RFC 8551 §3.1 header-protection form: the verifier holds the signer to that inner message's From
+ * (carol), so it is a mismatch.
+ */
+export function expectedSignedVerdict(bytes: Buffer): 'valid' | 'mismatch' {
+  return parseMessage(bytes).root.contentType.mimeType === 'message/rfc822' ? 'mismatch' : 'valid';
 }

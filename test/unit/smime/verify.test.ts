@@ -115,10 +115,14 @@ describe('detached signatures', () => {
     assert.ok(relaxed.reasons.includes('weak-algorithm'));
   });
 
-  test('a signing time far from the Date header is flagged', () => {
+  test('a signing time far from the Date header is its own warning and does not change the verdict', () => {
     const report = analyze(headers(undefined, 'Mon, 01 Jan 2024 00:00:00 +0000') + signDetached());
     assert.ok(report.reasons.includes('signing-time-mismatch'));
-    assert.notEqual(report.verdict, 'valid');
+    assert.ok(!report.reasons.includes('sender-mismatch'));
+    const signer = report.layers[0].signers?.[0];
+    assert.equal(signer?.reasons.find((r) => r.code === 'signing-time-mismatch')?.severity, 'warning');
+    assert.equal(signer?.checks.find((c) => c.id === 'signing-time')?.status, 'warn');
+    assert.equal(report.verdict, 'valid', report.summary);
   });
 
   test('a file saved with LF line endings verifies in canonical CRLF form and says so', () => {

@@ -9,7 +9,8 @@ import type { Certificate } from '../../x509/certificate';
 import { messagePieces, prepareMessage, type PrepareOptions, type PreparedMessage } from './prepare';
 import type { Pieces } from './pieces';
 import { dateWarnings, enforce, recipientProblems, senderWarnings, signerProblems, type SignerIdentity } from './identityChecks';
-import { buildOrRefuse, pkcs7MimePieces, signedPieces, type EntitySignOptions } from './signMessage';
+import { buildOrRefuse, pkcs7MimePieces, prepareDated, signedPieces, type EntitySignOptions } from './signMessage';
+import type { SigningDateOptions } from './signingDate';
 import { composeResult, type ComposeResult, type ComposeWarning, type Refusal } from './types';
 
 export type { ContentCipherName };
@@ -37,7 +38,7 @@ export interface EncryptMessageOptions extends RecipientOptions, PrepareOptions 
   input: Buffer;
 }
 
-export interface SignAndEncryptOptions extends EncryptMessageOptions, EntitySignOptions {
+export interface SignAndEncryptOptions extends EncryptMessageOptions, EntitySignOptions, SigningDateOptions {
   signer: SignerIdentity;
   /** Default sign-encrypt. */
   order?: WrapOrder;
@@ -115,7 +116,7 @@ function wrap(prepared: PreparedMessage, options: SignAndEncryptOptions, recipie
 /** Signs and encrypts in the order asked for. Throws ComposeError when refused. */
 export function signAndEncrypt(options: SignAndEncryptOptions): ComposeResult {
   const now = options.now ?? new Date();
-  const prepared = prepareMessage(options.input, options);
+  const prepared = prepareDated(options, now);
   const warnings = [...prepared.warnings];
   enforce(signerProblems(options.signer, now), options.force ?? false, warnings);
   warnings.push(...senderWarnings(options.signer.certificate, prepared.addresses.from), ...dateWarnings(prepared.date, now));

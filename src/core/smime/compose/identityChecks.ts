@@ -10,6 +10,7 @@ import type { Certificate } from '../../x509/certificate';
 import { certificateEmails } from '../../x509/extensions';
 import { checkRecipientUsage, checkSignerUsage } from '../../x509/usage';
 import type { MailAddress } from '../addresses';
+import { signerAddresses } from '../signerAddresses';
 import { SIGNING_TIME_TOLERANCE_MS } from '../verifySigner';
 import { ComposeError, type ComposeWarning, type Refusal } from './types';
 
@@ -51,9 +52,12 @@ export function signerProblems(signer: SignerIdentity, now: Date): Refusal[] {
   return problems;
 }
 
-/** The From address should be one of the signer's (RFC 8550 §3); clients show a mismatch otherwise. */
+/**
+ * The From address should be one of the signer's (RFC 8550 §3); clients show a mismatch otherwise. The addresses
+ * are the ones the verifier uses: the SAN ones, the subject DN's only without them, none with a control character.
+ */
 export function senderWarnings(cert: Certificate, from: MailAddress[]): ComposeWarning[] {
-  const emails = certificateEmails(cert);
+  const emails = signerAddresses(cert).usable;
   const outside = from.filter((a) => !emails.includes(a.address));
   if (from.length === 0 || outside.length === 0) return [];
   const named = emails.length ? emails.join(', ') : 'no address';

@@ -8,6 +8,7 @@ import type { HeaderField } from '../../mime/entity';
 import { parseMessage } from '../../mime/parser';
 import { parseAddressList, type MailAddress } from '../addresses';
 import { hasBareLf } from '../canonical';
+import { dateOf } from '../messageContext';
 import { fieldBytes, hasEightBit, longestLine } from './headers';
 import { entityPieces, type EspSafeContext } from './espSafe';
 import { Pieces } from './pieces';
@@ -55,12 +56,8 @@ function addressesOf(fields: HeaderField[], key: string): MailAddress[] {
   return fields.filter((f) => f.key === key).flatMap((f) => parseAddressList(f.value));
 }
 
-function dateOf(fields: HeaderField[]): Date | null {
-  const value = fields.find((f) => f.key === 'date')?.value;
-  if (!value) return null;
-  // A trailing comment such as "(UTC)" is legal (RFC 5322 §3.3) but not understood by Date.
-  const date = new Date(value.replace(/\s*\([^)]*\)\s*$/, ''));
-  return isNaN(date.getTime()) ? null : date;
+function dateOfFields(fields: HeaderField[]): Date | null {
+  return dateOf(fields.find((f) => f.key === 'date')?.value || undefined);
 }
 
 function outerWarnings(source: Buffer, outer: HeaderField[], ctx: EspSafeContext, protect: boolean): void {
@@ -139,7 +136,7 @@ export function prepareMessage(input: Buffer, options: PrepareOptions = {}): Pre
     preflight: ctx.changes,
     warnings: ctx.warnings,
     addresses: { from: addressesOf(outer, 'from'), to: addressesOf(outer, 'to'), cc: addressesOf(outer, 'cc'), bcc: addressesOf(outer, 'bcc') },
-    date: dateOf(outer),
+    date: dateOfFields(outer),
   };
 }
 
@@ -147,7 +144,7 @@ export function prepareMessage(input: Buffer, options: PrepareOptions = {}): Pre
  * Where the header block ends: just past the first empty line (RFC 5322 §2.1), or the whole input when there is
  * none. Parsing only this much gives the same header fields without reading a large body.
  */
-function headerBlockEnd(input: Buffer): number {
+export function headerBlockEnd(input: Buffer): number {
   if (input[0] === 0x0a) return 1;
   if (input[0] === 0x0d && input[1] === 0x0a) return 2;
   // Line by line from the top: the header block is short, the body may be megabytes.

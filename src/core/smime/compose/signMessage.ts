@@ -4,9 +4,10 @@
  */
 import { buildSignedDataElement, digestOfSigner, micalgFor } from '../../cms/build/signedDataBuilder';
 import { uniqueBoundary } from './headers';
-import { messagePieces, prepareMessage, type PrepareOptions } from './prepare';
+import { messagePieces, prepareMessage, type PrepareOptions, type PreparedMessage } from './prepare';
 import { base64Of, Pieces, type Base64Piece } from './pieces';
 import { dateWarnings, enforce, senderWarnings, signerProblems, type SignerIdentity } from './identityChecks';
+import { withSigningDate, type SigningDateOptions } from './signingDate';
 import { ComposeError, composeResult, type ComposeResult } from './types';
 
 export type SignDigestName = 'sha256' | 'sha384' | 'sha512';
@@ -22,7 +23,7 @@ export interface EntitySignOptions {
   now?: Date;
 }
 
-export interface SignMessageOptions extends EntitySignOptions, PrepareOptions {
+export interface SignMessageOptions extends EntitySignOptions, PrepareOptions, SigningDateOptions {
   input: Buffer;
   signer: SignerIdentity;
   /** Sign even when the identity checks fail (each failure becomes a warning). */
@@ -81,10 +82,19 @@ export function signedPieces(entity: Buffer, signer: SignerIdentity, options: En
   });
 }
 
+/** prepareMessage, with Date first set to the signing time when asked (the change is the first preflight entry). */
+export function prepareDated(options: PrepareOptions & SigningDateOptions & { input: Buffer }, now: Date): PreparedMessage {
+  if (!options.refreshDate) return prepareMessage(options.input, options);
+  const dated = withSigningDate(options.input, now);
+  const prepared = prepareMessage(dated.input, options);
+  prepared.preflight.unshift(dated.change);
+  return prepared;
+}
+
 /** Prepares, checks and signs a message. Throws ComposeError when refused; nothing is written here. */
 export function signMessage(options: SignMessageOptions): ComposeResult {
   const now = options.now ?? new Date();
-  const prepared = prepareMessage(options.input, options);
+  const prepared = prepareDated(options, now);
   const warnings = [...prepared.warnings];
   enforce(signerProblems(options.signer, now), options.force ?? false, warnings);
   warnings.push(...senderWarnings(options.signer.certificate, prepared.addresses.from), ...dateWarnings(prepared.date, now));
