@@ -50,6 +50,16 @@ export class BoundaryStack {
     return frame;
   }
 
+  /** An enclosing boundary that equals `boundary`, starts with it or is its start. RFC 2046 §5.1.2 forbids such
+   *  nesting: readers that match delimiter lines by prefix end the wrong part there. */
+  conflicting(boundary: Buffer): Buffer | undefined {
+    for (const { boundary: open } of this.frames) {
+      const shorter = Math.min(open.length, boundary.length);
+      if (open.compare(boundary, 0, shorter, 0, shorter) === 0) return open;
+    }
+    return undefined;
+  }
+
   /** Removes `frame` (always the innermost: multiparts close in nesting order). */
   pop(frame: Frame): void {
     const index = this.frames.lastIndexOf(frame);

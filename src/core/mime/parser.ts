@@ -120,6 +120,10 @@ function parseMultipart(ctx: ParseContext, entity: MimeEntity, boundary: Buffer,
   const { bodyStart, start } = entity;
   const { boundaries, source } = ctx;
   const boundaryText = boundary.toString('latin1');
+  const enclosing = boundaries.conflicting(boundary);
+  if (enclosing) {
+    warn(entity, 'ambiguous-boundary', `boundary "${boundaryText}" and the enclosing boundary "${enclosing.toString('latin1')}" start alike; readers split the parts differently`, entity.start);
+  }
   const frame = boundaries.push(boundary);
   const childType = entity.contentType.mimeType === 'multipart/digest' ? 'message/rfc822' : 'text/plain';
   const first = boundaries.next(bodyStart, start);

@@ -12,11 +12,12 @@ import { OID } from '../asn1/oids';
 import { decodeBody } from '../mime/decode';
 import type { MimeEntity, ParsedMessage } from '../mime/entity';
 import { parseMessage } from '../mime/parser';
-import { smimeKindOf } from '../mime/smimeDetect';
+import { smimeKindOf, type SmimeKind } from '../mime/smimeDetect';
 import { parseAddressList } from './addresses';
 import { judgeMessage } from './verdict';
 import { reason, type LayerReport, type Reason, type SecurityReport } from './report';
 import { verifySignedLayer } from './signedLayer';
+import { ambiguityReasons, multipartSignedProblems } from './structure';
 import type { MessageContext, TrustOptions } from './verifySigner';
 import type { Certificate } from '../x509/certificate';
 
@@ -99,7 +100,7 @@ function walk(state: WalkState, entity: MimeEntity, pos: Position): void {
     return;
   }
   const kind = smimeKindOf(entity);
-  if (kind?.kind === 'multipart-signed') return walkMultipartSigned(state, entity, pos);
+  if (kind?.kind === 'multipart-signed') return walkMultipartSigned(state, entity, pos, kind);
   if (kind?.kind === 'pkcs7-mime') return walkPkcs7Mime(state, entity, pos);
   // Any other entity: its parts are not the message, so a signature below it signs only that part. An attached
   // message (RFC 2046 §5.2.1) brings its own From, which is what a signature inside it is matched against.
@@ -109,7 +110,7 @@ function walk(state: WalkState, entity: MimeEntity, pos: Position): void {
   }
 }
 
-function walkMultipartSigned(state: WalkState, entity: MimeEntity, pos: Position): void {
+function walkMultipartSigned(state: WalkState, entity: MimeEntity, pos: Position, kind: Extract<SmimeKind, { kind: 'multipart-signed' }>): void {
   const [content, signaturePart] = entity.children;
   const layer: LayerReport = {
     kind: 'signed',
@@ -124,8 +125,9 @@ function walkMultipartSigned(state: WalkState, entity: MimeEntity, pos: Position
     signers: [],
   };
   state.layers.push(layer);
+  const shapeProblems = multipartSignedProblems(entity, kind);
   if (!content || !signaturePart) {
-    layer.reasons.push(reason('malformed', 'error', 'multipart/signed needs exactly two parts: the content and the signature', 'RFC 1847 §2.1'));
+    layer.reasons.push(...shapeProblems);
   } else {
     try {
       const der = decodeBody(signaturePart).data;
@@ -134,13 +136,13 @@ function walkMultipartSigned(state: WalkState, entity: MimeEntity, pos: Position
       const sd = parseSignedData(ci.content);
       for (const certificate of sd.certificates) state.certificates.push({ certificate, layerPath: entity.path });
       const signed = content.source.subarray(content.start, content.end);
-      const result = verifySignedLayer(sd, [signed], 'detached', state.trust, pos.msg);
+      const result = verifySignedLayer(sd, [signed], 'detached', state.trust, pos.msg, shapeProblems);
       layer.signers = result.signers;
       layer.checks = result.checks;
       layer.reasons.push(...result.reasons);
       layer.canonicalized = result.canonicalized;
     } catch (e) {
-      layer.reasons.push(reason('malformed', 'error', `the signature cannot be read: ${(e as Error).message}`, 'RFC 5652 §5'));
+      layer.reasons.push(...shapeProblems, reason('malformed', 'error', `the signature cannot be read: ${(e as Error).message}`, 'RFC 5652 §5'));
     }
   }
   if (content) walk(state, content, { ...pos, layerDepth: pos.layerDepth + 1 });
@@ -247,6 +249,7 @@ export function analyzeMessage(buf: Buffer, options: AnalyzeOptions = {}): Analy
     certificates: [],
   };
   walk(state, message.root, { isMessage: true, layerDepth: 0, source: 'file', msg: messageContext(message.root) });
+  state.messageReasons.push(...ambiguityReasons(message, state.inner.values()));
   const report = judgeMessage(state.layers, state.messageReasons, message, state.inner, trust.at);
   return { report, message, inner: state.inner, certificates: state.certificates };
 }

@@ -55,12 +55,15 @@ function structuralReasons(sd: SignedData, form: 'detached' | 'opaque'): Reason[
   return reasons;
 }
 
-function layerChecks(sd: SignedData, form: 'detached' | 'opaque', reasons: Reason[]): Check[] {
+function layerChecks(sd: SignedData, form: 'detached' | 'opaque', reasons: Reason[], shapeProblems: Reason[]): Check[] {
   const has = (code: Reason['code']) => reasons.find((r) => r.code === code);
   const count = sd.signerInfos.length;
   const ambiguous = has('ambiguous-content') ?? has('malformed');
+  const shape = shapeProblems[0];
   return [
-    { id: 'structure', status: 'pass', detail: `CMS SignedData v${sd.version}, ${form}`, rfc: 'RFC 5652 §5.1' },
+    shape
+      ? { id: 'structure', status: 'fail', detail: shape.message, ...(shape.rfc ? { rfc: shape.rfc } : {}) }
+      : { id: 'structure', status: 'pass', detail: `CMS SignedData v${sd.version}, ${form}`, rfc: 'RFC 5652 §5.1' },
     {
       id: 'signer-count',
       status: count === 0 ? 'fail' : count > 1 ? 'warn' : 'pass',
@@ -77,7 +80,8 @@ function layerChecks(sd: SignedData, form: 'detached' | 'opaque', reasons: Reaso
 }
 
 /**
- * Verifies every SignerInfo of `sd` over `content` (the exact signed bytes, as views).
+ * Verifies every SignerInfo of `sd` over `content` (the exact signed bytes, as views). `shapeProblems` are the
+ * MIME structure's errors (RFC 1847 §2.1), which fail the layer whatever the signers say.
  * For detached signatures with bare-LF content, the canonical CRLF form is verified (RFC 8551 §3.1.1);
  * if that fails but the bytes as stored verify, the stored form is accepted (some producers sign LF text).
  */
@@ -87,8 +91,9 @@ export function verifySignedLayer(
   form: 'detached' | 'opaque',
   trust: TrustOptions,
   msg: MessageContext,
+  shapeProblems: Reason[] = [],
 ): SignedLayerResult {
-  const reasons = structuralReasons(sd, form);
+  const reasons = [...shapeProblems, ...structuralReasons(sd, form)];
   const stored = digesterFor(content);
   const needsCanonical = form === 'detached' && content.some(hasBareLf);
   const canonical = needsCanonical ? digesterFor([toCanonicalCrlf(stored.bytes())]) : stored;
@@ -107,7 +112,7 @@ export function verifySignedLayer(
   if (canonicalized) {
     reasons.push(reason('line-endings-canonicalized', 'info', 'the signed part has bare LF line endings in this file; it was verified in canonical CRLF form', 'RFC 8551 §3.1.1'));
   }
-  const checks = layerChecks(sd, form, reasons);
+  const checks = layerChecks(sd, form, reasons, shapeProblems);
   const statuses = signers.map((s) => s.status);
   const structural = reasons.some((r) => r.severity === 'error');
   const status: SignerStatus = structural ? 'invalid' : worstStatus(statuses);
