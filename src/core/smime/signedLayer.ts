@@ -4,7 +4,8 @@
  * including the structural defences of the "Johnny, you are fired!" study (USENIX Security 2019).
  */
 import { createHash } from 'node:crypto';
-import type { SignedData } from '../cms/signedData';
+import { attributeViolations } from '../cms/attributeRules';
+import type { SignedData, SignerInfo } from '../cms/signedData';
 import type { DigestName } from '../cms/signatureAlgorithms';
 import { hasBareLf, toCanonicalCrlf } from './canonical';
 import { reason, worstStatus, type Check, type Reason, type SignerReport, type SignerStatus } from './report';
@@ -79,6 +80,17 @@ function layerChecks(sd: SignedData, form: 'detached' | 'opaque', reasons: Reaso
   ];
 }
 
+/** RFC 5652 §11: a repeated, multi-valued or unsigned contentType, messageDigest or signingTime gives two
+ *  readings of what was signed, so the signer is invalid whatever its digest and signature say. */
+function withAttributeRules(report: SignerReport, signer: SignerInfo): SignerReport {
+  const violations = attributeViolations(signer);
+  if (violations.length === 0) return report;
+  for (const v of violations) report.reasons.push(reason('ambiguous-attribute', 'error', v.message, v.rfc));
+  report.checks.push({ id: 'structure', status: 'fail', detail: violations.map((v) => v.message).join('; '), rfc: violations[0].rfc });
+  report.status = 'invalid';
+  return report;
+}
+
 /**
  * Verifies every SignerInfo of `sd` over `content` (the exact signed bytes, as views). `shapeProblems` are the
  * MIME structure's errors (RFC 1847 §2.1), which fail the layer whatever the signers say.
@@ -104,10 +116,10 @@ export function verifySignedLayer(
       const asStored = verifySigner(sd, signer, stored, trust, msg);
       if (!asStored.reasons.some((r) => r.code === 'digest-mismatch')) {
         canonicalized = false;
-        return asStored;
+        return withAttributeRules(asStored, signer);
       }
     }
-    return report;
+    return withAttributeRules(report, signer);
   });
   if (canonicalized) {
     reasons.push(reason('line-endings-canonicalized', 'info', 'the signed part has bare LF line endings in this file; it was verified in canonical CRLF form', 'RFC 8551 §3.1.1'));
