@@ -249,19 +249,21 @@ export function parseHeaderValue(text: string, options: { decodeWords?: boolean 
 
 /** The text with comments removed (RFC 5322 §3.2.2), as for Content-Transfer-Encoding: one pass. */
 export function withoutComments(text: string): string {
-  let out = '';
+  if (!text.includes('(')) return text;
+  const kept: string[] = [];
+  let from = 0;
   let i = 0;
   while (i < text.length) {
-    if (text[i] === '(') {
-      const end = commentEnd(text, i);
-      if (end < 0) break;
-      i = end;
-    } else if (text[i] === '"') {
+    if (text[i] === '"') {
       const end = quotedEnd(text, i);
-      out += text.slice(i, end < 0 ? text.length : end);
-      if (end < 0) break;
-      i = end;
-    } else out += text[i++];
+      i = end < 0 ? text.length : end;
+    } else if (text[i] === '(') {
+      kept.push(text.slice(from, i));
+      const end = commentEnd(text, i);
+      if (end < 0) return kept.join('');
+      i = from = end;
+    } else i++;
   }
-  return out;
+  kept.push(text.slice(from));
+  return kept.join('');
 }
