@@ -9,6 +9,8 @@ import type { ParseWarning } from './entity';
 export const AMBIGUITY_WARNINGS: ReadonlySet<string> = new Set([
   // Two Content-Type, Content-Transfer-Encoding or Content-Disposition fields (RFC 2045 gives no rule).
   'duplicate-header',
+  // "Content-Type : ...": obsolete white space before the colon (RFC 5322 §4.5.3).
+  'ambiguous-field-name',
   // A parameter given twice, plainly and as RFC 2231 continuations, with gaps, or with broken quoting.
   'ambiguous-parameter',
   // "type/subtype junk": RFC 2045 §5.2 says text/plain, lenient readers keep the type.

@@ -16,12 +16,21 @@ export interface ContentInfo {
   boundary?: Buffer;
 }
 
+const COLON = 0x3a;
+
 /** The first field named `key`. Repeats are a parser differential: RFC 2045 gives no rule, and readers differ on
  *  whether the first or the last one counts, so the warning is one of the ambiguity codes (ambiguity.ts). */
-function firstField(fields: HeaderField[], key: string, warnings: ParseWarning[]): HeaderField | undefined {
+function firstField(source: Buffer, fields: HeaderField[], key: string, warnings: ParseWarning[]): HeaderField | undefined {
   const found = fields.filter((field) => field.key === key);
   if (found.length > 1) {
     warnings.push({ code: 'duplicate-header', message: `${found.length} ${found[0].name} fields; readers differ on which one counts`, offset: found[1].start });
+  }
+  for (const field of found) {
+    // RFC 5322 §4.5.3 obsolete syntax: white space before the colon. Readers that do not know it take
+    // "Content-Type " for another field and the entity for text/plain.
+    if (source[field.start + field.name.length] !== COLON) {
+      warnings.push({ code: 'ambiguous-field-name', message: `white space between ${field.name} and its colon; readers that do not accept RFC 5322 §4.5.3 ignore the field`, offset: field.start });
+    }
   }
   return found[0];
 }
@@ -97,11 +106,11 @@ function transferEncodingOf(field: HeaderField | undefined, warnings: ParseWarni
 /** Reads the MIME fields of one entity; `defaultType` is text/plain, or message/rfc822 inside multipart/digest
  *  (RFC 2046 §5.1.5). */
 export function readContentInfo(source: Buffer, fields: HeaderField[], defaultType: string, warnings: ParseWarning[]): ContentInfo {
-  const typeField = firstField(fields, 'content-type', warnings);
+  const typeField = firstField(source, fields, 'content-type', warnings);
   const contentType = contentTypeOf(source, typeField, defaultType, warnings);
-  const cteField = firstField(fields, 'content-transfer-encoding', warnings);
+  const cteField = firstField(source, fields, 'content-transfer-encoding', warnings);
   const transferEncoding = transferEncodingOf(cteField, warnings);
-  const dispositionField = firstField(fields, 'content-disposition', warnings);
+  const dispositionField = firstField(source, fields, 'content-disposition', warnings);
   const disposition = dispositionField ? parseStructured(fieldText(source, dispositionField), dispositionField, warnings) : undefined;
   const charset = contentType.params.charset?.trim().toLowerCase() || undefined;
   const filename = disposition?.params.filename || contentType.params.name || undefined;

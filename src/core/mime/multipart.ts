@@ -21,6 +21,9 @@ const SHORT_LINE = 96;
 
 export interface Frame {
   boundary: Buffer;
+  /** The first line that starts with "--" and this boundary but goes on with other text: not a delimiter here
+   *  (RFC 2046 §5.1.1 allows only padding after the boundary), a delimiter to readers that match by prefix. */
+  lookAlike?: number;
 }
 
 export interface Delimiter {
@@ -45,7 +48,7 @@ export class BoundaryStack {
   }
 
   push(boundary: Buffer): Frame {
-    const frame = { boundary };
+    const frame: Frame = { boundary };
     this.frames.push(frame);
     return frame;
   }
@@ -79,11 +82,21 @@ export class BoundaryStack {
       const { boundary } = this.frames[i];
       const length = boundary.length;
       const close = endsInDashes && length === tokenLength - 2;
-      if (length !== tokenLength && !close) continue;
+      if (length !== tokenLength && !close) {
+        this.noteLookAlike(this.frames[i], lineStart, tokenStart, tokenLength);
+        continue;
+      }
       if (src.compare(boundary, 0, length, tokenStart, tokenStart + length) !== 0) continue;
       return { frame: this.frames[i], start: lineStart - lineEndingBefore(src, lineStart, floor), marker: lineStart, end: line.end, close };
     }
     return undefined;
+  }
+
+  /** Records a look-alike line of `frame`. Compares at most the boundary's length, inside this line only. */
+  private noteLookAlike(frame: Frame, lineStart: number, tokenStart: number, tokenLength: number): void {
+    const length = frame.boundary.length;
+    if (frame.lookAlike !== undefined || tokenLength <= length) return;
+    if (this.source.compare(frame.boundary, 0, length, tokenStart, tokenStart + length) === 0) frame.lookAlike = lineStart;
   }
 
   /** End of the line and of its content without line ending and transport padding. A short manual scan finds

@@ -152,6 +152,9 @@ function parseMultipart(ctx: ParseContext, entity: MimeEntity, boundary: Buffer,
     delimiter = child.terminator;
   }
   boundaries.pop(frame);
+  if (frame.lookAlike !== undefined) {
+    warn(entity, 'ambiguous-boundary', `a line starts with the delimiter "--${boundaryText}" and goes on with other text; readers that match delimiters by prefix split the parts there`, frame.lookAlike);
+  }
   if (!delimiter || delimiter.frame !== frame) {
     const end = delimiter ? delimiter.start : source.length;
     warn(entity, 'missing-close-boundary', `close delimiter "--${boundaryText}--" not found`, end);

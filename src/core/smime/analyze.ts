@@ -17,7 +17,7 @@ import { parseAddressList } from './addresses';
 import { judgeMessage } from './verdict';
 import { reason, type LayerReport, type Reason, type SecurityReport } from './report';
 import { verifySignedLayer } from './signedLayer';
-import { ambiguityReasons, multipartSignedProblems } from './structure';
+import { ambiguityReasons, multipartSignedProblems, smimeTypeProblem } from './structure';
 import type { MessageContext, TrustOptions } from './verifySigner';
 import type { Certificate } from '../x509/certificate';
 
@@ -101,7 +101,7 @@ function walk(state: WalkState, entity: MimeEntity, pos: Position): void {
   }
   const kind = smimeKindOf(entity);
   if (kind?.kind === 'multipart-signed') return walkMultipartSigned(state, entity, pos, kind);
-  if (kind?.kind === 'pkcs7-mime') return walkPkcs7Mime(state, entity, pos);
+  if (kind?.kind === 'pkcs7-mime') return walkPkcs7Mime(state, entity, pos, kind.smimeType);
   // Any other entity: its parts are not the message, so a signature below it signs only that part. An attached
   // message (RFC 2046 §5.2.1) brings its own From, which is what a signature inside it is matched against.
   const attached = /^message\/(rfc822|global)$/.test(entity.contentType.mimeType);
@@ -149,7 +149,7 @@ function walkMultipartSigned(state: WalkState, entity: MimeEntity, pos: Position
   for (const other of entity.children.slice(2)) walk(state, other, { ...pos, isMessage: false });
 }
 
-function walkPkcs7Mime(state: WalkState, entity: MimeEntity, pos: Position): void {
+function walkPkcs7Mime(state: WalkState, entity: MimeEntity, pos: Position, smimeType: string | undefined): void {
   const { data: der } = decodeBody(entity);
   let ci: ReturnType<typeof parseContentInfo>;
   try {
@@ -158,6 +158,8 @@ function walkPkcs7Mime(state: WalkState, entity: MimeEntity, pos: Position): voi
     state.messageReasons.push(reason('malformed', 'error', `part ${entity.path} claims to be S/MIME but holds no readable CMS: ${(e as Error).message}`, 'RFC 8551 §3.2'));
     return;
   }
+  const mislabelled = smimeTypeProblem(entity, smimeType, ci.contentType);
+  if (mislabelled) state.messageReasons.push(mislabelled);
   const base = {
     path: entity.path,
     covers: entity.path + '.1',

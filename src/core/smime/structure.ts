@@ -3,6 +3,7 @@
  * multipart/signed, and the parser differentials the MIME layer flags (ambiguity.ts). Both turn into reasons
  * that make the verdict invalid: a structure two programs read two ways is never shown as signed.
  */
+import { OID } from '../asn1/oids';
 import { isAmbiguityWarning } from '../mime/ambiguity';
 import type { MimeEntity, ParsedMessage } from '../mime/entity';
 import type { SmimeKind } from '../mime/smimeDetect';
@@ -10,6 +11,7 @@ import { reason, type Reason } from './report';
 
 const RFC_OF_WARNING: Record<string, string> = {
   'duplicate-header': 'RFC 2045 §5',
+  'ambiguous-field-name': 'RFC 5322 §4.5.3',
   'ambiguous-parameter': 'RFC 2231 §3',
   'ambiguous-content-type': 'RFC 2045 §5.2',
   'ambiguous-transfer-encoding': 'RFC 2045 §6.1',
@@ -41,6 +43,24 @@ export function multipartSignedProblems(entity: MimeEntity, kind: Extract<SmimeK
     problems.push(reason('malformed', 'error', 'multipart/signed has no close delimiter, so where its parts end is ambiguous', 'RFC 2046 §5.1.1'));
   }
   return problems;
+}
+
+/** The smime-type values that may label each CMS content type (RFC 8551 §3.2.2). */
+const SMIME_TYPES_OF: Record<string, string[]> = {
+  [OID.signedData]: ['signed-data', 'certs-only'],
+  [OID.envelopedData]: ['enveloped-data'],
+  [OID.authEnvelopedData]: ['authenveloped-data'],
+  [OID.compressedData]: ['compressed-data'],
+};
+
+/** A smime-type that names another CMS type than the body holds: readers that dispatch on the label (RFC 8551
+ *  §3.2.2 lets them) open the body as something else than readers that look at the content. */
+export function smimeTypeProblem(entity: MimeEntity, smimeType: string | undefined, contentType: string): Reason | undefined {
+  if (smimeType === undefined) return undefined;
+  const allowed = SMIME_TYPES_OF[contentType];
+  if (!allowed || allowed.includes(smimeType)) return undefined;
+  const text = `part ${entity.path} is labelled smime-type=${smimeType} but holds ${allowed[0]}; readers that go by the label read it differently`;
+  return reason('ambiguous-content', 'error', text, 'RFC 8551 §3.2.2');
 }
 
 function* entities(root: MimeEntity): Generator<MimeEntity> {

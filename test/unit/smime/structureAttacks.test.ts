@@ -11,7 +11,7 @@ import type { SecurityReport } from '../../../src/core/smime/report';
 import { loadCertificates } from '../../../src/core/x509/trustStore';
 import type { Certificate } from '../../../src/core/x509/certificate';
 import { base64Lines, CRLF, entity, sampleTextEntity, wrapMessage } from '../../helpers/mime';
-import { opensslSignDer } from '../../helpers/openssl';
+import { opensslSignDer, opensslSigned } from '../../helpers/openssl';
 import { sharedTestPki, type TestPki } from '../../helpers/pki';
 
 const BOUNDARY = 'sig-b';
@@ -31,11 +31,12 @@ interface Shape {
   parts: Buffer[];
   boundary?: string;
   close?: boolean;
+  preamble?: string;
 }
 
 function message(shape: Shape): Buffer {
   const b = shape.boundary ?? BOUNDARY;
-  const chunks = [Buffer.from((shape.headers ?? [TYPE]).join(CRLF) + CRLF + CRLF)];
+  const chunks: Buffer[] = [Buffer.from((shape.headers ?? [TYPE]).join(CRLF) + CRLF + CRLF + (shape.preamble ?? ''))];
   for (const part of shape.parts) chunks.push(Buffer.from(`--${b}${CRLF}`), part, Buffer.from(CRLF));
   if (shape.close !== false) chunks.push(Buffer.from(`--${b}--${CRLF}`));
   return wrapMessage({ from: `Alice <${pki.users.alice.email}>`, to: pki.users.bob.email, subject: 'structure' }, Buffer.concat(chunks));
@@ -180,6 +181,27 @@ describe('parser differentials are refused (ambiguous-content)', () => {
     const content = entity([`Content-Type: multipart/mixed; boundary="${inner}"`], `--${inner}\r\nContent-Type: text/plain\r\n\r\nPay 100 EUR\r\n--${inner}--\r\n`);
     const report = analyze(message({ parts: [content, signaturePart(content)] }));
     assertInvalid(report, 'ambiguous-content', /start alike/);
+  });
+
+  test('a preamble line that starts with the delimiter and goes on (a delimiter to prefix-matching readers)', () => {
+    const content = sampleTextEntity();
+    const preamble = `--${BOUNDARY} x${CRLF}Content-Type: text/html${CRLF}${CRLF}<b>Pay 9000 EUR instead</b>${CRLF}`;
+    const report = analyze(message({ preamble, parts: [content, signaturePart(content)] }));
+    assertInvalid(report, 'ambiguous-content', /goes on with other text/);
+  });
+
+  test('white space before the colon of Content-Type (RFC 5322 §4.5.3 obsolete syntax)', () => {
+    const content = sampleTextEntity();
+    const report = analyze(message({ headers: [TYPE.replace('Content-Type:', 'Content-Type :')], parts: [content, signaturePart(content)] }));
+    assertInvalid(report, 'ambiguous-content', /white space between Content-Type and its colon/);
+  });
+
+  test('an opaque signature labelled smime-type=enveloped-data', () => {
+    const signed = opensslSigned(pki, pki.users.alice, sampleTextEntity(), { opaque: true });
+    const relabelled = Buffer.from(signed.toString('latin1').replace('smime-type=signed-data', 'smime-type=enveloped-data'), 'latin1');
+    const envelope = { from: `Alice <${pki.users.alice.email}>`, to: pki.users.bob.email, subject: 'label' };
+    assert.equal(analyze(wrapMessage(envelope, signed)).verdict, 'valid');
+    assertInvalid(analyze(wrapMessage(envelope, relabelled)), 'ambiguous-content', /labelled smime-type=enveloped-data but holds signed-data/);
   });
 
   test('the summary says why the message is refused', () => {
