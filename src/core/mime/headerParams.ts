@@ -244,6 +244,10 @@ export function parseHeaderValue(text: string, options: { decodeWords?: boolean 
     if (problem) note(problem);
     params[name] = joinSegments(segments);
   }
+  // RFC 2046 §5.1.1: a boundary never ends in a space; delimiter lines lose trailing white space as padding,
+  // so readers disagree on whether such a boundary ever matches.
+  const boundary = params.boundary;
+  if (boundary !== undefined && boundary.length > 0 && isSpace(boundary[boundary.length - 1])) note('boundary ends in white space');
   return { value: trimSpaces(head), params, ambiguities };
 }
 

@@ -35,6 +35,12 @@ describe('parameter values', () => {
     assert.equal(r.params.protocol, '=?us-ascii?Q?application/pkcs7-signature?=');
   });
 
+  test('a boundary given only in RFC 2231 form is read and is not an ambiguity (mutt wrote it so)', () => {
+    const r = parseHeaderValue("multipart/signed; micalg*=ansi-x3.4-1968''pgp-md5; boundary*=\"ansi-x3.4-1968''EeQf\"");
+    assert.equal(r.params.boundary, 'EeQf');
+    assert.deepEqual(r.ambiguities, []);
+  });
+
   test('an unquoted file name with spaces is kept whole and is not an ambiguity', () => {
     const r = parseHeaderValue('application/pdf; name=My Report.pdf');
     assert.equal(r.params.name, 'My Report.pdf');
@@ -56,6 +62,7 @@ describe('ambiguities (parser differentials)', () => {
     ['a comment holding a semicolon', 'multipart/mixed; charset=x (a; boundary=z); boundary=y', /comment holds parameter syntax/],
     ['an unclosed comment', 'multipart/mixed; boundary=y (oops', /comment holds parameter syntax/],
     ['an unquoted boundary with a space', 'multipart/mixed; boundary=ab cd', /boundary: an unquoted value holds white space/],
+    ['a boundary ending in a space', 'multipart/mixed; boundary="abc "', /boundary ends in white space/],
   ];
   for (const [name, text, why] of cases) {
     test(name, () => {
