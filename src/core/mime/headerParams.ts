@@ -5,10 +5,14 @@
  * place where another reader could take a different value is reported in `ambiguities`: a verifier must refuse
  * a structure that two programs read two ways (parser differentials).
  *
- * Every scan here is a single forward pass over the text; no regular expression sees the value itself.
+ * Every scan here is a single forward pass over the text; the only regular expressions are one character class
+ * and short anchored patterns, all linear.
  */
 import { decodeCharset } from './charset';
 import { decodeEncodedWords } from './encodedWords';
+import { commentEnd, isSpace, quotedEnd, trimSpaces, unescapePairs } from './headerSyntax';
+
+export { withoutComments } from './headerSyntax';
 
 export interface HeaderValueWithParams {
   value: string;
@@ -25,33 +29,9 @@ const TOKEN_PARAMS = new Set(['boundary', 'protocol', 'smime-type', 'charset', '
  *  are they decoded. */
 const ENCODED_WORD_PARAMS = new Set(['name', 'filename']);
 
-const isSpace = (ch: string): boolean => ch === ' ' || ch === '\t' || ch === '\r' || ch === '\n';
-
 interface Split {
   parts: string[];
   ambiguities: string[];
-}
-
-/** Index just past the quoted string opening at `open` (RFC 5322 §3.2.4, quoted-pairs skipped), or -1 when it
- *  is never closed. */
-function quotedEnd(text: string, open: number): number {
-  for (let i = open + 1; i < text.length; i++) {
-    if (text[i] === '\\') i++;
-    else if (text[i] === '"') return i + 1;
-  }
-  return -1;
-}
-
-/** Index just past the comment opening at `open` (RFC 5322 §3.2.2, nested, quoted-pairs skipped), or -1. */
-function commentEnd(text: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '\\') i++;
-    else if (ch === '(') depth++;
-    else if (ch === ')' && --depth === 0) return i + 1;
-  }
-  return -1;
 }
 
 /** Splits on ";" outside quoted strings and comments. */
@@ -96,26 +76,6 @@ function withoutTrailingComment(value: string): string {
   let start = open;
   while (start > 0 && isSpace(value[start - 1])) start--;
   return value.slice(0, start);
-}
-
-function trimSpaces(text: string): string {
-  let start = 0;
-  let end = text.length;
-  while (start < end && isSpace(text[start])) start++;
-  while (end > start && isSpace(text[end - 1])) end--;
-  return text.slice(start, end);
-}
-
-/** Removes the backslash of each quoted-pair (RFC 5322 §3.2.1). */
-function unescapePairs(inner: string): string {
-  const out: string[] = [];
-  let from = 0;
-  for (let i = inner.indexOf('\\'); i >= 0 && i + 1 < inner.length; i = inner.indexOf('\\', i + 2)) {
-    out.push(inner.slice(from, i));
-    from = i + 1;
-  }
-  out.push(inner.slice(from));
-  return out.join('');
 }
 
 interface Unquoted {
@@ -249,25 +209,4 @@ export function parseHeaderValue(text: string, options: { decodeWords?: boolean 
   const boundary = params.boundary;
   if (boundary !== undefined && boundary.length > 0 && isSpace(boundary[boundary.length - 1])) note('boundary ends in white space');
   return { value: trimSpaces(head), params, ambiguities };
-}
-
-/** The text with comments removed (RFC 5322 §3.2.2), as for Content-Transfer-Encoding: one pass. */
-export function withoutComments(text: string): string {
-  if (!text.includes('(')) return text;
-  const kept: string[] = [];
-  let from = 0;
-  let i = 0;
-  while (i < text.length) {
-    if (text[i] === '"') {
-      const end = quotedEnd(text, i);
-      i = end < 0 ? text.length : end;
-    } else if (text[i] === '(') {
-      kept.push(text.slice(from, i));
-      const end = commentEnd(text, i);
-      if (end < 0) return kept.join('');
-      i = from = end;
-    } else i++;
-  }
-  kept.push(text.slice(from));
-  return kept.join('');
 }
