@@ -49,7 +49,6 @@ const hasSigner = (l: LayerReport, email: string, status: string) => (l.signers 
 
 const sha256up = 'SHA(256|384|512)';
 const plainOpaqueInOpaque = (hash: string) => new RegExp(`alice\\.plain\\.sig\\.${hash}\\.opaque\\.dave\\.sig\\.SHA\\d+\\.opaque\\.eml$`);
-const envDsigInOpaque = (hash: string) => new RegExp(`alice\\.env\\.dsig\\.${hash}\\.multipart\\.dave\\.sig\\.SHA\\d+\\.opaque\\.eml$`);
 
 /** Dave's valid signature outside, Alice's inner signature flagged only for not being the From address. */
 function daveOverAlice(r: AnalysisResult, inner: LayerReport | undefined, verdict: string): boolean {
@@ -60,7 +59,20 @@ function daveOverAlice(r: AnalysisResult, inner: LayerReport | undefined, verdic
 // The manifest quotes test_smime_decrypt.js at the corpus commit, where these opaque-in-opaque messages are GOOD;
 // other revisions of that test expected NOT GOOD for every sign-then-sign message, as we do here.
 const INNER_OPAQUE_WHY = "Alice's inner opaque signature covers the whole message too, and Alice is not the From address (Dave): we hold every signature over the message to From (RFC 8550 §3). Thunderbird reports only the outer one of two nested opaque signatures; with multipart/signed outside (...dave.dsig...) it checks Alice against From and says NOT GOOD";
-const SIGNED_CIPHERTEXT_WHY = "Alice's inner multipart/signed covers only the enveloped part. It verifies over its bytes as they are (LF; OpenSSL agrees with -binary), but Alice is not the From address (Dave). A signature over ciphertext says nothing about the text, so we ignore it, as Thunderbird does when it is outermost (alice.env.dsig.*.multipart.eml); Dave's outer signature is valid and matches From. Thunderbird also passes the inner multipart/signed status (header mismatch) to its sink, so it says NOT GOOD";
+const SIGNED_CIPHERTEXT_WHY = "Dave's outer signature covers Alice's signature, which covers only the enveloped part: Dave signed ciphertext wrapped in another layer and never the text inside, so neither signature makes the decrypted text signed (RFC 8551 §3.7) and we say unsigned, with signed-ciphertext on both layers and not-integrity-protected on the encryption. Thunderbird takes Dave's outer signature as the message's";
+const WRAPPED_CIPHERTEXT_WHY = "the signature covers a multipart/mixed that holds the encrypted part: a signature over ciphertext, even wrapped, says nothing about the text inside, so it does not count and we say unsigned (signed-ciphertext); Thunderbird checks it and reports its digest mismatch as NOT GOOD";
+
+/** Every signed layer covers ciphertext, none counts, and the message is unsigned. */
+function onlySignedCiphertext(r: AnalysisResult): boolean {
+  const signed = r.report.layers.filter((l) => l.kind === 'signed');
+  return r.report.verdict === 'unsigned' && countingLayers(r.report).length === 0 && signed.length > 0 &&
+    signed.every((l) => l.reasons.some((x) => x.code === 'signed-ciphertext'));
+}
+
+/** As onlySignedCiphertext, and the decrypted text is flagged as open to modification (EFAIL). */
+function decryptedUnderSignedCiphertext(r: AnalysisResult): boolean {
+  return onlySignedCiphertext(r) && r.report.reasons.includes('not-integrity-protected');
+}
 
 const KNOWN_DIFFERENCES: KnownDifference[] = [
   {
@@ -79,18 +91,19 @@ const KNOWN_DIFFERENCES: KnownDifference[] = [
     why: INNER_OPAQUE_WHY,
   },
   {
-    files: envDsigInOpaque(sha256up),
+    // Thunderbird says GOOD (NOT GOOD for SHA-1 while it is rejected); we say unsigned in every mode.
+    files: /alice\.env\.(sig|dsig)\.SHA\d+\.(opaque|multipart)\.dave\.sig\.SHA\d+\.opaque\.eml$/,
     modes: BOTH,
     aspect: 'signature',
-    ours: (r) => daveOverAlice(r, r.report.layers.find((l) => l.reasons.some((x) => x.code === 'signed-ciphertext')), 'valid'),
+    ours: decryptedUnderSignedCiphertext,
     why: SIGNED_CIPHERTEXT_WHY,
   },
   {
-    files: envDsigInOpaque('SHA1'),
-    modes: ['allow-sha1'],
+    files: /alice\.env\.mixed\.dsig\.SHA256\.multipart\.eml$/,
+    modes: BOTH,
     aspect: 'signature',
-    ours: (r) => daveOverAlice(r, r.report.layers.find((l) => l.reasons.some((x) => x.code === 'signed-ciphertext')), 'valid'),
-    why: SIGNED_CIPHERTEXT_WHY,
+    ours: (r) => onlySignedCiphertext(r) && r.report.reasons.includes('digest-mismatch'),
+    why: WRAPPED_CIPHERTEXT_WHY,
   },
   {
     files: /alice\.env\.(sig|dsig)\.SHA\d+\.(opaque|multipart)\.dave\.sig\.SHA\d+\.opaque\.eml$/,

@@ -35,6 +35,15 @@ export interface SignerInfo {
   signatureAlgorithm: AlgorithmIdentifier;
   signature: Buffer;
   unsignedAttrs?: Map<string, Asn1Node[]>;
+  /** Each attribute as written, in order, with its number of values: the maps above merge repeats, and the
+   *  rules of RFC 5652 §11 are about repeats and placement (attributeRules.ts). */
+  attributeShapes: AttributeShape[];
+}
+
+export interface AttributeShape {
+  oid: string;
+  signed: boolean;
+  values: number;
 }
 
 export interface SignedData {
@@ -55,12 +64,15 @@ function algorithm(node: Asn1Node): AlgorithmIdentifier {
   return { oid: decodeOid(node.child(0)), params: node.children[1] };
 }
 
-function attributes(node: Asn1Node): Map<string, Asn1Node[]> {
+function attributes(node: Asn1Node, signed: boolean, shapes: AttributeShape[]): Map<string, Asn1Node[]> {
   const map = new Map<string, Asn1Node[]>();
   for (const attr of node.children) {
     const oid = decodeOid(attr.child(0));
     const values = attr.child(1).children;
-    map.set(oid, [...(map.get(oid) ?? []), ...values]);
+    shapes.push({ oid, signed, values: values.length });
+    const list = map.get(oid);
+    if (list) list.push(...values);
+    else map.set(oid, [...values]);
   }
   return map;
 }
@@ -79,19 +91,20 @@ function parseSignerInfo(node: Asn1Node): SignerInfo {
   const digestAlgorithm = algorithm(c[i++]);
   let signedAttrsDer: Buffer | undefined;
   let signedAttrs: Map<string, Asn1Node[]> | undefined;
+  const attributeShapes: AttributeShape[] = [];
   if (c[i]?.isContext(0)) {
     const raw = c[i].raw;
     // RFC 5652 §5.4: the signature covers the DER of the SET OF, i.e. the same bytes with tag 0x31.
     signedAttrsDer = Buffer.concat([Buffer.from([Tag.set]), raw.subarray(1)]);
-    signedAttrs = attributes(c[i]);
+    signedAttrs = attributes(c[i], true, attributeShapes);
     i++;
   }
   const signatureAlgorithm = algorithm(c[i++]);
   const sigNode = c[i++];
   if (!sigNode) throw new Asn1Error('SignerInfo has no signature', node.start);
   const signature = sigNode.octets();
-  const unsignedAttrs = c[i]?.isContext(1) ? attributes(c[i]) : undefined;
-  return { version, sid, digestAlgorithm, signedAttrsDer, signedAttrs, signatureAlgorithm, signature, unsignedAttrs };
+  const unsignedAttrs = c[i]?.isContext(1) ? attributes(c[i], false, attributeShapes) : undefined;
+  return { version, sid, digestAlgorithm, signedAttrsDer, signedAttrs, signatureAlgorithm, signature, unsignedAttrs, attributeShapes };
 }
 
 /** Parses the `content` of a ContentInfo whose type is id-signedData. Throws Asn1Error on malformed input. */

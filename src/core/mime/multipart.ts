@@ -21,6 +21,9 @@ const SHORT_LINE = 96;
 
 export interface Frame {
   boundary: Buffer;
+  /** The first line that starts with "--" and this boundary but goes on with other text: not a delimiter here
+   *  (RFC 2046 §5.1.1 allows only padding after the boundary), a delimiter to readers that match by prefix. */
+  lookAlike?: number;
 }
 
 export interface Delimiter {
@@ -45,9 +48,19 @@ export class BoundaryStack {
   }
 
   push(boundary: Buffer): Frame {
-    const frame = { boundary };
+    const frame: Frame = { boundary };
     this.frames.push(frame);
     return frame;
+  }
+
+  /** An enclosing boundary that equals `boundary`, starts with it or is its start. RFC 2046 §5.1.2 forbids such
+   *  nesting: readers that match delimiter lines by prefix end the wrong part there. */
+  conflicting(boundary: Buffer): Buffer | undefined {
+    for (const { boundary: open } of this.frames) {
+      const shorter = Math.min(open.length, boundary.length);
+      if (open.compare(boundary, 0, shorter, 0, shorter) === 0) return open;
+    }
+    return undefined;
   }
 
   /** Removes `frame` (always the innermost: multiparts close in nesting order). */
@@ -69,11 +82,25 @@ export class BoundaryStack {
       const { boundary } = this.frames[i];
       const length = boundary.length;
       const close = endsInDashes && length === tokenLength - 2;
-      if (length !== tokenLength && !close) continue;
+      if (length !== tokenLength && !close) {
+        if (length < tokenLength && src[tokenStart] === boundary[0]) this.noteLookAlike(this.frames[i], lineStart, tokenStart);
+        continue;
+      }
       if (src.compare(boundary, 0, length, tokenStart, tokenStart + length) !== 0) continue;
       return { frame: this.frames[i], start: lineStart - lineEndingBefore(src, lineStart, floor), marker: lineStart, end: line.end, close };
     }
     return undefined;
+  }
+
+  /** Records a look-alike line of `frame`, whose boundary is shorter than the line's token and shares its first
+   *  byte. Compares at most the boundary's length, inside this line only, byte by byte: most lines differ in the
+   *  first bytes, where a call into compare would cost more than the bytes. */
+  private noteLookAlike(frame: Frame, lineStart: number, tokenStart: number): void {
+    const { boundary } = frame;
+    if (frame.lookAlike !== undefined) return;
+    const src = this.source;
+    for (let k = 1; k < boundary.length; k++) if (src[tokenStart + k] !== boundary[k]) return;
+    frame.lookAlike = lineStart;
   }
 
   /** End of the line and of its content without line ending and transport padding. A short manual scan finds

@@ -141,6 +141,10 @@ function parseMultipart(ctx: ParseContext, entity: MimeEntity, boundary: Buffer,
   const { bodyStart, start } = entity;
   const { boundaries, source } = ctx;
   const boundaryText = boundary.toString('latin1');
+  const enclosing = boundaries.conflicting(boundary);
+  if (enclosing) {
+    warn(entity, 'ambiguous-boundary', `boundary "${boundaryText}" and the enclosing boundary "${enclosing.toString('latin1')}" start alike; readers split the parts differently`, entity.start);
+  }
   const frame = boundaries.push(boundary);
   const childType = entity.contentType.mimeType === 'multipart/digest' ? 'message/rfc822' : 'text/plain';
   const first = boundaries.next(bodyStart, start);
@@ -169,6 +173,9 @@ function parseMultipart(ctx: ParseContext, entity: MimeEntity, boundary: Buffer,
     delimiter = child.terminator;
   }
   boundaries.pop(frame);
+  if (frame.lookAlike !== undefined) {
+    warn(entity, 'ambiguous-boundary', `a line starts with the delimiter "--${boundaryText}" and goes on with other text; readers that match delimiters by prefix split the parts there`, frame.lookAlike);
+  }
   if (!delimiter || delimiter.frame !== frame) {
     const end = delimiter ? delimiter.start : source.length;
     warn(entity, 'missing-close-boundary', `close delimiter "--${boundaryText}--" not found`, end);

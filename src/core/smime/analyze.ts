@@ -12,11 +12,12 @@ import { OID } from '../asn1/oids';
 import { decodeBody } from '../mime/decode';
 import type { MimeEntity, ParsedMessage } from '../mime/entity';
 import { parseMessage } from '../mime/parser';
-import { smimeKindOf } from '../mime/smimeDetect';
+import { smimeKindOf, type SmimeKind } from '../mime/smimeDetect';
 import { messageContext, protectedHeaderReasons, withProtectedHeaders } from './messageContext';
 import { judgeMessage } from './verdict';
 import { reason, type LayerReport, type Reason, type SecurityReport } from './report';
 import { verifySignedLayer } from './signedLayer';
+import { ambiguityReasons, multipartSignedProblems, smimeTypeProblem } from './structure';
 import type { MessageContext, TrustOptions } from './verifySigner';
 import type { Certificate } from '../x509/certificate';
 
@@ -82,8 +83,8 @@ function walk(state: WalkState, entity: MimeEntity, pos: Position): void {
     return;
   }
   const kind = smimeKindOf(entity);
-  if (kind?.kind === 'multipart-signed') return walkMultipartSigned(state, entity, pos);
-  if (kind?.kind === 'pkcs7-mime') return walkPkcs7Mime(state, entity, pos);
+  if (kind?.kind === 'multipart-signed') return walkMultipartSigned(state, entity, pos, kind);
+  if (kind?.kind === 'pkcs7-mime') return walkPkcs7Mime(state, entity, pos, kind.smimeType);
   // Any other entity: its parts are not the message, so a signature below it signs only that part. An attached
   // message (RFC 2046 §5.2.1) brings its own From, which is what a signature inside it is matched against.
   const attached = /^message\/(rfc822|global)$/.test(entity.contentType.mimeType);
@@ -92,7 +93,7 @@ function walk(state: WalkState, entity: MimeEntity, pos: Position): void {
   }
 }
 
-function walkMultipartSigned(state: WalkState, entity: MimeEntity, pos: Position): void {
+function walkMultipartSigned(state: WalkState, entity: MimeEntity, pos: Position, kind: Extract<SmimeKind, { kind: 'multipart-signed' }>): void {
   const [content, signaturePart] = entity.children;
   const layer: LayerReport = {
     kind: 'signed',
@@ -107,8 +108,9 @@ function walkMultipartSigned(state: WalkState, entity: MimeEntity, pos: Position
     signers: [],
   };
   state.layers.push(layer);
+  const shapeProblems = multipartSignedProblems(entity, kind);
   if (!content || !signaturePart) {
-    layer.reasons.push(reason('malformed', 'error', 'multipart/signed needs exactly two parts: the content and the signature', 'RFC 1847 §2.1'));
+    layer.reasons.push(...shapeProblems);
   } else {
     try {
       const der = decodeBody(signaturePart).data;
@@ -118,20 +120,20 @@ function walkMultipartSigned(state: WalkState, entity: MimeEntity, pos: Position
       for (const certificate of sd.certificates) state.certificates.push({ certificate, layerPath: entity.path });
       const signed = content.source.subarray(content.start, content.end);
       const msg = withProtectedHeaders(pos.msg, content);
-      const result = verifySignedLayer(sd, [signed], 'detached', state.trust, msg);
+      const result = verifySignedLayer(sd, [signed], 'detached', state.trust, msg, shapeProblems);
       layer.signers = result.signers;
       layer.checks = result.checks;
       layer.reasons.push(...result.reasons, ...protectedHeaderReasons(msg));
       layer.canonicalized = result.canonicalized;
     } catch (e) {
-      layer.reasons.push(reason('malformed', 'error', `the signature cannot be read: ${(e as Error).message}`, 'RFC 5652 §5'));
+      layer.reasons.push(...shapeProblems, reason('malformed', 'error', `the signature cannot be read: ${(e as Error).message}`, 'RFC 5652 §5'));
     }
   }
   if (content) walk(state, content, { ...pos, layerDepth: pos.layerDepth + 1 });
   for (const other of entity.children.slice(2)) walk(state, other, { ...pos, isMessage: false });
 }
 
-function walkPkcs7Mime(state: WalkState, entity: MimeEntity, pos: Position): void {
+function walkPkcs7Mime(state: WalkState, entity: MimeEntity, pos: Position, smimeType: string | undefined): void {
   const { data: der } = decodeBody(entity);
   let ci: ReturnType<typeof parseContentInfo>;
   try {
@@ -140,6 +142,8 @@ function walkPkcs7Mime(state: WalkState, entity: MimeEntity, pos: Position): voi
     state.messageReasons.push(reason('malformed', 'error', `part ${entity.path} claims to be S/MIME but holds no readable CMS: ${(e as Error).message}`, 'RFC 8551 §3.2'));
     return;
   }
+  const mislabelled = smimeTypeProblem(entity, smimeType, ci.contentType);
+  if (mislabelled) state.messageReasons.push(mislabelled);
   const base = {
     path: entity.path,
     covers: entity.path + '.1',
@@ -232,6 +236,7 @@ export function analyzeMessage(buf: Buffer, options: AnalyzeOptions = {}): Analy
     certificates: [],
   };
   walk(state, message.root, { isMessage: true, layerDepth: 0, source: 'file', msg: messageContext(message.root) });
+  state.messageReasons.push(...ambiguityReasons(message, state.inner.values()));
   const report = judgeMessage(state.layers, state.messageReasons, message, state.inner, trust.at);
   return { report, message, inner: state.inner, certificates: state.certificates };
 }

@@ -10,6 +10,7 @@ export type ReasonCode =
   | 'bad-signature'
   | 'no-signers'
   | 'ambiguous-content'
+  | 'ambiguous-attribute'
   | 'content-type-mismatch'
   | 'missing-signed-attribute'
   | 'signer-cert-missing'

@@ -4,7 +4,8 @@
  * including the structural defences of the "Johnny, you are fired!" study (USENIX Security 2019).
  */
 import { createHash } from 'node:crypto';
-import type { SignedData } from '../cms/signedData';
+import { attributeViolations } from '../cms/attributeRules';
+import type { SignedData, SignerInfo } from '../cms/signedData';
 import type { DigestName } from '../cms/signatureAlgorithms';
 import { hasBareLf, toCanonicalCrlf } from './canonical';
 import { reason, worstStatus, type Check, type Reason, type SignerReport, type SignerStatus } from './report';
@@ -55,12 +56,15 @@ function structuralReasons(sd: SignedData, form: 'detached' | 'opaque'): Reason[
   return reasons;
 }
 
-function layerChecks(sd: SignedData, form: 'detached' | 'opaque', reasons: Reason[]): Check[] {
+function layerChecks(sd: SignedData, form: 'detached' | 'opaque', reasons: Reason[], shapeProblems: Reason[]): Check[] {
   const has = (code: Reason['code']) => reasons.find((r) => r.code === code);
   const count = sd.signerInfos.length;
   const ambiguous = has('ambiguous-content') ?? has('malformed');
+  const shape = shapeProblems[0];
   return [
-    { id: 'structure', status: 'pass', detail: `CMS SignedData v${sd.version}, ${form}`, rfc: 'RFC 5652 §5.1' },
+    shape
+      ? { id: 'structure', status: 'fail', detail: shape.message, ...(shape.rfc ? { rfc: shape.rfc } : {}) }
+      : { id: 'structure', status: 'pass', detail: `CMS SignedData v${sd.version}, ${form}`, rfc: 'RFC 5652 §5.1' },
     {
       id: 'signer-count',
       status: count === 0 ? 'fail' : count > 1 ? 'warn' : 'pass',
@@ -76,8 +80,20 @@ function layerChecks(sd: SignedData, form: 'detached' | 'opaque', reasons: Reaso
   ];
 }
 
+/** RFC 5652 §11: a repeated, multi-valued or unsigned contentType, messageDigest or signingTime gives two
+ *  readings of what was signed, so the signer is invalid whatever its digest and signature say. */
+function withAttributeRules(report: SignerReport, signer: SignerInfo): SignerReport {
+  const violations = attributeViolations(signer);
+  if (violations.length === 0) return report;
+  for (const v of violations) report.reasons.push(reason('ambiguous-attribute', 'error', v.message, v.rfc));
+  report.checks.push({ id: 'structure', status: 'fail', detail: violations.map((v) => v.message).join('; '), rfc: violations[0].rfc });
+  report.status = 'invalid';
+  return report;
+}
+
 /**
- * Verifies every SignerInfo of `sd` over `content` (the exact signed bytes, as views).
+ * Verifies every SignerInfo of `sd` over `content` (the exact signed bytes, as views). `shapeProblems` are the
+ * MIME structure's errors (RFC 1847 §2.1), which fail the layer whatever the signers say.
  * For detached signatures with bare-LF content, the canonical CRLF form is verified (RFC 8551 §3.1.1);
  * if that fails but the bytes as stored verify, the stored form is accepted (some producers sign LF text).
  */
@@ -87,8 +103,9 @@ export function verifySignedLayer(
   form: 'detached' | 'opaque',
   trust: TrustOptions,
   msg: MessageContext,
+  shapeProblems: Reason[] = [],
 ): SignedLayerResult {
-  const reasons = structuralReasons(sd, form);
+  const reasons = [...shapeProblems, ...structuralReasons(sd, form)];
   const stored = digesterFor(content);
   const needsCanonical = form === 'detached' && content.some(hasBareLf);
   const canonical = needsCanonical ? digesterFor([toCanonicalCrlf(stored.bytes())]) : stored;
@@ -99,15 +116,15 @@ export function verifySignedLayer(
       const asStored = verifySigner(sd, signer, stored, trust, msg);
       if (!asStored.reasons.some((r) => r.code === 'digest-mismatch')) {
         canonicalized = false;
-        return asStored;
+        return withAttributeRules(asStored, signer);
       }
     }
-    return report;
+    return withAttributeRules(report, signer);
   });
   if (canonicalized) {
     reasons.push(reason('line-endings-canonicalized', 'info', 'the signed part has bare LF line endings in this file; it was verified in canonical CRLF form', 'RFC 8551 §3.1.1'));
   }
-  const checks = layerChecks(sd, form, reasons);
+  const checks = layerChecks(sd, form, reasons, shapeProblems);
   const statuses = signers.map((s) => s.status);
   const structural = reasons.some((r) => r.severity === 'error');
   const status: SignerStatus = structural ? 'invalid' : worstStatus(statuses);

@@ -1,8 +1,10 @@
 /**
  * One overall verdict from the layers. The rules that keep it honest:
  * - only a signature over the message itself counts (a signed inner part is "partially signed");
+ * - a message with a parser differential (two readings) is invalid, whatever its signatures say;
  * - a signature over ciphertext only says who sent the ciphertext, not who wrote the text, so it does not make
- *   the decrypted message signed (Thunderbird ignores it the same way);
+ *   the decrypted message signed (Thunderbird ignores it the same way), also when the ciphertext was first
+ *   wrapped into a multipart or an attached message;
  * - every signer of a counting layer must be valid;
  * - CBC encryption without a signature inside is malleable (EFAIL, USENIX Security 2018).
  */
@@ -17,8 +19,20 @@ function layerStatus(layer: LayerReport): SignerStatus {
   return worstStatus(layer.signers.map((s) => s.status));
 }
 
+/** Whether `path` is `ancestor` or lies below it (paths of unwrapped contents continue their holder's path). */
+function within(path: string, ancestor: string): boolean {
+  return path === ancestor || path.startsWith(`${ancestor}.`);
+}
+
+/** Whether the signed content holds ciphertext: the encrypted entity itself, or one wrapped into a multipart or
+ *  an attached message before signing. Either way the signer may never have seen the text inside. */
 function signsCiphertext(layer: LayerReport, layers: LayerReport[]): boolean {
-  return layers.some((l) => ENCRYPTED.has(l.kind) && l.path === layer.covers);
+  return layers.some((l) => ENCRYPTED.has(l.kind) && within(l.path, layer.covers));
+}
+
+/** A parser differential makes the message invalid whatever its signatures say (structure.ts). */
+function ambiguity(messageReasons: Reason[]): Reason | undefined {
+  return messageReasons.find((r) => r.code === 'ambiguous-content' && r.severity === 'error');
 }
 
 function collectWarnings(message: ParsedMessage, inner: Map<string, ParsedMessage>): SecurityReport['warnings'] {
@@ -49,6 +63,13 @@ function summarize(verdict: Verdict, counting: LayerReport[], layers: LayerRepor
       const partial = messageReasons.find((r) => r.code === 'partial-signature');
       return (partial ? partial.message : 'The message is not signed') + encText;
     }
+    case 'invalid': {
+      const ambiguous = ambiguity(messageReasons);
+      if (ambiguous) return `Invalid: the message can be read more than one way (${ambiguous.message})${encText}`;
+      const worst = counting.find((l) => layerStatus(l) !== 'valid');
+      const why = worst ? firstError(worst) : undefined;
+      return `Signed by ${counting.map(signerLabel).join(' and ')}: invalid${why ? ` (${why})` : ''}${encText}`;
+    }
     case 'error':
       return `Cannot tell: ${enc ? 'the message is encrypted and no matching key was given' : 'the message could not be read'}${encText}`;
     default: {
@@ -66,10 +87,12 @@ export function judgeMessage(
   inner: Map<string, ParsedMessage>,
   at: Date,
 ): SecurityReport {
+  const signedOverCiphertext: LayerReport[] = [];
   for (const layer of layers) {
-    if (layer.kind === 'signed' && layer.coversMessage && signsCiphertext(layer, layers)) {
+    if (layer.kind === 'signed' && signsCiphertext(layer, layers)) {
       layer.coversMessage = false;
-      layer.reasons.push(reason('signed-ciphertext', 'warning', 'this signature covers only encrypted content, so it says nothing about who wrote the text inside', 'RFC 8551 §3.7'));
+      signedOverCiphertext.push(layer);
+      layer.reasons.push(reason('signed-ciphertext', 'warning', 'this signature covers encrypted content, so it says nothing about who wrote the text inside', 'RFC 8551 §3.7'));
     }
   }
   const counting = layers.filter((l) => l.kind === 'signed' && l.coversMessage);
@@ -78,7 +101,10 @@ export function judgeMessage(
     const text = `part ${l.covers} is signed by ${signerLabel(l)}, the rest of the message is not`;
     messageReasons.push(reason('partial-signature', counting.length ? 'warning' : 'error', text, 'RFC 8551 §3.5'));
   }
-  for (const enc of layers.filter((l) => l.kind === 'enveloped' && l.coversMessage && l.decrypted)) {
+  // Ciphertext under someone else's signature is as malleable as ciphertext alone: the signature fixes the
+  // ciphertext, not the text inside.
+  const underSignature = (enc: LayerReport) => signedOverCiphertext.some((s) => within(enc.path, s.covers));
+  for (const enc of layers.filter((l) => l.kind === 'enveloped' && (l.coversMessage || underSignature(l)) && l.decrypted)) {
     const signedInside = counting.some((s) => s.depth > enc.depth);
     if (!signedInside) {
       enc.reasons.push(reason('not-integrity-protected', 'warning', `${enc.contentEncryption} without a signature inside: the ciphertext could have been modified (EFAIL)`, 'RFC 8551 §2.7'));
@@ -86,7 +112,9 @@ export function judgeMessage(
   }
   const undecrypted = layers.find((l) => ENCRYPTED.has(l.kind) && l.coversMessage && !l.decrypted);
   let verdict: Verdict;
-  if (counting.length) {
+  if (ambiguity(messageReasons)) {
+    verdict = 'invalid';
+  } else if (counting.length) {
     const status = worstStatus(counting.map(layerStatus));
     verdict = status;
   } else if (undecrypted) {
