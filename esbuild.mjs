@@ -60,7 +60,7 @@ const builds = integration
         target: 'node20',
         // Large dependencies only the write side or legacy ciphers need are loaded from node_modules when used
         // (they are runtime dependencies of the package), so no command pays to parse them up front.
-        external: ['node-forge', 'libmime', 'iconv-lite', 'libqp'],
+        external: ['node-forge', 'libmime', 'iconv-lite', 'libqp', 'smtp-server', 'nodemailer'],
       },
     ];
 
