@@ -1,0 +1,76 @@
+/**
+ * The test inbox in VS Code: the "Test Inbox" view, the start / stop / send / compare commands, and the status bar
+ * item. Only what activation needs is built here (a tree provider, a hidden status bar item, command
+ * registrations); the SMTP code loads on the first command that needs it (inboxModule.ts).
+ */
+import * as vscode from 'vscode';
+import type { AnalysisService } from '../analysisService';
+import { registerCommand } from '../commands/registerCommand';
+import { targetUri } from '../commands/target';
+import type { EditorRegistry } from '../editorRegistry';
+import { COMPARE_SCHEME, CompareDocuments, compareCommand, type CompareOutcome } from './compareCommand';
+import { InboxServer, currentInboxSettings } from './inboxServer';
+import { InboxTree } from './inboxTree';
+import { sendTestMessage } from './sendCommand';
+
+export const INBOX_VIEW = 'smime.testInbox';
+
+export interface TestInbox extends vscode.Disposable {
+  server: InboxServer;
+  tree: InboxTree;
+  lastCompare(): CompareOutcome | undefined;
+}
+
+export function registerTestInbox(context: vscode.ExtensionContext, analysis: AnalysisService, registry: EditorRegistry): TestInbox {
+  const t = vscode.l10n.t;
+  const tree = new InboxTree(analysis, () => currentInboxSettings().folder);
+  const server = new InboxServer(context.secrets, tree);
+  const docs = new CompareDocuments();
+  let last: CompareOutcome | undefined;
+  const disposables = vscode.Disposable.from(
+    tree,
+    server,
+    vscode.window.createTreeView(INBOX_VIEW, { treeDataProvider: tree }),
+    vscode.workspace.registerTextDocumentContentProvider(COMPARE_SCHEME, docs),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('smime.inbox.folder')) tree.refresh(true);
+    }),
+    registerCommand('smime.inbox.start', t('Start Test Inbox'), async () => {
+      const c = await server.start();
+      return { host: c.host, port: c.port, folder: c.folder };
+    }),
+    registerCommand('smime.inbox.stop', t('Stop Test Inbox'), () => server.stop()),
+    registerCommand('smime.inbox.refresh', t('Refresh Test Inbox'), () => tree.refresh(true)),
+    registerCommand('smime.inbox.sendTestMessage', t('Send Test Message'), (arg: unknown) => sendTestMessage(targetUri(arg, registry), server, context.secrets)),
+    registerCommand('smime.compareMessages', t('Compare Messages'), async (first: unknown, selected: unknown) => {
+      const uris = Array.isArray(selected) ? selected.filter((u): u is vscode.Uri => u instanceof vscode.Uri) : undefined;
+      last = await compareCommand(docs, first instanceof vscode.Uri ? first : undefined, uris);
+      return last.report;
+    }),
+  );
+  return {
+    server,
+    tree,
+    lastCompare: () => last,
+    dispose: () => disposables.dispose(),
+  };
+}
+
+/** Test mode only: the inbox's state and what the tree lists (labels, verdicts), read as the view would. */
+export function registerTestInboxHooks(inbox: TestInbox): vscode.Disposable {
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand('smime._test.inboxState', async () => {
+      const entries = await inbox.tree.getChildren();
+      const c = inbox.server.running;
+      return {
+        running: Boolean(c),
+        ...(c ? { host: c.host, port: c.port, count: c.count, folder: c.folder } : {}),
+        entries: entries.map((e) => {
+          const item = inbox.tree.getTreeItem(e);
+          return { file: e.file, verdict: e.verdict, label: item.label, description: item.description, icon: (item.iconPath as vscode.ThemeIcon).id };
+        }),
+      };
+    }),
+    vscode.commands.registerCommand('smime._test.lastCompare', () => inbox.lastCompare()),
+  );
+}
