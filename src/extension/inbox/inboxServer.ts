@@ -90,7 +90,7 @@ export class InboxServer implements vscode.Disposable {
       this.status.hide();
       return;
     }
-    this.status.text = `$(inbox) ${c.port} · ${c.count}`;
+    this.status.text = `$(inbox) Test Inbox :${c.port} · ${c.count}`;
     this.status.tooltip = vscode.l10n.t('S/MIME test inbox on {0}:{1}: {2} message(s) received into {3}', c.host, String(c.port), String(c.count), c.folder);
     this.status.show();
   }

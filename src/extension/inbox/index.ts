@@ -8,10 +8,9 @@ import type { AnalysisService } from '../analysisService';
 import { registerCommand } from '../commands/registerCommand';
 import { targetUri } from '../commands/target';
 import type { EditorRegistry } from '../editorRegistry';
-import { COMPARE_SCHEME, CompareDocuments, compareCommand, type CompareOutcome } from './compareCommand';
+import type { CompareDocuments, CompareOutcome } from './compareCommand';
 import { InboxServer, currentInboxSettings } from './inboxServer';
 import { InboxTree } from './inboxTree';
-import { sendTestMessage } from './sendCommand';
 
 export const INBOX_VIEW = 'smime.testInbox';
 
@@ -25,13 +24,14 @@ export function registerTestInbox(context: vscode.ExtensionContext, analysis: An
   const t = vscode.l10n.t;
   const tree = new InboxTree(analysis, () => currentInboxSettings().folder);
   const server = new InboxServer(context.secrets, tree);
-  const docs = new CompareDocuments();
   let last: CompareOutcome | undefined;
+  // Compare and Send load their modules when first run; the diff editor's document provider with them.
+  let docs: CompareDocuments | undefined;
+  const lazyDisposables: vscode.Disposable[] = [];
   const disposables = vscode.Disposable.from(
     tree,
     server,
     vscode.window.createTreeView(INBOX_VIEW, { treeDataProvider: tree }),
-    vscode.workspace.registerTextDocumentContentProvider(COMPARE_SCHEME, docs),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('smime.inbox.folder')) tree.refresh(true);
     }),
@@ -41,10 +41,19 @@ export function registerTestInbox(context: vscode.ExtensionContext, analysis: An
     }),
     registerCommand('smime.inbox.stop', t('Stop Test Inbox'), () => server.stop()),
     registerCommand('smime.inbox.refresh', t('Refresh Test Inbox'), () => tree.refresh(true)),
-    registerCommand('smime.inbox.sendTestMessage', t('Send Test Message'), (arg: unknown) => sendTestMessage(targetUri(arg, registry), server, context.secrets)),
+    registerCommand('smime.inbox.sendTestMessage', t('Send Test Message'), async (arg: unknown) => {
+      const uri = targetUri(arg, registry);
+      const { sendTestMessage } = await import('./sendCommand');
+      return sendTestMessage(uri, server, context.secrets);
+    }),
     registerCommand('smime.compareMessages', t('Compare Messages'), async (first: unknown, selected: unknown) => {
       const uris = Array.isArray(selected) ? selected.filter((u): u is vscode.Uri => u instanceof vscode.Uri) : undefined;
-      last = await compareCommand(docs, first instanceof vscode.Uri ? first : undefined, uris);
+      const compare = await import('./compareCommand');
+      if (!docs) {
+        docs = new compare.CompareDocuments();
+        lazyDisposables.push(vscode.workspace.registerTextDocumentContentProvider(compare.COMPARE_SCHEME, docs));
+      }
+      last = await compare.compareCommand(docs, first instanceof vscode.Uri ? first : undefined, uris);
       return last.report;
     }),
   );
@@ -52,7 +61,10 @@ export function registerTestInbox(context: vscode.ExtensionContext, analysis: An
     server,
     tree,
     lastCompare: () => last,
-    dispose: () => disposables.dispose(),
+    dispose: () => {
+      disposables.dispose();
+      for (const d of lazyDisposables) d.dispose();
+    },
   };
 }
 
