@@ -7,7 +7,7 @@
  */
 import { decodeBody } from '../mime/decode';
 import type { HeaderField, MimeEntity } from '../mime/entity';
-import { LineCounter } from '../mime/lineIndex';
+import { CR, HT, LF, SP, commonPrefix, excerpt, lineAt, withoutTrailingWhitespace } from './bytes';
 
 export type RewriteKind =
   /** Inside the signed part: each of these changes the signed bytes, so each breaks the signature. */
@@ -39,25 +39,6 @@ export interface Rewrite {
   breaksSignature: boolean;
 }
 
-/** Longest excerpt of message text a rewrite quotes. */
-export const MAX_EXCERPT_CHARS = 80;
-
-const CR = 0x0d;
-const LF = 0x0a;
-const SP = 0x20;
-const HT = 0x09;
-
-export function excerpt(bytes: Buffer): string {
-  const text = bytes.subarray(0, MAX_EXCERPT_CHARS * 4).toString('latin1');
-  let out = '';
-  for (const ch of text) {
-    if (out.length >= MAX_EXCERPT_CHARS) return out + '…';
-    const code = ch.charCodeAt(0);
-    out += ch === '\r' ? '\\r' : ch === '\n' ? '\\n' : ch === '\t' ? '\\t' : code < 0x20 || code === 0x7f ? '·' : ch;
-  }
-  return out;
-}
-
 /** The field as written, unfolded (RFC 5322 §2.2.3) and with whitespace runs collapsed: equal for mere refolding. */
 function unfoldedField(field: HeaderField, source: Buffer): string {
   const bytes = source.subarray(field.start, field.end);
@@ -74,29 +55,6 @@ function unfoldedField(field: HeaderField, source: Buffer): string {
   }
   // "Name: value" and "Name:value" unfold the same way once the space after the colon is optional (RFC 5322 §2.2).
   return out.replace(/^([^:]*):\s?/, '$1:');
-}
-
-/** The body with whitespace at line ends removed, one pass (what a relay that trims lines would leave equal). */
-function withoutTrailingWhitespace(bytes: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(bytes.length);
-  let length = 0;
-  let pending = 0;
-  let pendingStart = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i];
-    if (byte === SP || byte === HT) {
-      if (pending === 0) pendingStart = i;
-      pending++;
-      continue;
-    }
-    if (pending > 0 && byte !== CR && byte !== LF) {
-      bytes.copy(out, length, pendingStart, i);
-      length += pending;
-    }
-    pending = 0;
-    out[length++] = byte;
-  }
-  return out.subarray(0, length);
 }
 
 function keyed(headers: HeaderField[]): Map<string, HeaderField> {
@@ -147,25 +105,6 @@ function compareHeaders(ctx: CompareContext, a: MimeEntity, b: MimeEntity, reenc
   for (const [key, hb] of after) {
     if (!before.has(key)) push(ctx, { kind: 'header-added', part: a.path, detail: `${hb.name} added: "${excerpt(Buffer.from(hb.rawValue, 'latin1'))}"` }, undefined, hb.line);
   }
-}
-
-const lineCounters = new WeakMap<Buffer, LineCounter>();
-
-/** 1-based line of `offset` in `bytes`; one counter per buffer, so front-to-back queries stay linear in total. */
-function lineAt(bytes: Buffer, offset: number): number {
-  let counter = lineCounters.get(bytes);
-  if (!counter) {
-    counter = new LineCounter(bytes);
-    lineCounters.set(bytes, counter);
-  }
-  return counter.lineAt(offset);
-}
-
-function commonPrefix(a: Buffer, b: Buffer): number {
-  const n = Math.min(a.length, b.length);
-  let i = 0;
-  while (i < n && a[i] === b[i]) i++;
-  return i;
 }
 
 /** Whether the body of each side decodes to the same bytes, and those bytes. */
@@ -260,4 +199,4 @@ export function firstDifferenceLine(a: Buffer, b: Buffer): { offset: number; lin
   return { offset, lineBefore: lineAt(a, offset), lineAfter: lineAt(b, offset) };
 }
 
-export { commonPrefix, lineAt, unfoldedField };
+export { commonPrefix, excerpt, lineAt, unfoldedField };

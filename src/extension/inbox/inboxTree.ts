@@ -12,6 +12,8 @@ import type { AnalysisService } from '../analysisService';
 
 /** Messages listed: a test run that sends more is looked at with `smime verify`, not in a tree. */
 export const MAX_LISTED_MESSAGES = 500;
+/** Arrivals within this time are shown together: quick enough to feel live, slow enough not to re-list per message. */
+export const REFRESH_DELAY_MS = 150;
 
 export interface InboxEntry {
   file: string;
@@ -59,6 +61,7 @@ export class InboxTree implements vscode.TreeDataProvider<InboxEntry>, vscode.Di
   private watcher: vscode.FileSystemWatcher | undefined;
   private watchedFolder: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  private pending: ReturnType<typeof setTimeout> | undefined;
   /** The entries of the last listing (for the status bar and the test hooks). */
   entries: InboxEntry[] = [];
 
@@ -69,9 +72,14 @@ export class InboxTree implements vscode.TreeDataProvider<InboxEntry>, vscode.Di
     this.disposables.push(this.changed, analysis.onDidChangeAnalysis(() => this.refresh(true)));
   }
 
+  /** Coalesces a burst of arrivals (a test run sending hundreds of messages) into one re-listing. */
   refresh(reanalyse = false): void {
     if (reanalyse) this.cache.clear();
-    this.changed.fire();
+    if (this.pending) return;
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      this.changed.fire();
+    }, REFRESH_DELAY_MS);
   }
 
   private watch(folder: string): void {
@@ -145,6 +153,7 @@ export class InboxTree implements vscode.TreeDataProvider<InboxEntry>, vscode.Di
   }
 
   dispose(): void {
+    clearTimeout(this.pending);
     this.watcher?.dispose();
     for (const d of this.disposables) d.dispose();
   }
