@@ -157,12 +157,34 @@ suite('Test inbox', () => {
     assert.ok(reportDoc, 'the report document is open');
   });
 
+  test('with smime.inbox.authUser set, AUTH is required; Send Test Message authenticates with the stored password', async () => {
+    await vscode.commands.executeCommand('smime.inbox.stop');
+    await setting('inbox.authUser', 'dev');
+    await vscode.commands.executeCommand('smime._test.storeInboxPassword', 'inbox-secret');
+    try {
+      await vscode.commands.executeCommand('smime.inbox.start');
+      const anonymous = createTransport({ host: '127.0.0.1', port, ignoreTLS: true });
+      await assert.rejects(anonymous.sendMail({ envelope: { from: 'app@example.com', to: ['dev@example.com'] }, raw: messages.unsigned }), /530|auth/i);
+      const wrong = createTransport({ host: '127.0.0.1', port, ignoreTLS: true, auth: { user: 'dev', pass: 'nope' } });
+      await assert.rejects(wrong.sendMail({ envelope: { from: 'app@example.com', to: ['dev@example.com'] }, raw: messages.unsigned }), /535/);
+      const file = join(suiteDir('inbox-auth'), 'auth.eml');
+      writeFileSync(file, messages.unsigned);
+      const sent = await vscode.commands.executeCommand<{ response: string } | undefined>('smime.inbox.sendTestMessage', vscode.Uri.file(file));
+      assert.match(sent?.response ?? '(send failed)', /^250/);
+      await waitFor('the authenticated message', async () => ((await state()).count === 1 ? true : undefined));
+    } finally {
+      await vscode.commands.executeCommand('smime.inbox.stop');
+      await setting('inbox.authUser', undefined);
+      await vscode.commands.executeCommand('smime.inbox.start');
+    }
+  });
+
   test('Stop Test Inbox closes the port; the tree still lists the saved messages', async () => {
     assert.equal(await canConnect(port), true);
     assert.equal(await vscode.commands.executeCommand('smime.inbox.stop'), true);
     const s = await state();
     assert.equal(s.running, false);
-    assert.equal(s.entries.length, 6);
+    assert.equal(s.entries.length, 7);
     assert.equal(await canConnect(port), false);
   });
 });

@@ -9,12 +9,14 @@ import { registerCommand } from '../commands/registerCommand';
 import { targetUri } from '../commands/target';
 import type { EditorRegistry } from '../editorRegistry';
 import type { CompareDocuments, CompareOutcome } from './compareCommand';
+import { storeInboxPassword } from './inboxSecrets';
 import { InboxServer, currentInboxSettings } from './inboxServer';
 import { InboxTree } from './inboxTree';
 
 export const INBOX_VIEW = 'smime.testInbox';
 
 export interface TestInbox extends vscode.Disposable {
+  secrets: vscode.SecretStorage;
   server: InboxServer;
   tree: InboxTree;
   lastCompare(): CompareOutcome | undefined;
@@ -58,6 +60,7 @@ export function registerTestInbox(context: vscode.ExtensionContext, analysis: An
     }),
   );
   return {
+    secrets: context.secrets,
     server,
     tree,
     lastCompare: () => last,
@@ -84,5 +87,7 @@ export function registerTestInboxHooks(inbox: TestInbox): vscode.Disposable {
       };
     }),
     vscode.commands.registerCommand('smime._test.lastCompare', () => inbox.lastCompare()),
+    /** Seeds the test inbox's AUTH password as if the user had typed it (SecretStorage). */
+    vscode.commands.registerCommand('smime._test.storeInboxPassword', (password: string) => storeInboxPassword(inbox.secrets, password)),
   );
 }
