@@ -144,6 +144,19 @@ suite('Test inbox', () => {
     assert.equal(s.entries[0].verdict, 'valid');
   });
 
+  test('Send Test Message from the view\'s context menu: the argument is the entry, its file is sent again', async () => {
+    const s = await state();
+    const entry = s.entries.find((e) => e.label === 'Plain order')!;
+    // VS Code passes the tree element itself to a view/item/context command.
+    const sent = await vscode.commands.executeCommand<{ response: string } | undefined>('smime.inbox.sendTestMessage', { uri: vscode.Uri.file(join(s.folder!, entry.file)) });
+    assert.match(sent?.response ?? '(send failed)', /^250/);
+    const after = await waitFor('the resent message', async () => {
+      const current = await state();
+      return current.count === 7 ? current : undefined;
+    });
+    assert.deepEqual(readFileSync(join(after.folder!, after.entries[0].file)), messages.unsigned);
+  });
+
   test('Compare Messages on two selected files: the relay refolded a signed header, which breaks the signature', async () => {
     const dir = suiteDir('inbox-compare');
     const before = join(dir, 'sent.eml');
@@ -184,7 +197,7 @@ suite('Test inbox', () => {
     assert.equal(await vscode.commands.executeCommand('smime.inbox.stop'), true);
     const s = await state();
     assert.equal(s.running, false);
-    assert.equal(s.entries.length, 7);
+    assert.equal(s.entries.length, 8);
     assert.equal(await canConnect(port), false);
   });
 });

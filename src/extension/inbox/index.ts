@@ -15,6 +15,13 @@ import { InboxTree } from './inboxTree';
 
 export const INBOX_VIEW = 'smime.testInbox';
 
+/** A command's file argument: a Uri (explorer, editor title) or a Test Inbox entry (the view's context menu). */
+function fileArgument(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  const uri = (arg as { uri?: unknown } | undefined)?.uri;
+  return uri instanceof vscode.Uri ? uri : undefined;
+}
+
 export interface TestInbox extends vscode.Disposable {
   secrets: vscode.SecretStorage;
   server: InboxServer;
@@ -44,7 +51,7 @@ export function registerTestInbox(context: vscode.ExtensionContext, analysis: An
     registerCommand('smime.inbox.stop', t('Stop Test Inbox'), () => server.stop()),
     registerCommand('smime.inbox.refresh', t('Refresh Test Inbox'), () => tree.refresh(true)),
     registerCommand('smime.inbox.sendTestMessage', t('Send Test Message'), async (arg: unknown) => {
-      const uri = targetUri(arg, registry);
+      const uri = targetUri(fileArgument(arg), registry);
       const { sendTestMessage } = await import('./sendCommand');
       return sendTestMessage(uri, server, context.secrets);
     }),
@@ -55,7 +62,10 @@ export function registerTestInbox(context: vscode.ExtensionContext, analysis: An
         docs = new compare.CompareDocuments();
         lazyDisposables.push(vscode.workspace.registerTextDocumentContentProvider(compare.COMPARE_SCHEME, docs));
       }
-      last = await compare.compareCommand(docs, first instanceof vscode.Uri ? first : undefined, uris);
+      // The message in front (message view or text editor) is "before" when the command has no file argument.
+      let before = fileArgument(first);
+      if (!before && registry.active()) before = targetUri(undefined, registry);
+      last = await compare.compareCommand(docs, before, uris);
       return last.report;
     }),
   );
