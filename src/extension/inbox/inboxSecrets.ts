@@ -25,12 +25,12 @@ export function storeInboxPassword(secrets: vscode.SecretStorage, password: stri
   return secrets.store(INBOX_KEY, password);
 }
 
-export function sendPassword(secrets: vscode.SecretStorage, user: string, host: string, port: number): Promise<string> {
-  return askAndStore(secrets, sendKey(user, host, port), vscode.l10n.t('SMTP password of {0} on {1}:{2}', user, host, String(port)));
+export function forgetInboxPassword(secrets: vscode.SecretStorage): Thenable<void> {
+  return secrets.delete(INBOX_KEY);
 }
 
-export function storeSendPassword(secrets: vscode.SecretStorage, user: string, host: string, port: number, password: string): Thenable<void> {
-  return secrets.store(sendKey(user, host, port), password);
+export function sendPassword(secrets: vscode.SecretStorage, user: string, host: string, port: number): Promise<string> {
+  return askAndStore(secrets, sendKey(user, host, port), vscode.l10n.t('SMTP password of {0} on {1}:{2}', user, host, String(port)));
 }
 
 export function forgetSendPassword(secrets: vscode.SecretStorage, user: string, host: string, port: number): Thenable<void> {

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { SmtpTarget } from '../../inbox';
 import { UserError } from '../userError';
 import { loadInboxModule } from './inboxModule';
-import { inboxPassword, sendPassword } from './inboxSecrets';
+import { forgetInboxPassword, forgetSendPassword, inboxPassword, sendPassword } from './inboxSecrets';
 import type { InboxServer } from './inboxServer';
 import { readSendSettings } from './inboxSettings';
 
@@ -16,7 +16,7 @@ export interface SentInfo {
   accepted: string[];
 }
 
-async function targetOf(server: InboxServer, secrets: vscode.SecretStorage): Promise<SmtpTarget> {
+async function targetOf(server: InboxServer, secrets: vscode.SecretStorage): Promise<SmtpTarget & { inbox?: boolean }> {
   const config = vscode.workspace.getConfiguration('smime');
   const send = readSendSettings((key, fallback) => config.get(key, fallback));
   if (send.host) {
@@ -29,12 +29,17 @@ async function targetOf(server: InboxServer, secrets: vscode.SecretStorage): Pro
   const user = settings?.authUser;
   const host = inbox.host === '0.0.0.0' || inbox.host === '::' ? '127.0.0.1' : inbox.host;
   return {
+    inbox: true,
     host,
     port: inbox.port,
     security: settings?.starttls ? 'starttls' : 'none',
     rejectUnauthorized: false,
     ...(user ? { user, password: await inboxPassword(secrets, user) } : {}),
   };
+}
+
+function forgetPassword(secrets: vscode.SecretStorage, target: SmtpTarget & { inbox?: boolean }): Thenable<void> {
+  return target.inbox ? forgetInboxPassword(secrets) : forgetSendPassword(secrets, target.user ?? '', target.host, target.port);
 }
 
 export async function sendTestMessage(uri: vscode.Uri, server: InboxServer, secrets: vscode.SecretStorage): Promise<SentInfo> {
@@ -56,6 +61,8 @@ export async function sendTestMessage(uri: vscode.Uri, server: InboxServer, secr
     void vscode.window.showInformationMessage(vscode.l10n.t('Sent to {0} for {1}: {2}', where, result.accepted.join(', '), result.response));
     return { target: where, response: result.response, accepted: result.accepted };
   } catch (e) {
+    // A refused login: the remembered password is wrong, so the next attempt asks again (RFC 4954 §6: 535).
+    if ((e as { code?: string }).code === 'EAUTH' && target.user) await forgetPassword(secrets, target);
     throw new UserError(vscode.l10n.t('Sending to {0} failed: {1}', where, (e as Error).message), ['openSettings'], 'smime.send');
   }
 }
