@@ -5,6 +5,7 @@
 //   node scripts/screenshots.mjs [--out=DIR] [--only=NAME,...] [--verbose]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,11 +22,11 @@ const t0 = Date.now();
 const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
 
 /** A demo workspace: test PKI and sample messages, decrypting with bob's PEM key so no passphrase is asked. */
-function demoWorkspace(dir) {
+function demoWorkspace(dir, inboxPort) {
   execFileSync(process.execPath, [path.join(root, 'dist/cli.js'), 'demo', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
   const settingsFile = path.join(dir, '.vscode/settings.json');
   const settings = existsSync(settingsFile) ? JSON.parse(readFileSync(settingsFile, 'utf8')) : {};
-  Object.assign(settings, { 'smime.decrypt.p12': '', 'smime.decrypt.key': '${workspaceFolder}/bob.key.pem', 'smime.decrypt.cert': '${workspaceFolder}/bob.pem' });
+  Object.assign(settings, { 'smime.decrypt.p12': '', 'smime.decrypt.key': '${workspaceFolder}/bob.key.pem', 'smime.decrypt.cert': '${workspaceFolder}/bob.pem', 'smime.inbox.port': inboxPort });
   writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
 }
 
@@ -108,14 +109,54 @@ async function rawViews(page, u) {
   await u.shot('raw-problems');
 }
 
+/** A free port on 127.0.0.1 for the test inbox. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** The test inbox: started from the palette, then the demo messages arrive over SMTP as an application sends them. */
+async function inboxView(page, u, workspace, port) {
+  await u.palette('Start Test Inbox');
+  await page.waitForSelector('.statusbar-item[id="smime-tools.smime-eml.smime.testInbox"]', { timeout: UI_TIMEOUT_MS });
+  const { createTransport } = await import('nodemailer');
+  const transport = createTransport({ host: '127.0.0.1', port, ignoreTLS: true });
+  for (const name of ['plain', 'encrypted-cbc', 'sender-mismatch', 'expired-signer', 'tampered', 'signed-opaque', 'signed-detached']) {
+    const raw = readFileSync(path.join(workspace, 'messages', `${name}.eml`));
+    await transport.sendMail({ envelope: { from: 'app@example.com', to: ['dev@example.com'], use8BitMime: true }, raw });
+  }
+  transport.close();
+  await u.palette('View: Hide Panel');
+  await u.palette('Focus on Test Inbox View');
+  // The inbox gets the side bar: the folder tree folds away and the side bar widens so From fits beside Subject.
+  await page.click('.pane-header:has-text("demo")');
+  const sidebar = await (await u.find('.part.sidebar')).boundingBox();
+  await page.mouse.move(sidebar.x + sidebar.width + 1, 400);
+  await page.mouse.down();
+  await page.mouse.move(sidebar.x + sidebar.width + 260, 400, { steps: 10 });
+  await page.mouse.up();
+  await page.waitForSelector('.pane-body .monaco-list-row[aria-label^="Signed (multipart/signed)"]', { timeout: UI_TIMEOUT_MS });
+  // Clicking a message opens its message view beside the list.
+  await page.click('.pane-body .monaco-list-row[aria-label^="Signed (multipart/signed)"]');
+  await u.find('#summary.tone-valid, #summary');
+  await u.shot('test-inbox');
+}
+
 async function main() {
   mkdirSync(outDir, { recursive: true });
   const state = mkdtempSync(path.join(os.tmpdir(), 'smime-screens-'));
   const workspace = path.join(state, 'demo');
+  const inboxPort = await freePort();
   let server;
   let browser;
   try {
-    demoWorkspace(workspace);
+    demoWorkspace(workspace, inboxPort);
     server = await startCodeServer({ state, testDriver: true, verbose: opts.verbose === 'true', settings: { 'window.commandCenter': false, 'workbench.layoutControl.enabled': false, 'workbench.secondarySideBar.defaultVisibility': 'hidden' } });
     browser = await launchChromium(state, { width: 1440, height: 900 });
     const page = browser.pages()[0] ?? (await browser.newPage());
@@ -128,6 +169,8 @@ async function main() {
       await messageViews(page, u);
       await u.palette('View: Close All Editors');
       await rawViews(page, u);
+      await u.palette('View: Close All Editors');
+      await inboxView(page, u, workspace, inboxPort);
     } catch (e) {
       const failure = path.join(os.tmpdir(), 'smime-screenshots-failure.png');
       await page.screenshot({ path: failure }).catch(() => {});

@@ -23,6 +23,9 @@ Usage:
   smime sign-encrypt IN... (--cert C --key K | --p12 P) [--passphrase-env VAR] --to CERT... [--recipients-dir DIR]
                 [options of sign and encrypt] [--order sign-encrypt|encrypt-sign|triple] (-o OUT | --out-dir DIR) [--json]
   smime demo DIR [--force] [--json]   (writes a TEST-ONLY PKI and sample messages into DIR)
+  smime inbox DIR [--port P] [--host H] [--max-bytes N] [--ca PATH]... [--json]
+                (an SMTP test inbox on 127.0.0.1:2525 saving each message to DIR; one line per message)
+  smime compare BEFORE AFTER [--json]   (what a relay changed in the signed part; exit 1 when that breaks it)
 
 Exit status: 0 valid / decrypted / written, 1 not valid, not decryptable or refused (nothing written),
 2 usage error or unreadable input. sign/encrypt print what they changed (the preflight) to stderr.
@@ -41,6 +44,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   encrypt: () => import('./commands/encrypt').then((m) => m.runEncrypt),
   'sign-encrypt': () => import('./commands/signEncrypt').then((m) => m.runSignEncrypt),
   demo: () => import('./commands/demo').then((m) => m.runDemo),
+  inbox: () => import('./commands/inbox').then((m) => m.runInbox),
+  compare: () => import('./commands/compare').then((m) => m.runCompare),
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -7,6 +7,7 @@ import { registerKeyCommands } from './commands/keyCommands';
 import { registerMessageCommands } from './commands/messageCommands';
 import { registerTestHooks, testHooksEnabled } from './commands/testHooks';
 import { EditorRegistry } from './editorRegistry';
+import { registerTestInbox, registerTestInboxHooks } from './inbox';
 import { KeyStore } from './keyStore';
 import { log } from './log';
 import { MessageEditorProvider } from './messageEditorProvider';
@@ -33,7 +34,9 @@ export function activate(context: vscode.ExtensionContext): { analysis: Analysis
     registerDemoCommand(analysis),
   );
   registerRawTextFeatures(context, parts, analysis);
-  if (testHooksEnabled(context)) context.subscriptions.push(registerTestHooks(registry, analysis));
+  const inbox = registerTestInbox(context, analysis, registry);
+  context.subscriptions.push(inbox);
+  if (testHooksEnabled(context)) context.subscriptions.push(registerTestHooks(registry, analysis), registerTestInboxHooks(inbox));
   log().info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
   return { analysis };
 }

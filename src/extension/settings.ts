@@ -43,6 +43,9 @@ export const RESTRICTED_SETTINGS = [
   'smime.trust.anchors', 'smime.trust.useSystemStore', 'smime.trust.crls', 'smime.decrypt.p12', 'smime.decrypt.key',
   'smime.decrypt.cert', 'smime.signing.p12', 'smime.signing.cert', 'smime.signing.key', 'smime.recipients.folder',
   'smime.verify.allowSha1', 'smime.verify.validationTime',
+  // The test inbox opens a port and writes files; sending connects out: a workspace may not steer either untrusted.
+  'smime.inbox.port', 'smime.inbox.host', 'smime.inbox.folder', 'smime.inbox.maxMessageBytes', 'smime.inbox.authUser', 'smime.inbox.starttls',
+  'smime.send.host', 'smime.send.port', 'smime.send.security', 'smime.send.user', 'smime.send.rejectUnauthorized',
 ] as const;
 
 /** Expands `${workspaceFolder}` and `~`, and resolves a relative path against the workspace folder. */

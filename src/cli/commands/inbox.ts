@@ -1,0 +1,71 @@
+/**
+ * `smime inbox DIR`: the test inbox without VS Code, for CI. Start it, run the application's tests against it, then
+ * `smime verify DIR/*.eml`. One line per message received on stdout (tab-separated: file, verdict, size, envelope
+ * sender, subject); refusals and the start-up line on stderr. Runs until SIGINT or SIGTERM, then exits 0.
+ */
+import { readFile } from 'node:fs/promises';
+import { analyzeMessage, type AnalyzeOptions } from '../../core/smime/analyze';
+import { inboxVerdict } from '../../core/inbox/inboxVerdict';
+import { OUTPUT_OPTIONS, TRUST_OPTIONS, UsageError, parse } from '../args';
+import { trustFrom } from '../context';
+
+const INBOX_OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'max-bytes': { type: 'string' },
+} as const;
+
+function integer(value: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be an integer from ${min} to ${max}`);
+  return n;
+}
+
+function verdictOf(bytes: Buffer, trust: AnalyzeOptions): string {
+  try {
+    return inboxVerdict(analyzeMessage(bytes, trust).report);
+  } catch {
+    return 'error';
+  }
+}
+
+export async function runInbox(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { ...INBOX_OPTIONS, ...TRUST_OPTIONS, ...OUTPUT_OPTIONS }, { min: 1, max: 1, names: 'DIR' });
+  const port = integer(values.port, '--port', 0, 65535);
+  const maxMessageBytes = integer(values['max-bytes'], '--max-bytes', 1, 2 ** 31 - 1);
+  const trust = trustFrom(values);
+  // Loaded here, not at start-up: only this command needs the SMTP server.
+  const { startCatcher } = await import('../../inbox/catcher');
+  const json = values.json === true;
+  let catcher;
+  try {
+    catcher = await startCatcher({
+      folder: positionals[0],
+      host: values.host,
+      port,
+      maxMessageBytes,
+      onMessage: (message) => {
+        void readFile(message.path).then((bytes) => {
+          const verdict = verdictOf(bytes, trust);
+          const fields = { file: message.file, verdict, size: message.size, from: message.mailFrom, to: message.rcptTo, subject: message.subject ?? '' };
+          process.stdout.write(json ? JSON.stringify(fields) + '\n' : `${message.file}\t${verdict}\t${message.size} bytes\t${message.mailFrom}\t${fields.subject}\n`);
+        });
+      },
+      onRejected: (r) => process.stderr.write(`smime inbox: refused a message from ${r.mailFrom || 'unknown'} (${r.code}): ${r.reason}\n`),
+    });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    process.stderr.write(`smime inbox: cannot listen: ${code === 'EADDRINUSE' ? `port ${port ?? 2525} is in use` : (e as Error).message}\n`);
+    return 2;
+  }
+  const running = catcher;
+  process.stderr.write(`smime inbox: listening on ${running.host}:${running.port}, saving to ${positionals[0]} (Ctrl+C stops)\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await running.close();
+  process.stderr.write(`smime inbox: stopped after ${running.count} message(s)\n`);
+  return 0;
+}

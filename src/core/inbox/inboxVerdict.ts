@@ -1,0 +1,16 @@
+/**
+ * The one-word verdict of a received message, as the test inbox shows it: the report's verdict, except that a
+ * message whose outer layer is encrypted and was not decrypted is "encrypted" (the inbox never asks for keys, so
+ * "cannot tell" there means "encrypted to someone", not "unreadable").
+ */
+import type { SecurityReport } from '../smime/report';
+
+export type InboxVerdict = 'valid' | 'invalid' | 'untrusted' | 'mismatch' | 'unsigned' | 'encrypted' | 'error';
+
+export const INBOX_VERDICTS: readonly InboxVerdict[] = ['valid', 'invalid', 'untrusted', 'mismatch', 'unsigned', 'encrypted', 'error'];
+
+export function inboxVerdict(report: SecurityReport): InboxVerdict {
+  const undecrypted = report.layers.some((l) => (l.kind === 'enveloped' || l.kind === 'authEnveloped') && l.coversMessage && !l.decrypted);
+  if (report.verdict === 'error' && undecrypted) return 'encrypted';
+  return report.verdict;
+}

@@ -1,0 +1,103 @@
+/**
+ * The test inbox in VS Code: the "Test Inbox" view, the start / stop / send / compare commands, and the status bar
+ * item. Only what activation needs is built here (a tree provider, a hidden status bar item, command
+ * registrations); the SMTP code loads on the first command that needs it (inboxModule.ts).
+ */
+import * as vscode from 'vscode';
+import type { AnalysisService } from '../analysisService';
+import { registerCommand } from '../commands/registerCommand';
+import { targetUri } from '../commands/target';
+import type { EditorRegistry } from '../editorRegistry';
+import type { CompareDocuments, CompareOutcome } from './compareCommand';
+import { storeInboxPassword } from './inboxSecrets';
+import { InboxServer, currentInboxSettings } from './inboxServer';
+import { InboxTree } from './inboxTree';
+
+export const INBOX_VIEW = 'smime.testInbox';
+
+/** A command's file argument: a Uri (explorer, editor title) or a Test Inbox entry (the view's context menu). */
+function fileArgument(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  const uri = (arg as { uri?: unknown } | undefined)?.uri;
+  return uri instanceof vscode.Uri ? uri : undefined;
+}
+
+export interface TestInbox extends vscode.Disposable {
+  secrets: vscode.SecretStorage;
+  server: InboxServer;
+  tree: InboxTree;
+  lastCompare(): CompareOutcome | undefined;
+}
+
+export function registerTestInbox(context: vscode.ExtensionContext, analysis: AnalysisService, registry: EditorRegistry): TestInbox {
+  const t = vscode.l10n.t;
+  const tree = new InboxTree(analysis, () => currentInboxSettings().folder);
+  const server = new InboxServer(context.secrets, tree);
+  let last: CompareOutcome | undefined;
+  // Compare and Send load their modules when first run; the diff editor's document provider with them.
+  let docs: CompareDocuments | undefined;
+  const lazyDisposables: vscode.Disposable[] = [];
+  const disposables = vscode.Disposable.from(
+    tree,
+    server,
+    vscode.window.createTreeView(INBOX_VIEW, { treeDataProvider: tree }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('smime.inbox.folder')) tree.refresh(true);
+    }),
+    registerCommand('smime.inbox.start', t('Start Test Inbox'), async () => {
+      const c = await server.start();
+      return { host: c.host, port: c.port, folder: c.folder };
+    }),
+    registerCommand('smime.inbox.stop', t('Stop Test Inbox'), () => server.stop()),
+    registerCommand('smime.inbox.refresh', t('Refresh Test Inbox'), () => tree.refresh(true)),
+    registerCommand('smime.inbox.sendTestMessage', t('Send Test Message'), async (arg: unknown) => {
+      const uri = targetUri(fileArgument(arg), registry);
+      const { sendTestMessage } = await import('./sendCommand');
+      return sendTestMessage(uri, server, context.secrets);
+    }),
+    registerCommand('smime.compareMessages', t('Compare Messages'), async (first: unknown, selected: unknown) => {
+      const uris = Array.isArray(selected) ? selected.filter((u): u is vscode.Uri => u instanceof vscode.Uri) : undefined;
+      const compare = await import('./compareCommand');
+      if (!docs) {
+        docs = new compare.CompareDocuments();
+        lazyDisposables.push(vscode.workspace.registerTextDocumentContentProvider(compare.COMPARE_SCHEME, docs));
+      }
+      // The message in front (message view or text editor) is "before" when the command has no file argument.
+      let before = fileArgument(first);
+      if (!before && registry.active()) before = targetUri(undefined, registry);
+      last = await compare.compareCommand(docs, before, uris);
+      return last.report;
+    }),
+  );
+  return {
+    secrets: context.secrets,
+    server,
+    tree,
+    lastCompare: () => last,
+    dispose: () => {
+      disposables.dispose();
+      for (const d of lazyDisposables) d.dispose();
+    },
+  };
+}
+
+/** Test mode only: the inbox's state and what the tree lists (labels, verdicts), read as the view would. */
+export function registerTestInboxHooks(inbox: TestInbox): vscode.Disposable {
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand('smime._test.inboxState', async () => {
+      const entries = await inbox.tree.getChildren();
+      const c = inbox.server.running;
+      return {
+        running: Boolean(c),
+        ...(c ? { host: c.host, port: c.port, count: c.count, folder: c.folder } : {}),
+        entries: entries.map((e) => {
+          const item = inbox.tree.getTreeItem(e);
+          return { file: e.file, verdict: e.verdict, label: item.label, description: item.description, icon: (item.iconPath as vscode.ThemeIcon).id };
+        }),
+      };
+    }),
+    vscode.commands.registerCommand('smime._test.lastCompare', () => inbox.lastCompare()),
+    /** Seeds the test inbox's AUTH password as if the user had typed it (SecretStorage). */
+    vscode.commands.registerCommand('smime._test.storeInboxPassword', (password: string) => storeInboxPassword(inbox.secrets, password)),
+  );
+}
