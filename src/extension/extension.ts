@@ -7,6 +7,7 @@ import { registerKeyCommands } from './commands/keyCommands';
 import { registerMessageCommands } from './commands/messageCommands';
 import { registerTestHooks, testHooksEnabled } from './commands/testHooks';
 import { EditorRegistry } from './editorRegistry';
+import { FileStates } from './fileStates';
 import { KeyStore } from './keyStore';
 import { log } from './log';
 import { MessageEditorProvider } from './messageEditorProvider';
@@ -19,6 +20,7 @@ export function activate(context: vscode.ExtensionContext): { analysis: Analysis
   const analysis = new AnalysisService(new KeyStore(context.secrets));
   const registry = new EditorRegistry();
   const parts = new PartDocuments();
+  const files = new FileStates();
   const verdictBar = new VerdictStatusBar(registry);
   context.subscriptions.push(
     verdictBar,
@@ -26,14 +28,14 @@ export function activate(context: vscode.ExtensionContext): { analysis: Analysis
     analysis,
     parts,
     vscode.workspace.registerTextDocumentContentProvider(PART_SCHEME, parts),
-    MessageEditorProvider.register({ extensionUri: context.extensionUri, analysis, registry, parts }),
+    MessageEditorProvider.register({ extensionUri: context.extensionUri, analysis, registry, parts, files }),
     registerMessageCommands({ analysis, registry }),
     registerKeyCommands(analysis),
     registerComposeCommands({ analysis, registry }),
     registerDemoCommand(analysis),
   );
-  registerRawTextFeatures(context, parts, analysis);
-  if (testHooksEnabled(context)) context.subscriptions.push(registerTestHooks(registry, analysis));
+  registerRawTextFeatures(context, { documents: parts, analysis, files });
+  if (testHooksEnabled(context)) context.subscriptions.push(registerTestHooks(registry, analysis, verdictBar));
   log().info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
   return { analysis };
 }
