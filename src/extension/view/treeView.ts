@@ -4,18 +4,15 @@
  */
 import { childrenOf, partKind, partProtection, type MessageTree } from '../../core/mail';
 import type { MimeEntity } from '../../core/mime/entity';
-import type { SecurityReport } from '../../core/smime/report';
+import { worstStatus, type SecurityReport } from '../../core/smime/report';
 import type { PartView, Tone } from '../../shared/protocol';
 import { statusTone } from './summaryView';
-
-const TONE_RANK: Record<Tone, number> = { neutral: 0, ok: 1, warn: 2, error: 3 };
 
 /** The colour of a part's mark: the worst covering signature, warn for a part outside every signature. */
 function partTone(report: Pick<SecurityReport, 'layers'>, path: string): { tone: Tone } & ReturnType<typeof partProtection> {
   const protection = partProtection(report, path);
   if (protection.signatures.length) {
-    const tone = protection.signatures.map((s) => statusTone(s.status)).reduce((w, t) => (TONE_RANK[t] > TONE_RANK[w] ? t : w));
-    return { ...protection, tone };
+    return { ...protection, tone: statusTone(worstStatus(protection.signatures.map((s) => s.status))) };
   }
   return { ...protection, tone: protection.coverage === 'not-covered' ? 'warn' : 'neutral' };
 }
