@@ -22,6 +22,7 @@ import * as vscode from 'vscode';
 import { createHash } from 'node:crypto';
 import type { RecipientKey } from '../core/cms/enveloped';
 import { analyzeMessage, type AnalysisResult } from '../core/smime/analyze';
+import { isEncrypted } from '../core/smime/layers';
 import type { TrustOptions } from '../core/smime/verifySigner';
 import { loadCertificates, loadCrls, systemAnchors } from '../core/x509/trustStore';
 import { asMimeMessage } from './cmsFile';
@@ -128,7 +129,7 @@ export class AnalysisService implements vscode.Disposable {
       }
     }
     const result = analyzeMessage(buf, { ...trust.options, at: trust.at, keys });
-    const encrypted = result.report.layers.filter((l) => l.kind === 'enveloped' || l.kind === 'authEnveloped');
+    const encrypted = result.report.layers.filter(isEncrypted);
     const decrypted = encrypted.length > 0 && encrypted.every((l) => l.decrypted);
     if (options.decrypt && keys.length && encrypted.length && !decrypted) {
       decryptError = vscode.l10n.t('The configured key is not one of the recipients of this message.');

@@ -1,6 +1,6 @@
 /**
- * The open message editors, so commands can act on "the current message" and the tests can read the view model
- * a webview received.
+ * The open message editors, so commands can act on "the current message", and the view models they send (for
+ * whoever listens: the integration tests' hooks read what a webview received).
  */
 import type * as vscode from 'vscode';
 import type { MessageView, RunAction } from '../shared/protocol';
@@ -10,8 +10,6 @@ export interface OpenEditor {
   readonly panel: vscode.WebviewPanel;
   /** The last view model built (posted once the webview is ready). */
   readonly view: MessageView | undefined;
-  /** The last view model the webview was sent. */
-  readonly posted: MessageView | undefined;
   decrypt(): Promise<void>;
   reveal(partId: string): void;
   revealCertificate(certificateId: string): void;
@@ -23,10 +21,7 @@ export class EditorRegistry {
   private readonly editors = new Set<OpenEditor>();
   private lastActive: OpenEditor | undefined;
   private readonly listeners = new Set<() => void>();
-  /** The view model most recently posted to a webview that had said 'ready' (for the integration tests' hook). */
-  lastView: { uri: string; view: MessageView } | undefined;
-  /** What the verdict status bar item shows, or undefined while it is hidden (for the integration tests' hook). */
-  shownVerdict: { text: string; tooltip: string; background?: string } | undefined;
+  private readonly postListeners = new Set<(editor: OpenEditor, view: MessageView) => void>();
 
   add(editor: OpenEditor): void {
     this.editors.add(editor);
@@ -75,7 +70,14 @@ export class EditorRegistry {
     return undefined;
   }
 
-  posted(uri: vscode.Uri, view: MessageView): void {
-    this.lastView = { uri: uri.toString(), view };
+  /** Calls `listener` with every view model an editor sends to its webview. */
+  onDidPost(listener: (editor: OpenEditor, view: MessageView) => void): () => void {
+    this.postListeners.add(listener);
+    return () => this.postListeners.delete(listener);
+  }
+
+  /** An editor sent `view` to its webview. */
+  didPost(editor: OpenEditor, view: MessageView): void {
+    for (const listener of this.postListeners) listener(editor, view);
   }
 }

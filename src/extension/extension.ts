@@ -7,6 +7,7 @@ import { registerKeyCommands } from './commands/keyCommands';
 import { registerMessageCommands } from './commands/messageCommands';
 import { registerTestHooks, testHooksEnabled } from './commands/testHooks';
 import { EditorRegistry } from './editorRegistry';
+import { FileStates } from './fileStates';
 import { registerTestInbox, registerTestInboxHooks } from './inbox';
 import { KeyStore } from './keyStore';
 import { log } from './log';
@@ -20,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): { analysis: Analysis
   const analysis = new AnalysisService(new KeyStore(context.secrets));
   const registry = new EditorRegistry();
   const parts = new PartDocuments();
+  const files = new FileStates();
   const verdictBar = new VerdictStatusBar(registry);
   context.subscriptions.push(
     verdictBar,
@@ -27,16 +29,16 @@ export function activate(context: vscode.ExtensionContext): { analysis: Analysis
     analysis,
     parts,
     vscode.workspace.registerTextDocumentContentProvider(PART_SCHEME, parts),
-    MessageEditorProvider.register({ extensionUri: context.extensionUri, analysis, registry, parts }),
+    MessageEditorProvider.register({ extensionUri: context.extensionUri, analysis, registry, parts, files }),
     registerMessageCommands({ analysis, registry }),
     registerKeyCommands(analysis),
     registerComposeCommands({ analysis, registry }),
     registerDemoCommand(analysis),
   );
-  registerRawTextFeatures(context, parts, analysis);
+  registerRawTextFeatures(context, { documents: parts, analysis, files });
   const inbox = registerTestInbox(context, analysis, registry);
   context.subscriptions.push(inbox);
-  if (testHooksEnabled(context)) context.subscriptions.push(registerTestHooks(registry, analysis), registerTestInboxHooks(inbox));
+  if (testHooksEnabled(context)) context.subscriptions.push(registerTestHooks(registry, analysis, verdictBar), registerTestInboxHooks(inbox));
   log().info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
   return { analysis };
 }

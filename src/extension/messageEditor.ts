@@ -9,7 +9,8 @@ import type { AnalysisService, DocumentAnalysis } from './analysisService';
 import { reportError } from './commands/registerCommand';
 import type { EditorRegistry, OpenEditor } from './editorRegistry';
 import { runEditorAction, type EditorActionContext } from './editorActions';
-import type { PartDocuments } from './partDocuments';
+import type { FileStates } from './fileStates';
+import type { InMemoryDocuments } from './partDocuments';
 import { certificateIndex } from './view/certificateView';
 import { uiStrings } from './view/uiStrings';
 import { tabTitle, verdictLabel } from './view/verdictLabel';
@@ -21,7 +22,9 @@ export interface EditorDeps {
   extensionUri: vscode.Uri;
   analysis: AnalysisService;
   registry: EditorRegistry;
-  parts: PartDocuments;
+  parts: InMemoryDocuments;
+  /** Decrypt requested and remote content allowed, per file, shared with the raw view. */
+  files: FileStates;
 }
 
 function basename(uri: vscode.Uri): string {
@@ -32,18 +35,14 @@ function isFromWebview(m: unknown): m is FromWebview {
   if (typeof m !== 'object' || m === null) return false;
   const msg = m as Record<string, unknown>;
   if (msg.type === 'ready') return true;
-  if (msg.type === 'selectPart') return typeof msg.partId === 'string';
   if (msg.type !== 'run' || !RUN_ACTIONS.includes(msg.action as RunAction['action'])) return false;
   return ['partId', 'certificateId'].every((k) => msg[k] === undefined || typeof msg[k] === 'string');
 }
 
 export class MessageEditor implements OpenEditor {
   view: MessageView | undefined;
-  posted: MessageView | undefined;
   analysis: DocumentAnalysis | undefined;
   private ready = false;
-  private decryptRequested = false;
-  private allowRemote = false;
   private scriptNonce = newNonce();
   private readonly styleNonce = newNonce();
   private readonly disposables: vscode.Disposable[] = [];
@@ -63,6 +62,7 @@ export class MessageEditor implements OpenEditor {
       }),
       deps.analysis.watch(uri),
       panel.onDidChangeViewState(() => deps.registry.activated(this)),
+      deps.files.hold(uri),
     );
     panel.onDidDispose(() => this.dispose());
     // The tab says nothing about the message until it is analysed (never the previous verdict).
@@ -84,17 +84,14 @@ export class MessageEditor implements OpenEditor {
       codiconUri: asset('dist', 'codicons', 'codicon.css'),
       scriptNonce: this.scriptNonce,
       styleNonce: this.styleNonce,
-      allowRemoteImages: this.allowRemote,
+      allowRemoteImages: this.deps.files.remoteAllowed(this.uri),
       title: basename(this.uri),
     });
   }
 
   private post(message: ToWebview): void {
     void this.panel.webview.postMessage(message);
-    if (message.type === 'init' || message.type === 'update') {
-      this.posted = message.view;
-      this.deps.registry.posted(this.uri, message.view);
-    }
+    if (message.type === 'init' || message.type === 'update') this.deps.registry.didPost(this, message.view);
   }
 
   private onMessage(m: unknown): void {
@@ -110,13 +107,12 @@ export class MessageEditor implements OpenEditor {
       this.pendingReveal = undefined;
       return;
     }
-    if (m.type === 'selectPart') return;
     void this.run(m as RunAction);
   }
 
   /** Runs a button of the webview (also the integration tests' way of pressing one); errors are shown, not thrown. */
   async run(action: RunAction): Promise<void> {
-    const ctx: EditorActionContext = { editor: this, uri: this.uri, analysis: this.analysis, deps: this.deps };
+    const ctx: EditorActionContext = { editor: this, uri: this.uri, analysis: this.analysis, analysisService: this.deps.analysis, documents: this.deps.parts };
     this.post({ type: 'busy', busy: true });
     try {
       await runEditorAction(ctx, action);
@@ -130,7 +126,7 @@ export class MessageEditor implements OpenEditor {
   /** Re-analyses (with the decryption key when the user asked for it) and sends the new view model. */
   async refresh(): Promise<void> {
     try {
-      const analysis = await this.deps.analysis.analyzeDocument(this.uri, undefined, { decrypt: this.decryptRequested });
+      const analysis = await this.deps.analysis.analyzeDocument(this.uri, undefined, { decrypt: this.deps.files.decryptRequested(this.uri) });
       this.show(analysis);
     } catch (e) {
       await reportError(e, vscode.l10n.t('Analysing {0}', basename(this.uri)));
@@ -142,7 +138,7 @@ export class MessageEditor implements OpenEditor {
     if (!vscode.workspace.isTrusted) {
       throw new UserError(vscode.l10n.t('Decryption is off in Restricted Mode: trust this workspace to use its keys.'), ['manageTrust']);
     }
-    this.decryptRequested = true;
+    this.deps.files.requestDecrypt(this.uri);
     const analysis = await this.deps.analysis.analyzeDocument(this.uri, undefined, { decrypt: true, interactive: true });
     this.show(analysis);
     if (analysis.decryptError) void vscode.window.showWarningMessage(analysis.decryptError);
@@ -151,7 +147,7 @@ export class MessageEditor implements OpenEditor {
   /** Remote images for this message only, never for one with an encrypted layer (EFAIL). */
   allowRemoteContent(): void {
     if (this.view?.summary.encryption || this.view?.decryptState !== 'none') return;
-    this.allowRemote = true;
+    this.deps.files.allowRemote(this.uri);
     this.view = undefined;
     this.setHtml();
   }
@@ -162,9 +158,9 @@ export class MessageEditor implements OpenEditor {
       fileName: basename(this.uri),
       t: vscode.l10n.t,
       styleNonce: this.styleNonce,
-      allowRemote: this.allowRemote,
+      allowRemote: this.deps.files.remoteAllowed(this.uri),
       trustedWorkspace: vscode.workspace.isTrusted,
-      decryptFailed: this.decryptRequested && !analysis.decrypted,
+      decryptFailed: this.deps.files.decryptRequested(this.uri) && !analysis.decrypted,
       problems: [...analysis.problems, ...(analysis.decryptError ? [analysis.decryptError] : [])],
     });
     const first = !this.view;

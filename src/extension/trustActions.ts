@@ -4,11 +4,11 @@
  * workspace: in Restricted Mode a workspace must not be able to steer key or trust decisions.
  */
 import * as vscode from 'vscode';
+import { safeFileName } from '../core/mail';
 import { saveSignerCertificates } from '../core/smime/compose';
 import { parseBasicConstraints } from '../core/x509/details';
 import type { Certificate } from '../core/x509/certificate';
 import type { AnalysisService } from './analysisService';
-import { sanitizeFileName } from './fileNames';
 import { confirm } from './prompts';
 import { commonName } from './view/summaryView';
 import { UserError } from './userError';
@@ -40,7 +40,7 @@ export async function trustCertificate(analysis: AnalysisService, uri: vscode.Ur
   );
   if (!trusted) return;
   const folder = folderFor(uri);
-  const name = sanitizeFileName(`${commonName(cert.subject.text) ?? 'ca'}-${cert.fingerprint('sha256').replace(/:/g, '').slice(0, 12)}.pem`, 'ca.pem');
+  const name = safeFileName(`${commonName(cert.subject.text) ?? 'ca'}-${cert.fingerprint('sha256').replace(/:/g, '').slice(0, 12)}.pem`, 'ca.pem');
   const dir = vscode.Uri.joinPath(folder.uri, ...TRUSTED_CA_FOLDER.split('/'));
   await vscode.workspace.fs.createDirectory(dir);
   await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(dir, name), Buffer.from(cert.toPem(), 'latin1'));

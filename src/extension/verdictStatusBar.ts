@@ -14,9 +14,16 @@ const BACKGROUND_OF_TONE: Record<string, string | undefined> = {
   warn: 'statusBarItem.warningBackground',
 };
 
+export interface ShownVerdict {
+  text: string;
+  tooltip: string;
+  background?: string;
+}
+
 export class VerdictStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('smime.verdict', vscode.StatusBarAlignment.Left, STATUS_BAR_PRIORITY);
   private readonly unsubscribe: () => void;
+  private shownNow: ShownVerdict | undefined;
 
   constructor(private readonly registry: EditorRegistry) {
     this.item.name = vscode.l10n.t('S/MIME verdict');
@@ -30,7 +37,7 @@ export class VerdictStatusBar implements vscode.Disposable {
     const summary = editor?.view?.summary;
     if (!editor || !summary) {
       this.item.hide();
-      this.registry.shownVerdict = undefined;
+      this.shownNow = undefined;
       return;
     }
     const label = verdictLabel(summary, vscode.l10n.t);
@@ -42,7 +49,12 @@ export class VerdictStatusBar implements vscode.Disposable {
     this.item.backgroundColor = background ? new vscode.ThemeColor(background) : undefined;
     this.item.accessibilityInformation = { label: tooltip, role: 'button' };
     this.item.show();
-    this.registry.shownVerdict = { text, tooltip, ...(background ? { background } : {}) };
+    this.shownNow = { text, tooltip, ...(background ? { background } : {}) };
+  }
+
+  /** What the item shows, or undefined while it is hidden. */
+  get shown(): ShownVerdict | undefined {
+    return this.shownNow;
   }
 
   dispose(): void {

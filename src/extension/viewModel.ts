@@ -2,9 +2,11 @@
  * Builds the message editor's view model from an analysis: pure (no `vscode`), so it is unit-tested on messages
  * made with openssl. The host sends the result to the webview as is; nothing in it is key material.
  */
+import { innermostContent, messageTree } from '../core/mail';
 import type { AnalysisResult } from '../core/smime/analyze';
+import { isEncrypted } from '../core/smime/layers';
 import type { DecryptState, MessageView } from '../shared/protocol';
-import { bodiesAndAttachments, headerViews, innermostContent } from './view/bodyView';
+import { bodiesAndAttachments, headerViews } from './view/bodyView';
 import { certificateIndex, certificateViews } from './view/certificateView';
 import { layerViews, summaryView } from './view/summaryView';
 import { treeView } from './view/treeView';
@@ -25,10 +27,8 @@ export interface ViewModelOptions {
   problems?: string[];
 }
 
-const ENCRYPTED_KINDS = new Set(['enveloped', 'authEnveloped']);
-
 function decryptState(result: AnalysisResult, failed: boolean): DecryptState {
-  const encrypted = result.report.layers.filter((l) => ENCRYPTED_KINDS.has(l.kind));
+  const encrypted = result.report.layers.filter(isEncrypted);
   if (!encrypted.length) return 'none';
   if (encrypted.every((l) => l.decrypted)) return 'decrypted';
   return failed ? 'failed' : 'locked';
@@ -37,10 +37,10 @@ function decryptState(result: AnalysisResult, failed: boolean): DecryptState {
 export function buildViewModel(result: AnalysisResult, options: ViewModelOptions): MessageView {
   const t = options.t ?? formatMessage;
   const { report } = result;
-  const tree = { message: result.message, inner: result.inner };
+  const tree = messageTree(result.message, result.inner);
   const layers = layerViews(report, t);
-  const root = treeView(tree, report.layers, layers);
-  const encrypted = report.layers.some((l) => ENCRYPTED_KINDS.has(l.kind));
+  const root = treeView(tree, report);
+  const encrypted = report.layers.some(isEncrypted);
   const { bodies, attachments } = bodiesAndAttachments(tree, root, {
     t,
     styleNonce: options.styleNonce,

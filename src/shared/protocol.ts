@@ -267,8 +267,6 @@ export type ToWebview =
 export type FromWebview =
   /** The webview has loaded its script and wants the snapshot. */
   | { type: 'ready' }
-  /** The user selected a part in the tree. */
-  | { type: 'selectPart'; partId: string }
   /** The user asked for an action. */
   | ({ type: 'run' } & RunAction);
 

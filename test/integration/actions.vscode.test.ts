@@ -91,6 +91,27 @@ suite('message view actions with dialogs', () => {
     assert.equal(readFileSync(target, 'latin1'), 'not really a password file\n');
   });
 
+  test('Save Attachment suggests the same cleaned name from the raw view as from the message view', async () => {
+    // A right-to-left override makes "invoice\u202Efdp.exe" read as "invoiceexe.pdf"; both views must defuse it.
+    const message = Buffer.from([
+      'From: a@example.com', 'Subject: names', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="b"', '',
+      '--b', 'Content-Type: text/plain', '', 'see attached', '--b', 'Content-Type: application/octet-stream',
+      "Content-Disposition: attachment; filename*=utf-8''..%2Finvoice%E2%80%AEfdp.exe. ", 'Content-Transfer-Encoding: base64', '',
+      Buffer.from('payload\n').toString('base64'), '--b--', '',
+    ].join('\r\n'), 'latin1');
+    const uri = writeIn(dir, 'bidi-name.eml', message);
+    const view = await openEditor(uri);
+    const attachment = view.attachments[0];
+    assert.ok(attachment, 'the message view lists the attachment');
+    const fromView = await answered(['cancel'], () => press(uri, { action: 'saveAttachment', partId: attachment.partId }));
+    await closeAllEditors();
+    const target = join(dir, 'saved-from-raw.bin');
+    const fromRaw = await answered([{ file: target }], () => vscode.commands.executeCommand('smime.rawText.saveAttachment', uri, attachment.partId));
+    assert.equal(fromView[0].items[0], join(dir, 'invoice_fdp.exe'));
+    assert.equal(fromRaw[0].items[0], fromView[0].items[0]);
+    assert.equal(readFileSync(target, 'latin1'), 'payload\n');
+  });
+
   test('Export Certificate writes the PEM the dialog named', async () => {
     const uri = writeIn(dir, 'export.eml', s.valid);
     const view = await openEditor(uri);

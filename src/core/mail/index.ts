@@ -1,9 +1,10 @@
 /** What a reader sees: the stitched message tree, the shown parts, cid: images, attachments and their protection. */
-export { childrenOf, findPart, innermostContent, isWithin, messageTree, parentPath, walkTree, type MessageTree } from './tree';
+export { childrenOf, findPart, innermostContent, isWithin, messageTree, openedContent, parentPath, walkTree, type MessageTree } from './tree';
 export {
   attachments,
   contentId,
   displayParts,
+  isSavablePart,
   partKind,
   partProtection,
   relatedRoot,

@@ -104,6 +104,18 @@ export function attachments(tree: MessageTree, inlined: ReadonlySet<string> = ne
   return out;
 }
 
+/**
+ * Whether a part of the file is worth offering to save as it stands (the raw view, which shows every part): a
+ * leaf that is named, marked as an attachment, or not text. Wider than attachments(), which leaves out what a
+ * reader sees as the message.
+ */
+export function isSavablePart(entity: MimeEntity): boolean {
+  if (entity.children.length > 0 || entity.multipart) return false;
+  if (entity.filename || entity.disposition === 'attachment') return true;
+  const type = entity.contentType.mimeType;
+  return !type.startsWith('text/') && !type.startsWith('message/');
+}
+
 export type Coverage = 'signed' | 'encrypted' | 'signed-encrypted' | 'not-covered' | 'unprotected';
 
 export interface PartProtection {

@@ -23,6 +23,11 @@ export function childrenOf(tree: MessageTree, entity: MimeEntity): MimeEntity[] 
   return opened ? [opened.root] : entity.children;
 }
 
+/** The content opened from the pkcs7-mime entity at `holderPath` (decrypted, unwrapped or decompressed), if any. */
+export function openedContent(tree: MessageTree, holderPath: string): ParsedMessage | undefined {
+  return tree.inner.get(holderPath);
+}
+
 /** Depth first, parents before children, through opened layers. */
 export function* walkTree(tree: MessageTree, entity: MimeEntity = tree.message.root): Generator<MimeEntity> {
   const stack: MimeEntity[] = [entity];

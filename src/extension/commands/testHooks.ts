@@ -5,8 +5,9 @@
  */
 import * as vscode from 'vscode';
 import type { AnalysisService } from '../analysisService';
-import type { EditorRegistry } from '../editorRegistry';
-import type { RunAction } from '../../shared/protocol';
+import type { EditorRegistry, OpenEditor } from '../editorRegistry';
+import type { MessageView, RunAction } from '../../shared/protocol';
+import type { VerdictStatusBar } from '../verdictStatusBar';
 import { scriptPrompts, type ScriptedAnswer } from '../prompts';
 import { takeLastReportedError } from './registerCommand';
 
@@ -14,12 +15,23 @@ export function testHooksEnabled(context: vscode.ExtensionContext): boolean {
   return context.extensionMode === vscode.ExtensionMode.Test || process.env.SMIME_TEST === '1';
 }
 
-export function registerTestHooks(registry: EditorRegistry, analysis: AnalysisService): vscode.Disposable {
+export function registerTestHooks(registry: EditorRegistry, analysis: AnalysisService, verdictBar: VerdictStatusBar): vscode.Disposable {
+  // What the webviews were sent, kept here rather than on the editors: only these hooks read it.
+  let lastView: { uri: string; view: MessageView } | undefined;
+  const posted = new WeakMap<OpenEditor, MessageView>();
+  const stopListening = registry.onDidPost((editor, view) => {
+    posted.set(editor, view);
+    lastView = { uri: editor.uri.toString(), view };
+  });
   return vscode.Disposable.from(
+    { dispose: stopListening },
     /** The last view model any message editor posted: { uri, view }. */
-    vscode.commands.registerCommand('smime._test.lastViewModel', () => registry.lastView),
+    vscode.commands.registerCommand('smime._test.lastViewModel', () => lastView),
     /** The view model the webview of the editor open on `uri` was last sent (undefined until it said 'ready'). */
-    vscode.commands.registerCommand('smime._test.viewModel', (uri: vscode.Uri) => registry.forUri(uri)?.posted),
+    vscode.commands.registerCommand('smime._test.viewModel', (uri: vscode.Uri) => {
+      const editor = registry.forUri(uri);
+      return editor && posted.get(editor);
+    }),
     /** Seeds a passphrase as if the user had typed it (SecretStorage). */
     vscode.commands.registerCommand('smime._test.storePassphrase', (file: string, passphrase: string) => analysis.keys.store(file, passphrase)),
     /** Re-analyses every open editor and waits for it. */
@@ -31,7 +43,7 @@ export function registerTestHooks(registry: EditorRegistry, analysis: AnalysisSe
     /** Presses a button of the webview of the editor open on `uri`, as its click would (RunAction of protocol.ts). */
     vscode.commands.registerCommand('smime._test.runAction', async (uri: vscode.Uri, action: RunAction) => registry.forUri(uri)?.run(action)),
     /** The verdict status bar item's text, tooltip and background, or undefined while it is hidden. */
-    vscode.commands.registerCommand('smime._test.verdictStatus', () => registry.shownVerdict),
+    vscode.commands.registerCommand('smime._test.verdictStatus', () => verdictBar.shown),
     /** The tab title of the message editor open on `uri`. */
     vscode.commands.registerCommand('smime._test.editorTitle', (uri: vscode.Uri) => registry.forUri(uri)?.panel.title),
   );

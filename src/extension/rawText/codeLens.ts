@@ -4,10 +4,12 @@
  * message's overall verdict.
  */
 import * as vscode from 'vscode';
+import { isSavablePart } from '../../core/mail';
 import type { MimeEntity } from '../../core/mime/entity';
 import { walk } from '../../core/mime/parser';
+import { isEncrypted } from '../../core/smime/layers';
 import type { LayerReport } from '../../core/smime/report';
-import { encryptionTitle, isAttachmentLike, partDescription, signatureTitle, verdictTitle } from './labels';
+import { encryptionTitle, partDescription, signatureTitle, verdictTitle } from './labels';
 import type { RawModel, RawModelStore } from './rawModel';
 import { RAW_COMMANDS, OPEN_MESSAGE_VIEW_COMMAND } from './commandIds';
 
@@ -54,10 +56,10 @@ function partLenses(model: RawModel, entity: MimeEntity): vscode.CodeLens[] {
   if (!entity.multipart && entity.children.length === 0) {
     lenses.push(action(range, 'Decode', RAW_COMMANDS.decodePart, [uri, entity.path], 'Open the decoded body in a new editor'));
   }
-  if (isAttachmentLike(entity)) lenses.push(action(range, 'Save attachment…', RAW_COMMANDS.saveAttachment, [uri, entity.path]));
+  if (isSavablePart(entity)) lenses.push(action(range, 'Save attachment…', RAW_COMMANDS.saveAttachment, [uri, entity.path]));
   for (const layer of layersAt(model, entity)) {
     if (layer.kind === 'signed') lenses.push(...signatureLenses(model, range, layer));
-    else if (layer.kind === 'enveloped' || layer.kind === 'authEnveloped') lenses.push(...encryptionLenses(model, range, layer));
+    else if (isEncrypted(layer)) lenses.push(...encryptionLenses(model, range, layer));
     else if (layer.kind === 'compressed') lenses.push(label(range, 'Compressed'));
   }
   return lenses;

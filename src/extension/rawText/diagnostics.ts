@@ -3,6 +3,7 @@
  * encryption problems of every S/MIME layer on the part that carries it.
  */
 import * as vscode from 'vscode';
+import { messageTree, openedContent, walkTree } from '../../core/mail';
 import type { MimeEntity } from '../../core/mime/entity';
 import { findEntity, walk } from '../../core/mime/parser';
 import { statusForReason, type LayerReport, type Reason } from '../../core/smime/report';
@@ -43,9 +44,13 @@ function parseDiagnostics(model: RawModel): vscode.Diagnostic[] {
       add(range, w.code, `${w.message} (part ${entity.path})`);
     }
   }
-  for (const [holderPath, inner] of model.analysis.inner) {
-    const holder = firstLine(model, fileEntity(model, holderPath));
-    for (const entity of walk(inner.root)) for (const w of entity.warnings) add(holder, w.code, `${w.message} (part ${entity.path}, inside ${holderPath})`);
+  // Content opened from a pkcs7-mime entity has no bytes in the file: its warnings sit on the entity that holds it.
+  const tree = messageTree(model.analysis.message, model.analysis.inner);
+  for (const holder of walkTree(tree)) {
+    const inner = openedContent(tree, holder.path);
+    if (!inner) continue;
+    const range = firstLine(model, fileEntity(model, holder.path));
+    for (const entity of walk(inner.root)) for (const w of entity.warnings) add(range, w.code, `${w.message} (part ${entity.path}, inside ${holder.path})`);
   }
   if (model.analysis.message.lineEndings === 'mixed') {
     add(new vscode.Range(0, 0, 0, 0), 'mixed-line-endings', 'the file mixes CRLF and bare LF line endings (RFC 5322 §2.1 requires CRLF)');

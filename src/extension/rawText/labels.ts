@@ -3,9 +3,8 @@
  * report and entity tree. Plain TypeScript without `vscode`, so the wording is unit-tested.
  */
 import type { MimeEntity } from '../../core/mime/entity';
-import type { LayerReport, Reason, SecurityReport, SignerReport, SignerStatus } from '../../core/smime/report';
-
-const SIGNER_RANK: Record<SignerStatus, number> = { valid: 0, mismatch: 1, untrusted: 2, invalid: 3 };
+import { layerStatus } from '../../core/smime/layers';
+import type { LayerReport, Reason, SecurityReport, SignerStatus } from '../../core/smime/report';
 
 export function formatSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -33,28 +32,21 @@ export function partDescription(entity: MimeEntity): string {
   return bits.join(' · ');
 }
 
-/** Whether a part is worth offering to save as a file: a named part or a leaf that is not text. */
-export function isAttachmentLike(entity: MimeEntity): boolean {
-  if (entity.children.length > 0 || entity.multipart) return false;
-  if (entity.filename || entity.disposition === 'attachment') return true;
-  return !entity.contentType.mimeType.startsWith('text/') && !entity.contentType.mimeType.startsWith('message/');
-}
-
 export interface LayerStatus {
   status: SignerStatus;
   /** The first error that decided the status, if any. */
   reason?: Reason;
 }
 
-/** A signed layer's status: every signer must be valid, and a structural error makes the layer invalid. */
+/** A signed layer's status (core's layerStatus) and the reason that decided it: the layer's own error, no signer
+ *  at all, or the first error of the first signer with the worst status. */
 export function signedLayerStatus(layer: LayerReport): LayerStatus {
+  const status = layerStatus(layer) ?? 'invalid';
   const layerError = layer.reasons.find((r) => r.severity === 'error');
-  if (layerError) return { status: 'invalid', reason: layerError };
+  if (layerError) return { status, reason: layerError };
   const signers = layer.signers ?? [];
-  if (signers.length === 0) return { status: 'invalid', reason: { code: 'no-signers', severity: 'error', message: 'no signer' } };
-  let worst: SignerReport = signers[0];
-  for (const s of signers) if (SIGNER_RANK[s.status] > SIGNER_RANK[worst.status]) worst = s;
-  return { status: worst.status, reason: worst.reasons.find((r) => r.severity === 'error') };
+  if (signers.length === 0) return { status, reason: { code: 'no-signers', severity: 'error', message: 'no signer' } };
+  return { status, reason: signers.find((s) => s.status === status)?.reasons.find((r) => r.severity === 'error') };
 }
 
 function signerNames(layer: LayerReport): string {

@@ -2,14 +2,27 @@
  * One analysed text document: its bytes, the core's analysis and the byte <-> position map, cached per document
  * version so that CodeLens, outline, folding, hover and diagnostics share a single parse.
  */
-import { isUtf8 } from 'node:buffer';
 import * as vscode from 'vscode';
 import type { AnalysisResult } from '../../core/smime/analyze';
 import type { MimeEntity } from '../../core/mime/entity';
 import { walk } from '../../core/mime/parser';
 import { ByteLineMap, decodeLatin1, decodeUtf8, type LineDecoder } from './byteLineMap';
-import type { RawAnalysisOptions, RawAnalysisSource } from './analysisSource';
+import type { FileStates } from '../fileStates';
 import type { InMemoryDocuments } from '../partDocuments';
+
+export interface RawAnalysisOptions {
+  /** Try the configured keys on encrypted layers. */
+  decrypt?: boolean;
+  /** The user asked for it: the source may prompt (for a passphrase) and throw when it cannot go on. */
+  interactive?: boolean;
+}
+
+/** What the raw-text features need from the extension's analysis service. */
+export interface RawAnalysisSource {
+  analyze(uri: vscode.Uri, bytes: Uint8Array, options?: RawAnalysisOptions): Promise<AnalysisResult> | AnalysisResult;
+  /** Fires when analyses may have changed without the text changing (keys, trust settings). */
+  readonly onDidChangeAnalysis?: vscode.Event<unknown>;
+}
 
 export class RawModel {
   constructor(
@@ -85,9 +98,8 @@ async function documentBytes(document: vscode.TextDocument): Promise<{ bytes: Bu
 /** Caches one model per open document and version; analyses run through the given source. */
 export class RawModelStore implements vscode.Disposable {
   private readonly models = new Map<string, { version: number; decrypt: boolean; model: Promise<RawModel> }>();
-  private readonly decryptRequested = new Set<string>();
-  /** Bytes behind the in-memory documents opened from message content (they are read-only). */
-  private readonly virtualBytes = new Map<string, { version: number; bytes: Buffer; decoder: LineDecoder }>();
+  /** The hold on each open document's per-file state (decrypt requested), released when it closes. */
+  private readonly held = new Map<string, { dispose(): void }>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri | undefined>();
   private readonly subscriptions: vscode.Disposable[] = [];
   /** Fires when the models of a document (or of all documents: undefined) must be rebuilt. */
@@ -96,6 +108,7 @@ export class RawModelStore implements vscode.Disposable {
   constructor(
     private readonly source: RawAnalysisSource,
     private readonly documents: InMemoryDocuments,
+    private readonly files: FileStates,
   ) {
     this.subscriptions.push(
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
@@ -106,7 +119,8 @@ export class RawModelStore implements vscode.Disposable {
 
   get(document: vscode.TextDocument): Promise<RawModel> {
     const key = document.uri.toString();
-    const decrypt = this.decryptRequested.has(key);
+    if (!this.held.has(key) && !document.isClosed) this.held.set(key, this.files.hold(document.uri));
+    const decrypt = this.files.decryptRequested(document.uri);
     const cached = this.models.get(key);
     if (cached && cached.version === document.version && cached.decrypt === decrypt) return cached.model;
     const model = this.build(document, { decrypt });
@@ -115,19 +129,10 @@ export class RawModelStore implements vscode.Disposable {
     return model;
   }
 
-  /** Opens message bytes (decrypted content, an attached message) as a read-only in-memory document named `name`,
-   *  keeping the exact bytes for the analysis: the text alone cannot carry 8-bit bytes that are not UTF-8. Never an
-   *  untitled document: hot exit would back decrypted text up to disk. */
-  async openBytes(bytes: Buffer, language: string, name: string): Promise<vscode.TextDocument> {
-    const utf8 = isUtf8(bytes);
-    const document = await this.documents.create(name, bytes.toString(utf8 ? 'utf8' : 'latin1'), language);
-    this.virtualBytes.set(document.uri.toString(), { version: document.version, bytes, decoder: utf8 ? decodeUtf8 : decodeLatin1 });
-    return document;
-  }
-
-  /** Opens text decoded from a message (a part, a certificate) as a read-only in-memory document. */
-  openText(text: string, language: string, name: string): Promise<vscode.TextDocument> {
-    return this.documents.create(name, text, language);
+  /** The exact bytes behind a read-only in-memory document opened from message bytes. */
+  private inMemoryBytes(document: vscode.TextDocument): { bytes: Buffer; decoder: LineDecoder } | undefined {
+    const held = this.documents.bytesOf(document.uri);
+    return held && { bytes: held.bytes, decoder: held.encoding === 'utf8' ? decodeUtf8 : decodeLatin1 };
   }
 
   /** Analyses the document with decryption now, letting the source prompt for what it needs (a passphrase),
@@ -136,7 +141,8 @@ export class RawModelStore implements vscode.Disposable {
     const key = document.uri.toString();
     const model = this.build(document, { decrypt: true, interactive: true });
     await model;
-    this.decryptRequested.add(key);
+    if (!this.held.has(key)) this.held.set(key, this.files.hold(document.uri));
+    this.files.requestDecrypt(document.uri);
     this.models.set(key, { version: document.version, decrypt: true, model });
     this.changed.fire(document.uri);
     return model;
@@ -150,18 +156,19 @@ export class RawModelStore implements vscode.Disposable {
   dispose(): void {
     this.changed.dispose();
     for (const s of this.subscriptions) s.dispose();
+    for (const h of this.held.values()) h.dispose();
+    this.held.clear();
   }
 
   private forget(uri: vscode.Uri): void {
     this.models.delete(uri.toString());
-    this.decryptRequested.delete(uri.toString());
-    this.virtualBytes.delete(uri.toString());
+    this.held.get(uri.toString())?.dispose();
+    this.held.delete(uri.toString());
   }
 
   private async build(document: vscode.TextDocument, options: RawAnalysisOptions): Promise<RawModel> {
     const version = document.version;
-    const virtual = this.virtualBytes.get(document.uri.toString());
-    const { bytes, decoder } = virtual && virtual.version === version ? virtual : await documentBytes(document);
+    const { bytes, decoder } = this.inMemoryBytes(document) ?? (await documentBytes(document));
     const analysis = await this.source.analyze(document.uri, bytes, options);
     return new RawModel(document.uri, version, bytes, new ByteLineMap(bytes, decoder), analysis);
   }

@@ -3,11 +3,10 @@
  * message itself makes the banner green (RFC 8551 §3.5; the "Johnny" partial-signing attacks); everything else
  * is shown per layer.
  */
+import { isEncrypted, layerStatus } from '../../core/smime/layers';
 import type { Check, LayerReport, Reason, SecurityReport, SignerReport, SignerStatus } from '../../core/smime/report';
 import type { CheckView, EncryptionView, LayerView, ReasonView, SignerView, SummaryView, Tone } from '../../shared/protocol';
 import type { Translate } from './translate';
-
-const ENCRYPTED_KINDS = new Set(['enveloped', 'authEnveloped']);
 
 export function checkLabel(id: Check['id'], t: Translate): string {
   const labels: Record<Check['id'], string> = {
@@ -70,14 +69,11 @@ function signerView(s: SignerReport, t: Translate): SignerView {
 }
 
 function layerTone(layer: LayerReport): Tone {
+  const status = layerStatus(layer);
+  if (status) return statusTone(status);
   if (layer.reasons.some((r) => r.severity === 'error')) return 'error';
-  if (layer.kind === 'signed') {
-    if (!layer.signers?.length) return 'error';
-    const tones = layer.signers.map((s) => statusTone(s.status));
-    return tones.includes('error') ? 'error' : tones.includes('warn') ? 'warn' : 'ok';
-  }
   if (layer.reasons.some((r) => r.severity === 'warning')) return 'warn';
-  return ENCRYPTED_KINDS.has(layer.kind) && !layer.decrypted ? 'neutral' : 'ok';
+  return isEncrypted(layer) && !layer.decrypted ? 'neutral' : 'ok';
 }
 
 function layerTitle(layer: LayerReport, t: Translate): string {
@@ -108,7 +104,7 @@ export function layerViews(report: SecurityReport, t: Translate): LayerView[] {
 }
 
 function encryptionView(report: SecurityReport, t: Translate): EncryptionView | undefined {
-  const layer = report.layers.find((l) => ENCRYPTED_KINDS.has(l.kind) && l.coversMessage);
+  const layer = report.layers.find((l) => isEncrypted(l) && l.coversMessage);
   if (!layer) return undefined;
   const algorithm = layer.contentEncryption ?? '?';
   const weak = layer.reasons.some((r) => r.code === 'not-integrity-protected');
@@ -168,7 +164,7 @@ function verdictLook(verdict: SummaryView['verdict'], partial: boolean, t: Trans
 }
 
 export function summaryView(report: SecurityReport, t: Translate): SummaryView {
-  const locked = report.verdict === 'error' && report.layers.some((l) => ENCRYPTED_KINDS.has(l.kind) && l.coversMessage && !l.decrypted);
+  const locked = report.verdict === 'error' && report.layers.some((l) => isEncrypted(l) && l.coversMessage && !l.decrypted);
   const verdict: SummaryView['verdict'] = locked ? 'locked' : report.verdict;
   const partial = report.messageReasons.some((r) => r.code === 'partial-signature');
   const look = verdictLook(verdict, partial, t);

@@ -31,7 +31,6 @@ export function selectPart(ctx: RenderCtx, partId: string, focus = false): void 
   }
   const target = Array.from(ctx.doc.querySelectorAll<HTMLElement>('[data-part-content]')).find((e) => e.dataset.partContent === partId);
   target?.scrollIntoView?.({ block: 'nearest' });
-  ctx.post({ type: 'selectPart', partId });
 }
 
 function treeItem(ctx: RenderCtx, part: PartView, level: number): HTMLElement {

@@ -3,7 +3,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { homedir } from 'node:os';
 import { asMimeMessage } from '../../../src/extension/cmsFile';
-import { outputName, sanitizeFileName } from '../../../src/extension/fileNames';
+import { safeFileName } from '../../../src/core/mail';
+import { outputName } from '../../../src/extension/fileNames';
 import { expandPath, readSettings, validationDate, type ConfigGetter } from '../../../src/extension/settings';
 import { sanitizeHtml } from '../../../src/extension/view/htmlSanitizer';
 import { pageCsp, pageHtml } from '../../../src/extension/webviewHtml';
@@ -50,14 +51,14 @@ describe('settings', () => {
 
 describe('file names', () => {
   test('attachment names lose directories, controls, bidi overrides and device names', () => {
-    assert.equal(sanitizeFileName('../../etc/passwd', 'x'), 'passwd');
-    assert.equal(sanitizeFileName('..\\..\\boot.ini', 'x'), 'boot.ini');
-    assert.equal(sanitizeFileName('invoice\u202Efdp.exe', 'x'), 'invoice_fdp.exe');
-    assert.equal(sanitizeFileName('CON.txt', 'x'), '_CON.txt');
-    assert.equal(sanitizeFileName('...', 'fallback.bin'), 'fallback.bin');
-    assert.equal(sanitizeFileName(undefined, 'part.bin'), 'part.bin');
-    assert.equal(sanitizeFileName('a'.repeat(300) + '.pdf', 'x').length, 120);
-    assert.ok(sanitizeFileName('a'.repeat(300) + '.pdf', 'x').endsWith('.pdf'));
+    assert.equal(safeFileName('../../etc/passwd', 'x'), 'passwd');
+    assert.equal(safeFileName('..\\..\\boot.ini', 'x'), 'boot.ini');
+    assert.equal(safeFileName('invoice\u202Efdp.exe', 'x'), 'invoice_fdp.exe');
+    assert.equal(safeFileName('CON.txt', 'x'), '_CON.txt');
+    assert.equal(safeFileName('...', 'fallback.bin'), 'fallback.bin');
+    assert.equal(safeFileName(undefined, 'part.bin'), 'part.bin');
+    assert.equal(safeFileName('a'.repeat(300) + '.pdf', 'x').length, 120);
+    assert.ok(safeFileName('a'.repeat(300) + '.pdf', 'x').endsWith('.pdf'));
   });
 
   test('output names sit beside the input', () => {

@@ -46,9 +46,12 @@ describe('message content opens only as read-only in-memory documents', () => {
     assert.deepEqual(found, []);
   });
 
-  test('the raw view and the message view open content through the in-memory documents', () => {
-    const uses = ['extension/rawText/rawModel.ts', 'extension/editorActions.ts'].map((f) => readFileSync(join(SOURCE_ROOT, f), 'utf8'));
-    assert.match(uses[0], /this\.documents\.create\(/);
-    assert.match(uses[1], /deps\.parts\.open\(/);
+  test('the raw view and the message view open content through the shared part actions and the in-memory documents', () => {
+    const read = (f: string) => readFileSync(join(SOURCE_ROOT, f), 'utf8');
+    for (const view of ['extension/rawText/commands.ts', 'extension/editorActions.ts']) assert.match(read(view), /from '\.\.?\/partActions'/, view);
+    const actions = read('extension/partActions.ts');
+    assert.match(actions, /documents\.create\(/);
+    assert.match(actions, /documents\.createFromBytes\(/);
+    assert.doesNotMatch(actions, /openTextDocument/, 'no other way to open a document');
   });
 });

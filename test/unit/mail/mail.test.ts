@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { attachments, displayParts, findPart, htmlToText, innermostContent, messageTree, partProtection, resolveContentId, safeFileName, walkTree } from '../../../src/core/mail';
+import { attachments, childrenOf, displayParts, findPart, htmlToText, innermostContent, isSavablePart, messageTree, openedContent, partProtection, resolveContentId, safeFileName, walkTree } from '../../../src/core/mail';
 import { analyzeMessage } from '../../../src/core/smime/analyze';
 import { parseMessage } from '../../../src/core/mime/parser';
 import { terminalSafe, terminalSafeText } from '../../../src/cli/format';
@@ -90,6 +90,32 @@ describe('core/mail', () => {
     assert.equal(partProtection(fake, '1.2.2').coverage, 'signed', 'the signature part itself');
     assert.equal(partProtection(fake, '1.2.10').coverage, 'not-covered', '"1.2.1" does not cover "1.2.10"');
     assert.equal(partProtection(fake, '1.2.1').signatures[0].status, 'valid');
+  });
+
+  test('opened content: what a pkcs7-mime entity holds, by the holder path, and the same entity the tree walks', () => {
+    const message = parseMessage(Buffer.from(crlf('Content-Type: application/pkcs7-mime; smime-type=signed-data\n\nAAAA\n')));
+    const inner = parseMessage(Buffer.from(crlf('Content-Type: text/plain\n\nhello\n')));
+    const tree = messageTree(message, new Map([['1', inner]]));
+    assert.equal(openedContent(tree, '1'), inner);
+    assert.equal(childrenOf(tree, message.root)[0], inner.root);
+    assert.equal(openedContent(tree, '1.1'), undefined);
+    assert.equal(openedContent(messageTree(message, new Map()), '1'), undefined);
+  });
+
+  test('savable parts (the raw view): named, marked as attachment, or a leaf that is not text', () => {
+    const root = parseMessage(Buffer.from(MIXED)).root;
+    const byPath = (path: string) => [...walkTree(messageTree(parseMessage(Buffer.from(MIXED)), new Map()))].find((e) => e.path === path)!;
+    assert.equal(isSavablePart(root), false, 'a multipart is not saved as a file');
+    assert.equal(isSavablePart(byPath('1.1.1')), false, 'unnamed text/plain');
+    assert.equal(isSavablePart(byPath('1.1.2.1')), false, 'unnamed text/html');
+    assert.equal(isSavablePart(byPath('1.1.2.2')), true, 'an inline image');
+    assert.equal(isSavablePart(byPath('1.2')), true, 'an attachment');
+    const named = parseMessage(Buffer.from(crlf('Content-Type: text/plain; name="notes.txt"\n\nx\n'))).root;
+    assert.equal(isSavablePart(named), true, 'named text');
+    const attached = parseMessage(Buffer.from(crlf('Content-Type: text/plain\nContent-Disposition: attachment\n\nx\n'))).root;
+    assert.equal(isSavablePart(attached), true, 'text marked as attachment');
+    const forwarded = parseMessage(Buffer.from(crlf('Content-Type: message/rfc822\n\nSubject: x\n\nbody\n'))).root;
+    assert.equal(isSavablePart(forwarded), false, 'an unnamed attached message opens rather than saves');
   });
 
   test('safe file names', () => {

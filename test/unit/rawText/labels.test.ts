@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { parseMessage } from '../../../src/core/mime/parser';
 import type { LayerReport, SecurityReport, SignerReport } from '../../../src/core/smime/report';
-import { encryptionTitle, formatSize, isAttachmentLike, partDescription, signatureTitle, verdictTitle, MAX_VERDICT_CHARS } from '../../../src/extension/rawText/labels';
+import { isSavablePart } from '../../../src/core/mail';
+import { encryptionTitle, formatSize, partDescription, signatureTitle, verdictTitle, MAX_VERDICT_CHARS } from '../../../src/extension/rawText/labels';
 
 const CRLF = '\r\n';
 const message = [
@@ -25,9 +26,9 @@ test('part descriptions name type, encoding, charset, file name and body size', 
   const [text, pdf] = root.children;
   assert.equal(partDescription(text), `text/plain · quoted-printable · utf-8 · ${Buffer.byteLength('Gr=C3=BC=C3=9Fe')} B`);
   assert.equal(partDescription(pdf), 'application/pdf · base64 · "r.pdf" · 8 B');
-  assert.equal(isAttachmentLike(text), false);
-  assert.equal(isAttachmentLike(pdf), true);
-  assert.equal(isAttachmentLike(root), false);
+  assert.equal(isSavablePart(text), false);
+  assert.equal(isSavablePart(pdf), true);
+  assert.equal(isSavablePart(root), false);
 });
 
 test('signature titles say who signed and why a signature fails', () => {
