@@ -1,37 +1,85 @@
-/** VS Code entry point: wiring only. Everything S/MIME lives in src/core; the view logic in viewModel.ts. */
+/**
+ * VS Code entry point. Activation must cost almost nothing, so this file imports only `vscode` and a list of ids:
+ * it registers placeholders for the contributed commands and the message editor, and loads the core
+ * (dist/core.js: MIME, CMS, X.509 and the views) on the first command, editor, or .eml opened as text.
+ * A placeholder command loads the core, which replaces every placeholder with the real command, then runs it.
+ */
 import * as vscode from 'vscode';
-import { AnalysisService } from './analysisService';
-import { registerComposeCommands } from './commands/composeCommands';
-import { registerDemoCommand } from './commands/demoCommand';
-import { registerKeyCommands } from './commands/keyCommands';
-import { registerMessageCommands } from './commands/messageCommands';
-import { registerTestHooks, testHooksEnabled } from './commands/testHooks';
-import { EditorRegistry } from './editorRegistry';
-import { KeyStore } from './keyStore';
-import { log } from './log';
-import { MessageEditorProvider } from './messageEditorProvider';
-import { PART_SCHEME, PartDocuments } from './partDocuments';
-import { registerRawTextFeatures } from './rawText';
+import type { Core } from './core';
+import { CONTRIBUTED_COMMANDS, EML_LANGUAGE, MESSAGE_EDITOR_VIEW_TYPE, TEST_COMMANDS } from './entry/contributions';
 
-export function activate(context: vscode.ExtensionContext): { analysis: AnalysisService } {
-  const started = performance.now();
-  const analysis = new AnalysisService(new KeyStore(context.secrets));
-  const registry = new EditorRegistry();
-  const parts = new PartDocuments();
+/** What activate() returns to other extensions and tests: the core, loaded on first access. */
+export interface ExtensionApi {
+  readonly core: Core;
+}
+
+class CoreLoader {
+  private core: Core | undefined;
+  private placeholders: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly testHooks: boolean,
+  ) {}
+
+  registerPlaceholders(ids: readonly string[]): void {
+    for (const id of ids) {
+      this.placeholders.push(
+        vscode.commands.registerCommand(id, (...args: unknown[]) => {
+          this.load();
+          return vscode.commands.executeCommand(id, ...args);
+        }),
+      );
+    }
+  }
+
+  load(): Core {
+    if (this.core) return this.core;
+    const started = performance.now();
+    for (const placeholder of this.placeholders) placeholder.dispose();
+    this.placeholders = [];
+    // A path esbuild leaves alone (see esbuild.mjs): the core is a bundle of its own, next to this one.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { activateCore } = require('./core.js') as typeof import('./core');
+    this.core = activateCore(this.context, { testHooks: this.testHooks });
+    this.core.reportLoadTime(performance.now() - started);
+    return this.core;
+  }
+}
+
+function testHooksEnabled(context: vscode.ExtensionContext): boolean {
+  return context.extensionMode === vscode.ExtensionMode.Test || process.env.SMIME_TEST === '1';
+}
+
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const testHooks = testHooksEnabled(context);
+  const loader = new CoreLoader(context, testHooks);
+  loader.registerPlaceholders(testHooks ? [...CONTRIBUTED_COMMANDS, ...TEST_COMMANDS] : CONTRIBUTED_COMMANDS);
   context.subscriptions.push(
-    log(),
-    analysis,
-    vscode.workspace.registerTextDocumentContentProvider(PART_SCHEME, parts),
-    MessageEditorProvider.register({ extensionUri: context.extensionUri, analysis, registry, parts }),
-    registerMessageCommands({ analysis, registry }),
-    registerKeyCommands(analysis),
-    registerComposeCommands({ analysis, registry }),
-    registerDemoCommand(analysis),
+    vscode.window.registerCustomEditorProvider(
+      MESSAGE_EDITOR_VIEW_TYPE,
+      {
+        openCustomDocument: (uri) => ({ uri, dispose: () => undefined }),
+        resolveCustomEditor: (document, panel) => loader.load().resolveMessageEditor(document.uri, panel),
+      },
+      // Read-only on purpose: signing and encrypting write new files, so no undo or backup machinery is needed
+      // (and decrypted content is never backed up). The view is rebuilt from the host's snapshot on 'ready';
+      // keeping hidden webviews alive would hold decrypted text in one more process for no gain.
+      { webviewOptions: { retainContextWhenHidden: false }, supportsMultipleEditorsPerDocument: true },
+    ),
   );
-  registerRawTextFeatures(context, analysis);
-  if (testHooksEnabled(context)) context.subscriptions.push(registerTestHooks(registry, analysis));
-  log().info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
-  return { analysis };
+  // The raw view's CodeLens, outline, hovers and diagnostics are the core's: it loads once an .eml is open as
+  // text, after activation has returned (the providers it registers are asked again when they appear).
+  const loadForText = (document: vscode.TextDocument): void => {
+    if (document.languageId === EML_LANGUAGE) setImmediate(() => loader.load());
+  };
+  vscode.workspace.textDocuments.forEach(loadForText);
+  context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(loadForText));
+  return {
+    get core() {
+      return loader.load();
+    },
+  };
 }
 
 export function deactivate(): void {}

@@ -18,7 +18,7 @@ import type { AnalysisService } from '../analysisService';
 import type { EditorRegistry } from '../editorRegistry';
 import { outputName } from '../fileNames';
 import { log } from '../log';
-import { MESSAGE_EDITOR_VIEW_TYPE } from '../messageEditorProvider';
+import { MESSAGE_EDITOR_VIEW_TYPE } from '../entry/contributions';
 import { openFile, pickMany } from '../prompts';
 import type { SmimeSettings } from '../settings';
 import { requireTrustedWorkspace } from '../trustActions';

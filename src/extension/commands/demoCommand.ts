@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { demoFiles } from '../../core/pki/demoFiles';
 import { DEMO_PASSPHRASE, createDemoPki } from '../../core/pki/demoPki';
 import type { AnalysisService } from '../analysisService';
-import { MESSAGE_EDITOR_VIEW_TYPE } from '../messageEditorProvider';
+import { MESSAGE_EDITOR_VIEW_TYPE } from '../entry/contributions';
 import { confirm } from '../prompts';
 import { requireTrustedWorkspace } from '../trustActions';
 import { Cancelled, UserError } from '../userError';

@@ -1,6 +1,6 @@
 /**
- * Commands for the integration tests only (registered when the extension runs in test mode or SMIME_TEST=1):
- * they read what the webview was sent and what the user was shown (never anything neither could see), and answer
+ * Commands for the integration tests only (registered when the extension runs in test mode or SMIME_TEST=1, see
+ * extension.ts; their ids are listed in entry/contributions.ts): they read what the webview was sent and what the user was shown (never anything neither could see), and answer
  * the prompts the host UI would otherwise wait on.
  */
 import * as vscode from 'vscode';
@@ -9,10 +9,6 @@ import type { EditorRegistry } from '../editorRegistry';
 import type { RunAction } from '../../shared/protocol';
 import { scriptPrompts, type ScriptedAnswer } from '../prompts';
 import { takeLastReportedError } from './registerCommand';
-
-export function testHooksEnabled(context: vscode.ExtensionContext): boolean {
-  return context.extensionMode === vscode.ExtensionMode.Test || process.env.SMIME_TEST === '1';
-}
 
 export function registerTestHooks(registry: EditorRegistry, analysis: AnalysisService): vscode.Disposable {
   return vscode.Disposable.from(

@@ -1,0 +1,50 @@
+/**
+ * The extension's core, loaded by the entry (extension.ts) on the first message editor, command or raw-text
+ * document, never during activation: it holds the MIME, CMS and X.509 code and everything the views need.
+ * dist/core.js is its bundle.
+ */
+import * as vscode from 'vscode';
+import { AnalysisService } from './analysisService';
+import { registerComposeCommands } from './commands/composeCommands';
+import { registerDemoCommand } from './commands/demoCommand';
+import { registerKeyCommands } from './commands/keyCommands';
+import { registerMessageCommands } from './commands/messageCommands';
+import { registerTestHooks } from './commands/testHooks';
+import { EditorRegistry } from './editorRegistry';
+import { KeyStore } from './keyStore';
+import { log } from './log';
+import { MessageEditor } from './messageEditor';
+import { PART_SCHEME, PartDocuments } from './partDocuments';
+import { registerRawTextFeatures } from './rawText';
+
+export interface Core {
+  analysis: AnalysisService;
+  /** Shows the message on `uri` in `panel` (the custom editor's resolveCustomEditor). */
+  resolveMessageEditor(uri: vscode.Uri, panel: vscode.WebviewPanel): void;
+  /** Logs how long loading and registering took (the entry measures it). */
+  reportLoadTime(ms: number): void;
+}
+
+/** Registers the commands and providers; the entry has disposed its placeholders for the same command ids. */
+export function activateCore(context: vscode.ExtensionContext, options: { testHooks: boolean }): Core {
+  const analysis = new AnalysisService(new KeyStore(context.secrets));
+  const registry = new EditorRegistry();
+  const parts = new PartDocuments();
+  context.subscriptions.push(
+    log(),
+    analysis,
+    vscode.workspace.registerTextDocumentContentProvider(PART_SCHEME, parts),
+    registerMessageCommands({ analysis, registry }),
+    registerKeyCommands(analysis),
+    registerComposeCommands({ analysis, registry }),
+    registerDemoCommand(analysis),
+  );
+  registerRawTextFeatures(context, analysis);
+  if (options.testHooks) context.subscriptions.push(registerTestHooks(registry, analysis));
+  const deps = { extensionUri: context.extensionUri, analysis, registry, parts };
+  return {
+    analysis,
+    resolveMessageEditor: (uri, panel) => void new MessageEditor(uri, panel, deps),
+    reportLoadTime: (ms) => log().info(`core loaded in ${ms.toFixed(1)} ms`),
+  };
+}
