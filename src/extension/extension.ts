@@ -11,10 +11,15 @@ import { CONTRIBUTED_COMMANDS, EML_LANGUAGE, MESSAGE_EDITOR_VIEW_TYPE, TEST_COMM
 /** What activate() returns to other extensions and tests: the core, loaded on first access. */
 export interface ExtensionApi {
   readonly core: Core;
+  /** How long activate() took, in ms (measured by itself; VS Code's own part of activation is not in it). */
+  readonly activationMs: number;
+  /** How long loading the core took, in ms; undefined until something needed it. */
+  readonly coreLoadMs: number | undefined;
 }
 
 class CoreLoader {
   private core: Core | undefined;
+  loadMs: number | undefined;
   private placeholders: vscode.Disposable[] = [];
 
   constructor(
@@ -42,7 +47,8 @@ class CoreLoader {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { activateCore } = require('./core.js') as typeof import('./core');
     this.core = activateCore(this.context, { testHooks: this.testHooks });
-    this.core.reportLoadTime(performance.now() - started);
+    this.loadMs = performance.now() - started;
+    this.core.reportLoadTime(this.loadMs);
     return this.core;
   }
 }
@@ -52,6 +58,7 @@ function testHooksEnabled(context: vscode.ExtensionContext): boolean {
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const started = performance.now();
   const testHooks = testHooksEnabled(context);
   const loader = new CoreLoader(context, testHooks);
   loader.registerPlaceholders(testHooks ? [...CONTRIBUTED_COMMANDS, ...TEST_COMMANDS] : CONTRIBUTED_COMMANDS);
@@ -75,9 +82,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   };
   vscode.workspace.textDocuments.forEach(loadForText);
   context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(loadForText));
+  const activationMs = performance.now() - started;
   return {
     get core() {
       return loader.load();
+    },
+    activationMs,
+    get coreLoadMs() {
+      return loader.loadMs;
     },
   };
 }
