@@ -26,6 +26,8 @@ export const MAX_LAYER_DEPTH = 16;
 export interface AnalyzeOptions extends Partial<TrustOptions> {
   /** Private keys (with their certificates) to decrypt enveloped layers. */
   keys?: RecipientKey[];
+  /** Certificates that name the recipients of encrypted layers by address (a recipients folder, the user's own). */
+  knownCertificates?: Certificate[];
 }
 
 export interface AnalysisResult {
@@ -40,6 +42,7 @@ export interface AnalysisResult {
 interface WalkState {
   trust: TrustOptions;
   keys: RecipientKey[];
+  knownCertificates: Certificate[];
   layers: LayerReport[];
   inner: Map<string, ParsedMessage>;
   messageReasons: Reason[];
@@ -199,7 +202,7 @@ function walkPkcs7Mime(state: WalkState, entity: MimeEntity, pos: Position): voi
     }
     case OID.envelopedData:
     case OID.authEnvelopedData: {
-      const result = decryptEnveloped(der, state.keys);
+      const result = decryptEnveloped(der, state.keys, state.knownCertificates);
       const layer: LayerReport = {
         ...base,
         kind: result.kind,
@@ -241,6 +244,7 @@ export function analyzeMessage(buf: Buffer, options: AnalyzeOptions = {}): Analy
   const state: WalkState = {
     trust,
     keys: options.keys ?? [],
+    knownCertificates: options.knownCertificates ?? [],
     layers: [],
     inner: new Map(),
     messageReasons: [],

@@ -128,6 +128,8 @@ export interface RecipientReport {
   ski?: string;
   keyEncryption: string;
   matchedKey: boolean;
+  /** The address of the recipient's certificate, when a known certificate is the one named. */
+  email?: string;
 }
 
 export interface LayerReport {
