@@ -162,6 +162,7 @@ export class MessageEditor implements OpenEditor {
       allowRemote: this.allowRemote,
       trustedWorkspace: vscode.workspace.isTrusted,
       decryptFailed: this.decryptRequested && !analysis.decrypted,
+      lockedKeys: analysis.lockedKeys.map((file) => file.slice(file.lastIndexOf('/') + 1)),
       problems: [...analysis.problems, ...(analysis.decryptError ? [analysis.decryptError] : [])],
     });
     const first = !this.view;

@@ -3,7 +3,7 @@
  * made with openssl. The host sends the result to the webview as is; nothing in it is key material.
  */
 import type { AnalysisResult } from '../core/smime/analyze';
-import type { DecryptState, MessageView } from '../shared/protocol';
+import type { DecryptState, MessageView, SummaryView } from '../shared/protocol';
 import { bodiesAndAttachments, headerViews, innermostContent } from './view/bodyView';
 import { certificateIndex, certificateViews } from './view/certificateView';
 import { layerViews, summaryView } from './view/summaryView';
@@ -23,15 +23,28 @@ export interface ViewModelOptions {
   decryptFailed?: boolean;
   /** Problems loading trust anchors, CRLs or keys, shown with the parse warnings. */
   problems?: string[];
+  /** Names of the key files a configured identity needs the passphrase of (the message is not decrypted yet). */
+  lockedKeys?: string[];
 }
 
 const ENCRYPTED_KINDS = new Set(['enveloped', 'authEnveloped']);
 
-function decryptState(result: AnalysisResult, failed: boolean): DecryptState {
+function decryptState(result: AnalysisResult, failed: boolean, keyLocked: boolean): DecryptState {
   const encrypted = result.report.layers.filter((l) => ENCRYPTED_KINDS.has(l.kind));
   if (!encrypted.length) return 'none';
   if (encrypted.every((l) => l.decrypted)) return 'decrypted';
+  if (keyLocked) return 'keyLocked';
   return failed ? 'failed' : 'locked';
+}
+
+/** The headline of a message whose key is configured but locked: say so, and what unlocks it. */
+function keyLockedSummary(summary: SummaryView, lockedKeys: string[], t: Translate): SummaryView {
+  if (summary.verdict !== 'locked') return summary;
+  return {
+    ...summary,
+    title: t('Key locked: enter passphrase'),
+    detail: t('The message is decrypted once the passphrase of {0} is entered.', lockedKeys.join(', ')),
+  };
 }
 
 export function buildViewModel(result: AnalysisResult, options: ViewModelOptions): MessageView {
@@ -48,11 +61,13 @@ export function buildViewModel(result: AnalysisResult, options: ViewModelOptions
     encrypted,
   });
   const content = innermostContent(tree);
+  const state = decryptState(result, options.decryptFailed === true, (options.lockedKeys ?? []).length > 0);
+  const summary = summaryView(report, t);
   const hasInnerHeaders = content !== result.message.root && content.headers.some((h) => !h.key.startsWith('content-'));
   return {
     fileName: options.fileName,
     subject: report.message.subject ?? '',
-    summary: summaryView(report, t),
+    summary: state === 'keyLocked' ? keyLockedSummary(summary, options.lockedKeys ?? [], t) : summary,
     layers,
     tree: root,
     headers: headerViews(result.message.root.headers),
@@ -60,7 +75,7 @@ export function buildViewModel(result: AnalysisResult, options: ViewModelOptions
     bodies,
     attachments,
     certificates: certificateViews(certificateIndex(report, result.certificates), t),
-    decryptState: decryptState(result, options.decryptFailed === true),
+    decryptState: state,
     warnings: [...(options.problems ?? []), ...report.warnings.map((w) => `${w.path}: ${w.message}`)],
     trustedWorkspace: options.trustedWorkspace !== false,
   };

@@ -158,7 +158,8 @@ export interface CertificateView {
   fields: CertificateFieldView[];
 }
 
-export type DecryptState = 'none' | 'locked' | 'decrypted' | 'failed';
+/** keyLocked: a configured identity needs its passphrase before it can be tried. */
+export type DecryptState = 'none' | 'locked' | 'keyLocked' | 'decrypted' | 'failed';
 
 export interface MessageView {
   fileName: string;
@@ -195,6 +196,7 @@ export interface UiStrings {
   save: string;
   openAsText: string;
   decrypt: string;
+  enterPassphrase: string;
   copyFingerprint: string;
   exportPem: string;
   trustCa: string;

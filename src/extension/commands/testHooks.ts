@@ -16,8 +16,11 @@ export function registerTestHooks(registry: EditorRegistry, analysis: AnalysisSe
     vscode.commands.registerCommand('smime._test.lastViewModel', () => registry.lastView),
     /** The view model the webview of the editor open on `uri` was last sent (undefined until it said 'ready'). */
     vscode.commands.registerCommand('smime._test.viewModel', (uri: vscode.Uri) => registry.forUri(uri)?.posted),
-    /** Seeds a passphrase as if the user had typed it (SecretStorage). */
-    vscode.commands.registerCommand('smime._test.storePassphrase', (file: string, passphrase: string) => analysis.keys.store(file, passphrase)),
+    /** Seeds a passphrase as if the user had typed it (SecretStorage); open editors re-analyse, as after Set Key Passphrase. */
+    vscode.commands.registerCommand('smime._test.storePassphrase', async (file: string, passphrase: string) => {
+      await analysis.keys.store(file, passphrase);
+      analysis.invalidate('keys');
+    }),
     /** Re-analyses every open editor and waits for it. */
     vscode.commands.registerCommand('smime._test.refresh', async (uri: vscode.Uri) => registry.forUri(uri)?.refresh()),
     /** The last error a command showed the user ({ what, message }) since the previous call, then forgets it. */

@@ -152,4 +152,15 @@ describe('view model: encrypted', () => {
   test('a failed decryption is reported as such', () => {
     assert.equal(view(s.encrypted, s.trust, { decryptFailed: true }).decryptState, 'failed');
   });
+
+  test('a configured key that is locked: the headline says so and what unlocks it, never that no key exists', () => {
+    const v = view(s.encrypted, s.trust, { lockedKeys: ['bob.p12'] });
+    assert.equal(v.decryptState, 'keyLocked');
+    assert.equal(v.summary.title, 'Key locked: enter passphrase');
+    assert.match(v.summary.detail, /passphrase of bob\.p12/);
+    const everything = JSON.stringify(v);
+    assert.doesNotMatch(everything, /no key was supplied|no key/i);
+    // A locked key does not hide that the message opened once decrypted.
+    assert.equal(view(s.encrypted, { ...s.trust, keys: [s.bobKey] }, { lockedKeys: ['old.p12'] }).decryptState, 'decrypted');
+  });
 });
