@@ -3,7 +3,7 @@
  * made with openssl. The host sends the result to the webview as is; nothing in it is key material.
  */
 import type { AnalysisResult } from '../core/smime/analyze';
-import type { DecryptState, MessageView, SummaryView } from '../shared/protocol';
+import type { DecryptState, HeaderView, MessageView, SummaryView } from '../shared/protocol';
 import { bodiesAndAttachments, headerViews, innermostContent } from './view/bodyView';
 import { certificateIndex, certificateViews } from './view/certificateView';
 import { layerViews, summaryView } from './view/summaryView';
@@ -35,6 +35,17 @@ function decryptState(result: AnalysisResult, failed: boolean, keyLocked: boolea
   if (encrypted.every((l) => l.decrypted)) return 'decrypted';
   if (keyLocked) return 'keyLocked';
   return failed ? 'failed' : 'locked';
+}
+
+/**
+ * A signer that does not match the sender (a possible spoof): the From rows are flagged with the address that
+ * actually signed beside them, so the reader compares the two where the false one is shown.
+ */
+function flagSpoofedFrom(headers: HeaderView[], report: AnalysisResult['report'], t: Translate): HeaderView[] {
+  const signers = report.layers.filter((l) => l.kind === 'signed' && l.coversMessage).flatMap((l) => l.signers ?? []);
+  const addresses = [...new Set(signers.map((s) => s.email).filter((e): e is string => Boolean(e)))];
+  const note = addresses.length ? t('signed by {0}', addresses.join(', ')) : t('the signer\'s certificate names no address');
+  return headers.map((h) => (h.name.toLowerCase() === 'from' || h.name.toLowerCase() === 'sender' ? { ...h, flag: { tone: 'error', note } } : h));
 }
 
 /** The headline of a message whose key is configured but locked: say so, and what unlocks it. */
@@ -70,7 +81,7 @@ export function buildViewModel(result: AnalysisResult, options: ViewModelOptions
     summary: state === 'keyLocked' ? keyLockedSummary(summary, options.lockedKeys ?? [], t) : summary,
     layers,
     tree: root,
-    headers: headerViews(result.message.root.headers),
+    headers: summary.verdict === 'mismatch' ? flagSpoofedFrom(headerViews(result.message.root.headers), report, t) : headerViews(result.message.root.headers),
     ...(hasInnerHeaders ? { innerHeaders: headerViews(content.headers) } : {}),
     bodies,
     attachments,

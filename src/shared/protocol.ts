@@ -104,6 +104,8 @@ export interface HeaderView {
   value: string;
   /** Exactly as written (encoded words kept). */
   raw: string;
+  /** A problem with this field, shown on its row: the From of a message signed by someone else. */
+  flag?: { tone: Tone; note: string };
 }
 
 export interface TextBodyView {

@@ -88,6 +88,25 @@ describe('webview: summary and checklist', () => {
     assert.deepEqual(p.posted.at(-1), { type: 'run', action: 'decrypt' });
     assert.equal(page(viewOf(s.encrypted, s.trust, { trustedWorkspace: false })).doc.querySelector('#decrypt'), null);
   });
+
+  test('a locked key: the headline says so and the button is Enter Passphrase, which asks the host to decrypt', () => {
+    const p = page(viewOf(s.encrypted, s.trust, { lockedKeys: ['bob.p12'] }));
+    assert.equal(text(p.doc.querySelector('#summary h1')), 'Key locked: enter passphrase');
+    const button = p.doc.querySelector('#decrypt') as HTMLButtonElement;
+    assert.equal(text(button), 'Enter Passphrase');
+    button.click();
+    assert.deepEqual(p.posted.at(-1), { type: 'run', action: 'decrypt' });
+  });
+
+  test('a signer that does not match From: red summary, and the From row marked with the signing address', () => {
+    const spoofed = Buffer.from(s.valid.toString('latin1').replace('From: Alice Example <alice@example.com>', 'From: Bank <ceo@bank.example>'), 'latin1');
+    const p = page(viewOf(spoofed));
+    assert.ok(p.doc.querySelector('#summary')?.classList.contains('tone-error'));
+    const flagged = Array.from(p.doc.querySelectorAll('#headers tr.flagged'));
+    assert.equal(flagged.length, 1);
+    assert.equal(text(flagged[0].querySelector('th')), 'From');
+    assert.match(text(flagged[0].querySelector('td')), /ceo@bank\.example.*signed by alice@example\.com/);
+  });
 });
 
 describe('webview: message HTML is contained', () => {

@@ -155,7 +155,8 @@ function verdictLook(verdict: SummaryView['verdict'], partial: boolean, t: Trans
     case 'untrusted':
       return { tone: 'warn', icon: 'unverified', title: t('Signature not trusted') };
     case 'mismatch':
-      return { tone: 'warn', icon: 'warning', title: t('Signer does not match the sender') };
+      // A possible spoof: as serious as a broken signature, whatever the chain says.
+      return { tone: 'error', icon: 'warning', title: t('Signer does not match the sender') };
     case 'locked':
       return { tone: 'neutral', icon: 'lock', title: t('Encrypted: not decrypted') };
     case 'error':

@@ -111,6 +111,17 @@ describe('view model: failures', () => {
     assert.equal(v.layers[0].signers[0].chainTrusted, false);
   });
 
+  test('a signer that does not match From is red like an invalid one; the From row names the address that signed', () => {
+    const spoofed = Buffer.from(s.valid.toString('latin1').replace('From: Alice Example <alice@example.com>', 'From: Bank <ceo@bank.example>'), 'latin1');
+    const v = view(spoofed);
+    assert.equal(v.summary.verdict, 'mismatch');
+    assert.equal(v.summary.tone, 'error');
+    const from = v.headers.find((h) => h.name === 'From');
+    assert.deepEqual(from?.flag, { tone: 'error', note: 'signed by alice@example.com' });
+    assert.ok(v.headers.filter((h) => h.name !== 'From').every((h) => !h.flag));
+    assert.ok(view(s.valid).headers.every((h) => !h.flag), 'a matching signer flags nothing');
+  });
+
   test('a partly signed message says so, and the unsigned part is marked not covered', () => {
     const v = view(s.partial);
     assert.equal(v.summary.verdict, 'unsigned');
