@@ -169,8 +169,23 @@ function verifySignatureValue(j: SignerJudgement, signer: SignerInfo, scheme: Si
   return ok;
 }
 
-function checkCertificate(j: SignerJudgement, cert: Certificate, pool: Certificate[], trust: TrustOptions): { trusted: boolean; chain: Certificate[] } {
+/** A day as YYYY-MM-DD (UTC): how people read an expiry date. */
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+/**
+ * The signer certificate expired after the signature was made (by the signer's own signingTime, RFC 5652 §11.3,
+ * which nothing countersigns): say when it expired and that it was valid then, rather than a bare failure. The
+ * check still fails: without a trusted timestamp the claimed time cannot be relied on.
+ */
+function expiryMessage(cert: Certificate, signingTime: Date | undefined): string | undefined {
+  if (!signingTime || signingTime < cert.notBefore || signingTime > cert.notAfter) return undefined;
+  return `${cert.subject.text ? `"${cert.subject.text}"` : cert.serialHex} expired on ${day(cert.notAfter)} (valid when signed on ${day(signingTime)})`;
+}
+
+function checkCertificate(j: SignerJudgement, cert: Certificate, pool: Certificate[], trust: TrustOptions, signingTime: Date | undefined): { trusted: boolean; chain: Certificate[] } {
   const result = validateChain(cert, { intermediates: pool, anchors: trust.anchors, at: trust.at, crls: trust.crls });
+  const leafExpiry = expiryMessage(cert, signingTime);
+  for (const p of result.problems) if (p.code === 'cert-expired' && p.certIndex === 0 && leafExpiry) p.message = leafExpiry;
   const byCode = new Map<string, string[]>();
   for (const p of result.problems) byCode.set(p.code, [...(byCode.get(p.code) ?? []), p.message]);
   const problem = (code: string) => byCode.get(code)?.join('; ');
@@ -178,7 +193,10 @@ function checkCertificate(j: SignerJudgement, cert: Certificate, pool: Certifica
   const rfcPath = 'RFC 5280 §6.1';
   const chainProblems = ['bad-cert-signature', 'ca-constraint', 'unknown-critical-extension', 'name-constraint', 'chain-too-long'].filter((c) => byCode.has(c));
   j.check('chain', chainProblems.length ? 'fail' : 'pass', chainProblems.length ? chainProblems.map(problem).join('; ') : `${result.chain.length} certificate(s), signatures and CA constraints hold`, rfcPath);
-  j.check('trust-anchor', result.trusted ? 'pass' : 'fail', result.trusted ? `anchored at ${result.anchor?.subject.text ?? 'a configured anchor'}` : problem('untrusted-root') ?? 'no path to a configured trust anchor', 'RFC 8550 §4.2');
+  // The anchor check is about the path alone: an expired or revoked certificate on a path that reaches an anchor
+  // fails its own check (validity, revocation) and the signer is still not trusted.
+  const anchored = result.anchor !== undefined;
+  j.check('trust-anchor', anchored ? 'pass' : 'fail', anchored ? `anchored at ${result.anchor?.subject.text ?? 'a configured anchor'}` : problem('untrusted-root') ?? 'no path to a configured trust anchor', 'RFC 8550 §4.2');
   const expired = problem('cert-expired') ?? problem('cert-not-yet-valid');
   j.check('validity', expired ? 'fail' : 'pass', expired ?? `every certificate valid at ${when}`, 'RFC 5280 §4.1.2.5');
   const revoked = problem('revoked');
@@ -289,7 +307,7 @@ export function verifySigner(
   }
   if (cert) {
     emails = certificateEmails(cert);
-    const c = checkCertificate(j, cert, pool, trust);
+    const c = checkCertificate(j, cert, pool, trust, signingTime);
     chain = c.chain;
     trusted = c.trusted;
     checkUsage(j, cert);

@@ -76,10 +76,20 @@ describe('detached signatures', () => {
     assert.ok(report.reasons.includes('untrusted-root'));
   });
 
-  test('validation after the certificate expired gives cert-expired', () => {
+  test('validation after the certificate expired gives cert-expired, saying it was valid when signed; the path still reaches the anchor', () => {
     const report = analyze(headers() + signDetached(), { at: new Date(Date.now() + 20 * 86400_000) });
     assert.equal(report.verdict, 'untrusted');
     assert.ok(report.reasons.includes('cert-expired'));
+    const checks = report.layers[0].signers?.[0].checks ?? [];
+    const check = (id: string) => checks.find((c) => c.id === id);
+    assert.equal(check('trust-anchor')?.status, 'pass');
+    assert.match(check('trust-anchor')?.detail ?? '', /^anchored at /);
+    assert.equal(check('validity')?.status, 'fail');
+    assert.match(check('validity')?.detail ?? '', /expired on \d{4}-\d\d-\d\d \(valid when signed on \d{4}-\d\d-\d\d\)$/);
+    assert.match(report.summary, /valid when signed on/);
+    // Without a path to an anchor the anchor check fails, whatever else holds.
+    const unanchored = analyze(headers() + signDetached(), { anchors: [] }).layers[0].signers?.[0].checks ?? [];
+    assert.equal(unanchored.find((c) => c.id === 'trust-anchor')?.status, 'fail');
   });
 
   test('a signer whose address differs from From is a mismatch', () => {
