@@ -72,6 +72,7 @@ export function buildViewModel(result: AnalysisResult, options: ViewModelOptions
     encrypted,
   });
   const content = innermostContent(tree);
+  const notMime = report.messageReasons.some((r) => r.code === 'not-mime');
   const state = decryptState(result, options.decryptFailed === true, (options.lockedKeys ?? []).length > 0);
   const summary = summaryView(report, t);
   const hasInnerHeaders = content !== result.message.root && content.headers.some((h) => !h.key.startsWith('content-'));
@@ -83,8 +84,9 @@ export function buildViewModel(result: AnalysisResult, options: ViewModelOptions
     tree: root,
     headers: summary.verdict === 'mismatch' ? flagSpoofedFrom(headerViews(result.message.root.headers), report, t) : headerViews(result.message.root.headers),
     ...(hasInnerHeaders ? { innerHeaders: headerViews(content.headers) } : {}),
-    bodies,
-    attachments,
+    // A file that is not a message has no body worth showing: its bytes would be hundreds of KB of noise.
+    bodies: notMime ? [] : bodies,
+    attachments: notMime ? [] : attachments,
     certificates: certificateViews(certificateIndex(report, result.certificates), t),
     decryptState: state,
     warnings: [...(options.problems ?? []), ...report.warnings.map((w) => `${w.path}: ${w.message}`)],

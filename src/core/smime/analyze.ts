@@ -14,6 +14,7 @@ import type { MimeEntity, ParsedMessage } from '../mime/entity';
 import { parseMessage } from '../mime/parser';
 import { smimeKindOf } from '../mime/smimeDetect';
 import { parseAddressList } from './addresses';
+import { notMimeReason } from './notMime';
 import { judgeMessage } from './verdict';
 import { reason, type LayerReport, type Reason, type SecurityReport } from './report';
 import { verifySignedLayer } from './signedLayer';
@@ -250,6 +251,8 @@ export function analyzeMessage(buf: Buffer, options: AnalyzeOptions = {}): Analy
     messageReasons: [],
     certificates: [],
   };
+  const notMime = notMimeReason(buf, message.root);
+  if (notMime) state.messageReasons.push(notMime);
   walk(state, message.root, { isMessage: true, layerDepth: 0, source: 'file', msg: messageContext(message.root) });
   const report = judgeMessage(state.layers, state.messageReasons, message, state.inner, trust.at);
   return { report, message, inner: state.inner, certificates: state.certificates };
