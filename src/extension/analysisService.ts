@@ -225,6 +225,8 @@ export class AnalysisService implements vscode.Disposable {
         extraCertificates: [],
         crls: crls.crls,
         allowSha1: settings.allowSha1,
+        // In VS Code SHA-1 is allowed by a setting, not by the command line's flag.
+        allowSha1Option: 'the setting smime.verify.allowSha1',
       },
       at: 'at' in when ? when.at : new Date(),
       problems,

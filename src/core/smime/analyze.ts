@@ -241,6 +241,7 @@ export function analyzeMessage(buf: Buffer, options: AnalyzeOptions = {}): Analy
     crls: options.crls ?? [],
     at: options.at ?? new Date(),
     allowSha1: options.allowSha1 ?? false,
+    ...(options.allowSha1Option ? { allowSha1Option: options.allowSha1Option } : {}),
   };
   const state: WalkState = {
     trust,

@@ -43,7 +43,15 @@ export interface TrustOptions {
   at: Date;
   /** SHA-1 signatures are rejected unless allowed (Thunderbird 115+ policy); they are always flagged weak. */
   allowSha1: boolean;
+  /**
+   * How the caller's user turns SHA-1 on, for the message that says it is off: the command line's flag by default,
+   * the extension's setting in VS Code.
+   */
+  allowSha1Option?: string;
 }
+
+/** The command line's way to accept SHA-1 signatures (the default of TrustOptions.allowSha1Option). */
+export const CLI_ALLOW_SHA1_OPTION = '--allow-sha1';
 
 export interface MessageContext {
   from: MailAddress[];
@@ -88,7 +96,7 @@ class SignerJudgement {
   }
 }
 
-function checkAlgorithms(j: SignerJudgement, scheme: SignatureScheme, digestOid: string, allowSha1: boolean): boolean {
+function checkAlgorithms(j: SignerJudgement, scheme: SignatureScheme, digestOid: string, allowSha1: boolean, allowSha1Option: string): boolean {
   if (scheme.kind === 'unsupported') {
     j.fail('unsupported-algorithm', scheme.why, 'RFC 8551 §2.2');
     j.check('algorithm', 'fail', scheme.why, 'RFC 8551 §2.2');
@@ -105,7 +113,7 @@ function checkAlgorithms(j: SignerJudgement, scheme: SignatureScheme, digestOid:
       j.warn('weak-algorithm', 'SHA-1 signature accepted because SHA-1 was explicitly allowed', 'RFC 8551 §2.1');
       j.check('algorithm', 'warn', `${scheme.name}: SHA-1 is weak (allowed by option)`, 'RFC 8551 §2.1');
     } else {
-      j.fail('weak-algorithm', 'SHA-1 signatures are rejected (as Thunderbird does since 115); allow with --allow-sha1', 'RFC 8551 §2.1');
+      j.fail('weak-algorithm', `SHA-1 signatures are rejected (as Thunderbird does since 115); allow with ${allowSha1Option}`, 'RFC 8551 §2.1');
       j.check('algorithm', 'fail', `${scheme.name}: SHA-1 rejected`, 'RFC 8551 §2.1');
     }
     return true;
@@ -284,7 +292,7 @@ export function verifySigner(
   const pool = [...sd.certificates, ...trust.extraCertificates];
   const cert = pool.find((c) => certificateMatches(signer.sid, c));
   const signingTime = signingTimeOf(signer);
-  const algorithmsUsable = checkAlgorithms(j, scheme, signer.digestAlgorithm.oid, trust.allowSha1);
+  const algorithmsUsable = checkAlgorithms(j, scheme, signer.digestAlgorithm.oid, trust.allowSha1, trust.allowSha1Option ?? CLI_ALLOW_SHA1_OPTION);
   const digestHash = digestName(signer.digestAlgorithm.oid);
 
   let emails: string[] = [];

@@ -123,6 +123,12 @@ describe('detached signatures', () => {
     const relaxed = analyze(msg, { allowSha1: true });
     assert.equal(relaxed.verdict, 'valid');
     assert.ok(relaxed.reasons.includes('weak-algorithm'));
+    // The rejection says how to allow it: the command line's flag, or the caller's own way (VS Code: a setting).
+    const sha1Reason = (r: typeof strict) => r.layers[0].signers?.[0].reasons.find((x) => x.code === 'weak-algorithm')?.message ?? '';
+    assert.match(sha1Reason(strict), /allow with --allow-sha1$/);
+    const inEditor = sha1Reason(analyze(msg, { allowSha1Option: 'the setting smime.verify.allowSha1' }));
+    assert.match(inEditor, /allow with the setting smime\.verify\.allowSha1$/);
+    assert.doesNotMatch(inEditor, /--/);
   });
 
   test('a signing time far from the Date header is flagged', () => {
