@@ -96,10 +96,19 @@ if (!tests && !integration) {
   copyFileSync('src/cli/launcher.cjs', 'dist/cli.js');
   chmodSync('dist/cli.js', 0o755);
 }
+// In watch mode every rebuild is framed by these lines: the watch task's problem matcher (.vscode/tasks.json) reads
+// them to know when a build is done, and esbuild's own "✘ [ERROR]" lines in between become Problems.
+const watchMarkers = {
+  name: 'watch-markers',
+  setup(build) {
+    build.onStart(() => console.log('[watch] build started'));
+    build.onEnd((result) => console.log(`[watch] build finished with ${result.errors.length} error(s)`));
+  },
+};
 if (watch) {
   // No code cache here: the launcher sees that smime.js changed and compiles it as usual.
   for (const options of builds) {
-    const ctx = await esbuild.context(options);
+    const ctx = await esbuild.context({ ...options, plugins: [...(options.plugins ?? []), watchMarkers] });
     await ctx.watch();
   }
   console.log('watching for changes');

@@ -10,6 +10,7 @@ import { registerDemoCommand } from './commands/demoCommand';
 import { registerKeyCommands } from './commands/keyCommands';
 import { registerMessageCommands } from './commands/messageCommands';
 import { registerTestHooks } from './commands/testHooks';
+import { registerWebviewMenuCommands } from './commands/webviewMenu';
 import { EditorRegistry } from './editorRegistry';
 import { KeyStore } from './keyStore';
 import { log } from './log';
@@ -38,6 +39,7 @@ export function activateCore(context: vscode.ExtensionContext, options: { testHo
     registerKeyCommands(analysis),
     registerComposeCommands({ analysis, registry }),
     registerDemoCommand(analysis),
+    registerWebviewMenuCommands(registry),
   );
   registerRawTextFeatures(context, analysis);
   if (options.testHooks) context.subscriptions.push(registerTestHooks(registry, analysis));

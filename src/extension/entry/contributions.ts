@@ -22,6 +22,8 @@ export const CONTRIBUTED_COMMANDS: readonly string[] = [
   'smime.encrypt',
   'smime.signAndEncrypt',
   'smime.createTestIdentity',
+  'smime.copyCertificateFingerprint',
+  'smime.exportCertificatePem',
 ];
 
 /** The integration tests' commands (registered in test mode only, see commands/testHooks.ts). */
