@@ -217,3 +217,49 @@ describe('webview: parts, headers, attachments, certificates', () => {
     assert.equal(text(p.doc.querySelector('#summary h1')), 'Signature invalid');
   });
 });
+
+describe('webview: accessibility', () => {
+  test('the verdict is the only live region, and it changes only when the verdict does', () => {
+    const p = page(viewOf(s.valid));
+    const live = Array.from(p.doc.querySelectorAll('[aria-live], [role="status"], [role="alert"]'));
+    assert.deepEqual(live.map((e) => e.id), ['verdict-announcer']);
+    const announcer = p.doc.getElementById('verdict-announcer') as HTMLElement;
+    assert.match(text(announcer), /^Signature valid\. /);
+    let changes = 0;
+    new p.window.MutationObserver(() => changes++).observe(announcer as never, { childList: true, characterData: true, subtree: true });
+    p.handle({ type: 'update', view: viewOf(s.valid) });
+    p.handle({ type: 'busy', busy: true });
+    p.handle({ type: 'busy', busy: false });
+    return new Promise<void>((resolve) => setTimeout(() => {
+      assert.equal(changes, 0, 'the same verdict is not announced again');
+      p.handle({ type: 'update', view: viewOf(s.tampered) });
+      assert.match(text(announcer), /^Signature invalid\. /);
+      resolve();
+    }, 20));
+  });
+
+  test('focus stays on the same control across an update and while busy', () => {
+    const p = page(viewOf(s.valid));
+    const certificate = (doc: Document) => doc.querySelector<HTMLElement>('details[data-certificate].role-root') as HTMLElement;
+    const exportButton = (doc: Document) => Array.from(certificate(doc).querySelectorAll('button')).find((b) => text(b).startsWith('Export PEM')) as HTMLButtonElement;
+    exportButton(p.doc).focus();
+    assert.equal(p.doc.activeElement, exportButton(p.doc));
+    p.handle({ type: 'busy', busy: true });
+    assert.equal(p.doc.activeElement, exportButton(p.doc), 'busy changes the page in place');
+    p.handle({ type: 'busy', busy: false });
+    const before = exportButton(p.doc);
+    p.handle({ type: 'update', view: viewOf(s.valid) });
+    const after = exportButton(p.doc);
+    assert.notEqual(after, before, 'the tree was rebuilt');
+    assert.equal(p.doc.activeElement, after, 'the same control has the focus again');
+  });
+
+  test('certificates carry the context menu\'s data: section and fingerprint id only', () => {
+    const p = page(viewOf(s.valid));
+    for (const c of Array.from(p.doc.querySelectorAll<HTMLElement>('details[data-certificate]'))) {
+      const context = JSON.parse(c.getAttribute('data-vscode-context') ?? '{}') as Record<string, unknown>;
+      assert.deepEqual(Object.keys(context).sort(), ['certificateId', 'preventDefaultContextMenuItems', 'webviewSection']);
+      assert.equal(context.certificateId, c.dataset.certificate);
+    }
+  });
+});

@@ -48,7 +48,8 @@ export function renderSummary(ctx: RenderCtx, view: MessageView): HTMLElement {
   const canDecrypt = (view.decryptState === 'locked' || view.decryptState === 'keyLocked' || view.decryptState === 'failed') && view.trustedWorkspace;
   // A locked key: the button asks for the passphrase (the decrypt action prompts), and says so.
   const decryptLabel = view.decryptState === 'keyLocked' ? ctx.strings.enterPassphrase : ctx.strings.decrypt;
-  return el(ctx, 'section', { id: 'summary', class: `summary tone-${s.tone}`, role: 'status', 'aria-label': `${s.title}. ${s.detail}` },
+  // Announced through the page's one live region (focus.ts), not as a live region of its own.
+  return el(ctx, 'section', { id: 'summary', class: `summary tone-${s.tone}`, 'aria-label': `${s.title}. ${s.detail}` },
     el(ctx, 'div', { class: 'verdict' }, icon(ctx, s.icon), el(ctx, 'h1', {}, s.title)),
     el(ctx, 'p', { class: 'detail' }, s.detail),
     s.signedBy.length ? el(ctx, 'ul', { class: 'signed-by' }, ...s.signedBy.map((line) => el(ctx, 'li', {}, line))) : null,
