@@ -102,10 +102,11 @@ export function judgeMessage(
   const counting = layers.filter((l) => l.kind === 'signed' && l.coversMessage);
   const partial = layers.filter((l) => l.kind === 'signed' && !l.coversMessage && !l.reasons.some((r) => r.code === 'signed-ciphertext'));
   for (const l of partial) {
-    // A broken signature on the signed part is the news: say it first.
+    // A broken signature on the signed part is the news: say it first. (Untrusted or mismatched signers are told
+    // in the layer's own checks; the headline is about the message being only partly signed.)
     const status = layerStatus(l);
     const why = l.reasons.find((r) => r.severity === 'error')?.message ?? l.signers?.flatMap((s) => s.reasons).find((r) => r.severity === 'error')?.message;
-    const text = status === 'valid'
+    const text = status !== 'invalid'
       ? `part ${l.covers} is signed by ${signerLabel(l)}, the rest of the message is not`
       : `part ${l.covers} is signed by ${signerLabel(l)}, but that signature is ${status}${why ? ` (${why})` : ''}; the rest of the message is not signed`;
     messageReasons.push(reason('partial-signature', counting.length ? 'warning' : 'error', text, 'RFC 8551 §3.5'));
