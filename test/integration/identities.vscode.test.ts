@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { TEST_PASSPHRASE } from '../helpers/pki';
 import { sampleMessages, type SampleMessages } from '../unit/extension/sampleMessages';
-import { closeAllEditors, openEditor, setting, suiteDir, viewOf, writeIn } from './vscodeSupport';
+import { answerPrompts, closeAllEditors, openEditor, setting, suiteDir, viewOf, writeIn } from './vscodeSupport';
 
 let s: SampleMessages;
 let dir: string;
@@ -58,5 +58,23 @@ suite('decryption identities', () => {
     assert.equal(view.decryptState, 'locked');
     await vscode.commands.executeCommand('smime.decrypt', uri);
     await viewOf(uri, (v) => v.decryptState === 'decrypted');
+  });
+
+  test('Choose Key File writes the user settings and leaves the workspace settings alone', async function () {
+    this.timeout(30_000);
+    const file = s.pki.users.bob.p12;
+    await setting('decrypt.p12', undefined);
+    await answerPrompts([{ file }]);
+    try {
+      await vscode.commands.executeCommand('smime.chooseKeyFile', 'smime.decrypt');
+      const shown = await answerPrompts([]);
+      assert.deepEqual(shown.map((p) => p.kind), ['openFile']);
+      const inspected = vscode.workspace.getConfiguration('smime').inspect('decrypt.p12');
+      assert.equal(inspected?.globalValue, file);
+      assert.equal(inspected?.workspaceValue, undefined);
+    } finally {
+      await answerPrompts(undefined);
+      await setting('decrypt.p12', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 });

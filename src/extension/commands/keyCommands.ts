@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import type { AnalysisService } from '../analysisService';
 import { decryptionSources, passphraseFile, type SmimeSettings } from '../settings';
+import { openFile } from '../prompts';
 import { requireTrustedWorkspace } from '../trustActions';
 import { Cancelled, UserError } from '../userError';
 import { registerCommand } from './registerCommand';
@@ -54,13 +55,12 @@ async function forgetPassphrase(analysis: AnalysisService, arg: unknown): Promis
 async function chooseKeyFile(analysis: AnalysisService, arg: unknown): Promise<void> {
   requireTrustedWorkspace(vscode.l10n.t('Choosing a key file'));
   const setting = arg === 'smime.signing' ? 'smime.signing' : 'smime.decrypt';
-  const picked = await vscode.window.showOpenDialog({
-    canSelectMany: false,
-    title: setting === 'smime.signing' ? vscode.l10n.t('Choose the signing key (PKCS#12 or PEM)') : vscode.l10n.t('Choose the decryption key (PKCS#12 or PEM)'),
-    filters: { [vscode.l10n.t('Keys')]: ['p12', 'pfx', 'pem', 'key'] },
-  });
-  if (!picked?.[0]) return;
-  const file = picked[0].fsPath;
+  const picked = await openFile(
+    setting === 'smime.signing' ? vscode.l10n.t('Choose the signing key (PKCS#12 or PEM)') : vscode.l10n.t('Choose the decryption key (PKCS#12 or PEM)'),
+    { [vscode.l10n.t('Keys')]: ['p12', 'pfx', 'pem', 'key'] },
+  );
+  if (!picked) return;
+  const file = picked.fsPath;
   const config = vscode.workspace.getConfiguration(setting);
   const target = vscode.ConfigurationTarget.Global;
   if (/\.(p12|pfx)$/i.test(file)) {
