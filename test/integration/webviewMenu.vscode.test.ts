@@ -22,7 +22,7 @@ suite('message view context menu', () => {
     assert.ok(signer, 'the message shows its certificates');
     const target = join(dir, 'exported.pem');
     await answerPrompts([{ file: target }]);
-    const context = { webview: 'smime.messageEditor', webviewSection: 'certificate', certificateId: signer.id, preventDefaultContextMenuItems: true };
+    const context = { webview: 'smime.messageEditor', webviewSection: 'certificate', certificateId: signer.id };
     await vscode.commands.executeCommand('smime.exportCertificatePem', context);
     const shown = await answerPrompts(undefined);
     assert.deepEqual(shown.map((p) => p.kind), ['saveFile']);

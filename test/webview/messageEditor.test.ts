@@ -258,7 +258,7 @@ describe('webview: accessibility', () => {
     const p = page(viewOf(s.valid));
     for (const c of Array.from(p.doc.querySelectorAll<HTMLElement>('details[data-certificate]'))) {
       const context = JSON.parse(c.getAttribute('data-vscode-context') ?? '{}') as Record<string, unknown>;
-      assert.deepEqual(Object.keys(context).sort(), ['certificateId', 'preventDefaultContextMenuItems', 'webviewSection']);
+      assert.deepEqual(Object.keys(context).sort(), ['certificateId', 'webviewSection']);
       assert.equal(context.certificateId, c.dataset.certificate);
     }
   });
