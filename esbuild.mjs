@@ -23,6 +23,22 @@ const common = {
   legalComments: 'none',
 };
 
+// Code only legacy mail or writing header fields needs lives in files of its own next to the bundles that use it
+// (dist/legacy/), loaded by require() on first use: node-forge (RC2, legacy PKCS#12) and libmime (RFC 2047 words and
+// RFC 2231 parameters when writing). libmime is built with stubs for iconv-lite and encoding-japanese: it runs
+// neither when writing (see src/core/legacy/bundles/iconvStub.cjs).
+const LEGACY = { 'node-forge': './legacy/forge.js', libmime: './legacy/libmime.js' };
+const legacyModules = {
+  name: 'legacy-modules',
+  setup(build) {
+    build.onResolve({ filter: /^(node-forge|libmime)$/ }, (args) => ({ path: LEGACY[args.path], external: true }));
+  },
+};
+const LEGACY_STUBS = { 'iconv-lite': './src/core/legacy/bundles/iconvStub.cjs', 'encoding-japanese': './src/core/legacy/bundles/encodingJapaneseStub.cjs' };
+const legacyBuilds = () => [
+  { ...common, entryPoints: { forge: 'src/core/legacy/bundles/forge.cjs', libmime: 'src/core/legacy/bundles/libmime.cjs' }, outdir: 'dist/legacy', platform: 'node', format: 'cjs', target: 'node20', minify: true, sourcemap: false, alias: LEGACY_STUBS },
+];
+
 function testEntries(dir) {
   const out = [];
   for (const name of readdirSync(dir)) {
@@ -42,9 +58,13 @@ const integrationBuild = () => ({
 const builds = integration
   ? [integrationBuild()]
   : tests
-  ? [{ ...common, sourcemap: 'inline', entryPoints: testEntries('test'), outdir: 'out/test', outbase: 'test', platform: 'node', format: 'cjs', target: 'node20' }]
+  ? [{ ...common, sourcemap: 'inline', entryPoints: testEntries('test'), outdir: 'out/test', outbase: 'test', platform: 'node', format: 'cjs', target: 'node20', alias: LEGACY_STUBS }]
   : [
-      { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+      // Activation loads dist/extension.js only: a few KB of placeholders. The core (dist/core.js) is required on
+      // first use, and the legacy code from it on first use again.
+      { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', './core.js'] },
+      { ...common, entryPoints: ['src/extension/core.ts'], outfile: 'dist/core.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], plugins: [legacyModules] },
+      ...legacyBuilds(),
       { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
       // The test inbox's SMTP server and sender (smtp-server, nodemailer): a bundle of their own that the extension
       // requires on the first inbox command, so activation never parses them.
@@ -61,9 +81,11 @@ const builds = integration
         format: 'cjs',
         platform: 'node',
         target: 'node20',
-        // Large dependencies only the write side or legacy ciphers need are loaded from node_modules when used
-        // (they are runtime dependencies of the package), so no command pays to parse them up front.
-        external: ['node-forge', 'libmime', 'iconv-lite', 'libqp', 'smtp-server', 'nodemailer'],
+        // Large dependencies only the write side or legacy ciphers need are the files of dist/legacy/, loaded when
+        // used, so no command pays to parse them up front. The test inbox's SMTP libraries (runtime dependencies of
+        // the package) load from node_modules for `smime inbox` only.
+        plugins: [legacyModules],
+        external: ['smtp-server', 'nodemailer'],
       },
     ];
 
@@ -79,10 +101,19 @@ if (!tests && !integration) {
   copyFileSync('src/cli/launcher.cjs', 'dist/cli.js');
   chmodSync('dist/cli.js', 0o755);
 }
+// In watch mode every rebuild is framed by these lines: the watch task's problem matcher (.vscode/tasks.json) reads
+// them to know when a build is done, and esbuild's own "✘ [ERROR]" lines in between become Problems.
+const watchMarkers = {
+  name: 'watch-markers',
+  setup(build) {
+    build.onStart(() => console.log('[watch] build started'));
+    build.onEnd((result) => console.log(`[watch] build finished with ${result.errors.length} error(s)`));
+  },
+};
 if (watch) {
   // No code cache here: the launcher sees that smime.js changed and compiles it as usual.
   for (const options of builds) {
-    const ctx = await esbuild.context(options);
+    const ctx = await esbuild.context({ ...options, plugins: [...(options.plugins ?? []), watchMarkers] });
     await ctx.watch();
   }
   console.log('watching for changes');

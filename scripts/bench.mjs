@@ -1,4 +1,5 @@
-// `npm run bench`: whole-process timings of `smime verify` / `decrypt` / `sign` / `encrypt` on 10 MB messages
+// `npm run bench`: the extension's bundle sizes and activation time (scripts/activation.mjs; BENCH_EXTENSION_ONLY=1
+// stops there), then whole-process timings of `smime verify` / `decrypt` / `sign` / `encrypt` on 10 MB messages
 // against `openssl cms -verify` / `-decrypt` / `-sign` / `-encrypt` on the same files in the same run, with ratios and peak memory.
 // Timings on a shared machine are noisy, so the two commands run alternately several times and medians are
 // compared. Where a command writes a result, both write it to a new file in the same folder (the cost of writing
@@ -11,6 +12,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { measureActivation } from './activation.mjs';
 import { benchBatch } from './benchBatch.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -110,6 +112,24 @@ function measurePair([cmdA, argsA], [cmdB, argsB], beforeEach = () => undefined)
   return [summary(runsA), summary(runsB)];
 }
 
+/** What the extension loads when: the bundles' sizes, then activation and first use timed in plain Node. */
+function extensionFigures() {
+  const files = ['dist/extension.js', 'dist/core.js', 'dist/legacy/forge.js', 'dist/legacy/libmime.js', 'dist/webview.js', 'dist/smime.js'];
+  console.table(files.map((file) => ({ file, KB: +(statSync(file).size / 1024).toFixed(1), loaded: LOADED_WHEN[file] })));
+  const result = measureActivation(resolve('dist/extension.js'), RUNS);
+  console.log(`[measure] activation in plain Node (load dist/extension.js + activate): ${result.activateMs.toFixed(1)} ms; first use (load dist/core.js + register): ${result.coreMs.toFixed(1)} ms; ${RUNS} fresh processes, medians`);
+}
+const LOADED_WHEN = {
+  'dist/extension.js': 'activation',
+  'dist/core.js': 'first editor, command or .eml opened as text',
+  'dist/legacy/forge.js': 'RC2 mail or a legacy PKCS#12 file',
+  'dist/legacy/libmime.js': 'writing header fields with 8-bit text',
+  'dist/webview.js': 'in the message editor\'s webview',
+  'dist/smime.js': 'the smime command line',
+};
+
+extensionFigures();
+if (process.env.BENCH_EXTENSION_ONLY === '1') process.exit(0);
 setup();
 // BENCH_ONLY=batch runs only the batch rows (scripts/benchBatch.mjs).
 const onlyBatch = process.env.BENCH_ONLY === 'batch';

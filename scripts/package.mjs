@@ -11,9 +11,9 @@ import { fileURLToPath } from 'node:url';
 /** Marketplace packages this size install in a blink; a bigger one means something slipped in. */
 const MAX_VSIX_BYTES = 2 * 1024 * 1024;
 /** What an installed extension needs at run time (paths inside the package's extension/ folder). */
-const ALLOWED = [/^dist\/(extension|webview|inbox)\.js$/, /^dist\/codicons\/codicon\.(ttf|css)$/, /^media\/main\.css$/,
+const ALLOWED = [/^dist\/(extension|core|webview|inbox)\.js$/, /^dist\/legacy\/(forge|libmime)\.js$/, /^dist\/codicons\/codicon\.(ttf|css)$/, /^media\/(main\.css|icon\.png)$/, /^l10n\/bundle\.l10n(\.[\w-]+)?\.json$/,
   // The screenshots the README shows: the extension's details page in VS Code reads them from the package.
-  /^media\/screenshots\/(message-view-(valid|tampered|decrypted)|certificate|raw-codelens|test-inbox)\.png$/, /^syntaxes\/eml\.tmLanguage\.json$/, /^language-configuration\.json$/,
+  /^media\/screenshots\/(message-view-(valid|tampered|decrypted|mismatch)|certificate|raw-codelens|test-inbox)\.png$/, /^syntaxes\/eml\.tmLanguage\.json$/, /^language-configuration\.json$/,
   /^package(\.nls)?\.json$/, /^readme\.md$/i, /^changelog\.md$/i, /^license(\.txt)?$/i];
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

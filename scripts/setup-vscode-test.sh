@@ -5,7 +5,7 @@
 # which drives it, is a dev dependency of the project.
 # Idempotent: a marker file turns later calls into a no-op. Nothing runs a package's install scripts.
 #   Usage: scripts/setup-vscode-test.sh
-#   Env:   VSCODE_TEST_HOME (default ~/.cache/smime-vscode-test), CODE_SERVER_VERSION (4.139.1 = VS Code 1.139.1),
+#   Env:   SMIME_SETUP_SKIP_CHROMIUM=1 (npm start: only the tests and screenshots drive a browser), VSCODE_TEST_HOME (default ~/.cache/smime-vscode-test), CODE_SERVER_VERSION (4.139.1 = VS Code 1.139.1),
 #          CODE_SERVER_NODE_MAJOR (24), CODE_SERVER_BUILD_NATIVE (auto|0|1)
 set -euo pipefail
 CS_VERSION=${CODE_SERVER_VERSION:-4.139.1}
@@ -14,7 +14,7 @@ DEST=${VSCODE_TEST_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/smime-vscode-test}/$CS_
 MARK="$DEST/.ready"
 NPM_FLAGS=(--no-audit --no-fund --loglevel=error)
 
-if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+if [ "${SMIME_SETUP_SKIP_CHROMIUM:-0}" != 1 ] && [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "[setup] installing chromium (apt)"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null

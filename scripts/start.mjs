@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: builds the extension, writes a demo workspace (`smime demo`: test-only PKI and sample messages)
-// and opens it with the extension loaded: in desktop VS Code when `code` is on the PATH, otherwise in the
-// offline VS Code (scripts/setup-vscode-test.sh), bound to 127.0.0.1, whose URL is printed.
+// and opens it with the extension loaded and a signed sample message in the message view: in desktop VS Code
+// when `code` is on the PATH, otherwise in the offline VS Code (scripts/setup-vscode-test.sh, without Chromium:
+// only the tests drive a browser), bound to 127.0.0.1, whose URL is printed.
 //   node scripts/start.mjs [--fresh] [--port=N] [--workspace=DIR]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -13,6 +14,8 @@ import { checkInstall, startCodeServer, workbenchUrl } from './vscode-test/codeS
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const opts = Object.fromEntries(process.argv.slice(2).map((a) => /^--([^=]+)(?:=(.*))?$/.exec(a)).filter(Boolean).map((m) => [m[1], m[2] ?? 'true']));
 const workspace = path.resolve(opts.workspace ?? path.join(os.tmpdir(), 'smime-eml-demo'));
+/** The message shown first: signed by alice, verified against the demo root the workspace settings trust. */
+const sample = path.join(workspace, 'messages', 'signed-detached.eml');
 
 function build() {
   execFileSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'inherit' });
@@ -33,8 +36,8 @@ function hasDesktopCode() {
 }
 
 function openInDesktop() {
-  spawn('code', [`--extensionDevelopmentPath=${root}`, workspace], { stdio: 'ignore', detached: true }).unref();
-  console.log(`Opened ${workspace} in VS Code with the extension from ${root}.`);
+  spawn('code', [`--extensionDevelopmentPath=${root}`, workspace, sample], { stdio: 'ignore', detached: true }).unref();
+  console.log(`Opened ${workspace} in VS Code with the extension from ${root}, showing ${path.relative(workspace, sample)}.`);
 }
 
 async function serveOffline() {
@@ -43,7 +46,7 @@ async function serveOffline() {
   } catch {
     // First start on this machine: install the offline VS Code from the npm registry (a few minutes, once).
     console.log('No `code` on the PATH: installing the offline VS Code (scripts/setup-vscode-test.sh, once)...');
-    const setup = spawnSync('bash', [path.join(root, 'scripts/setup-vscode-test.sh')], { cwd: root, stdio: 'inherit' });
+    const setup = spawnSync('bash', [path.join(root, 'scripts/setup-vscode-test.sh')], { cwd: root, stdio: 'inherit', env: { ...process.env, SMIME_SETUP_SKIP_CHROMIUM: '1' } });
     try {
       if (setup.status !== 0) throw new Error(`setup exited with ${setup.status}`);
       checkInstall();
@@ -62,7 +65,7 @@ async function serveOffline() {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  console.log(`\nVS Code with the extension is running (Ctrl+C stops it). Open:\n\n  ${workbenchUrl(server.url, server.port, { folder: workspace, developmentPaths: [root] })}\n`);
+  console.log(`\nVS Code with the extension is running (Ctrl+C stops it). Open:\n\n  ${workbenchUrl(server.url, server.port, { folder: workspace, developmentPaths: [root], openFile: existsSync(sample) ? sample : undefined })}\n`);
 }
 
 build();

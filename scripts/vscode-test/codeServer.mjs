@@ -162,10 +162,12 @@ export async function launchChromium(state, { width = 1400, height = 850 } = {})
 }
 
 /** The workbench URL for a folder (or an empty window), with an optional development/test payload. */
-export function workbenchUrl(base, port, { folder, developmentPaths = [], testsPath } = {}) {
+export function workbenchUrl(base, port, { folder, developmentPaths = [], testsPath, openFile } = {}) {
   const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
   const payload = developmentPaths.map((p) => ['extensionDevelopmentPath', remote(p)]);
   if (testsPath) payload.push(['extensionTestsPath', remote(testsPath)]);
+  // The workbench opens this file once the window is up (its `openFile` payload entry).
+  if (openFile) payload.push(['openFile', remote(openFile)]);
   let url = `${base}?`;
   if (!folder) url += 'ew=true';
   else if (folder.endsWith('.code-workspace')) url += `workspace=${encodeURIComponent(folder)}`;

@@ -3,9 +3,10 @@
  * features both use it. API (kept small and stable):
  *
  *   analyze(uri, bytes, { decrypt?, interactive? }): Promise<AnalysisResult>
- *       The core's analysis of these bytes with the configured trust (and the decryption key when `decrypt`).
- *       Cached per uri + content hash + decrypt; non-interactive calls never prompt (a key that needs a
- *       passphrase not yet remembered is skipped and reported in `analyzeDocument`'s `decryptError`).
+ *       The core's analysis of these bytes with the configured trust (and the decryption identities when
+ *       `decrypt`, or when smime.decrypt.automatically is on). Cached per uri + content hash + decrypt;
+ *       non-interactive calls never prompt (an identity that needs a passphrase not yet remembered is skipped and
+ *       listed in `analyzeDocument`'s `lockedKeys`).
  *   analyzeDocument(uri, bytes?, options): Promise<DocumentAnalysis>
  *       The same with the problems met (unreadable anchors, bad validation time, key errors); reads the file
  *       through vscode.workspace.fs when `bytes` is not given.
@@ -20,14 +21,16 @@
  */
 import * as vscode from 'vscode';
 import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
 import type { RecipientKey } from '../core/cms/enveloped';
 import { analyzeMessage, type AnalysisResult } from '../core/smime/analyze';
 import { isEncrypted } from '../core/smime/layers';
 import type { TrustOptions } from '../core/smime/verifySigner';
+import type { Certificate } from '../core/x509/certificate';
 import { loadCertificates, loadCrls, systemAnchors } from '../core/x509/trustStore';
 import { asMimeMessage } from './cmsFile';
 import { KeyStore } from './keyStore';
-import { hasKey, readSettings, validationDate, type SmimeSettings } from './settings';
+import { decryptionSources, passphraseFile, readSettings, validationDate, type KeySource, type SmimeSettings } from './settings';
 import { Cancelled, UserError } from './userError';
 
 /** Analyses kept (per document and decrypt flag); an editor re-asks on every update. */
@@ -48,6 +51,17 @@ export interface DocumentAnalysis {
   /** Why decryption was not attempted or failed, when `decrypt` was asked. */
   decryptError?: string;
   decrypted: boolean;
+  /** Key files (absolute paths) a configured identity needs the passphrase of before it can be tried. */
+  lockedKeys: string[];
+}
+
+/** What the configured identities give without asking anything. */
+interface LoadedKeys {
+  keys: RecipientKey[];
+  /** Identities that need a passphrase not remembered yet. */
+  locked: KeySource[];
+  /** Identities that cannot be used (unreadable file, not a key): UserErrors with what to do. */
+  errors: Error[];
 }
 
 export interface AnalysisChange {
@@ -60,6 +74,8 @@ interface TrustContext {
   options: Omit<TrustOptions, 'at'>;
   at: Date;
   problems: string[];
+  /** Certificates that name the recipients of encrypted mail: the recipients folder and the configured ones. */
+  known: Certificate[];
 }
 
 export class AnalysisService implements vscode.Disposable {
@@ -118,34 +134,74 @@ export class AnalysisService implements vscode.Disposable {
   private async run(uri: vscode.Uri, buf: Buffer, options: AnalysisOptions): Promise<DocumentAnalysis> {
     const settings = this.settings(uri);
     const trust = this.trust(uri, settings);
-    let keys: RecipientKey[] = [];
+    const analyze = (keys: RecipientKey[]) =>
+      analyzeMessage(buf, { ...trust.options, at: trust.at, keys, knownCertificates: [...trust.known, ...keys.flatMap((k) => (k.certificate ? [k.certificate] : []))] });
+    const isDecrypted = (r: AnalysisResult) => {
+      const encrypted = r.report.layers.filter(isEncrypted);
+      return { encrypted: encrypted.length > 0, decrypted: encrypted.length > 0 && encrypted.every((l) => l.decrypted) };
+    };
+    let result = analyze([]);
+    // Keys are loaded only for an encrypted message: on request, or when smime.decrypt.automatically allows
+    // opening it with the identities that need no prompt.
+    const automatic = settings.decryptAutomatically && vscode.workspace.isTrusted && decryptionSources(settings).length > 0;
+    let loaded: LoadedKeys = { keys: [], locked: [], errors: [] };
     let decryptError: string | undefined;
-    if (options.decrypt) {
+    if (isDecrypted(result).encrypted && (options.decrypt || automatic)) {
       try {
-        keys = await this.decryptionKeys(settings, options.interactive === true);
+        loaded = await this.decryptionKeys(settings);
       } catch (e) {
         if (options.interactive || e instanceof Cancelled) throw e;
-        decryptError = e instanceof Error ? e.message : String(e);
+        if (options.decrypt) decryptError = e instanceof Error ? e.message : String(e);
+      }
+      if (loaded.keys.length) result = analyze(loaded.keys);
+    }
+    // A locked identity is unlocked (asked for) only when the others did not open the message, one at a time.
+    if (options.interactive && isDecrypted(result).encrypted && !isDecrypted(result).decrypted) {
+      for (const source of [...loaded.locked]) {
+        const identity = await this.keys.loadIdentity(source, 'smime.decrypt', true);
+        loaded.keys.push({ privateKey: identity.privateKey, certificate: identity.certificate });
+        loaded.locked.splice(loaded.locked.indexOf(source), 1);
+        result = analyze(loaded.keys);
+        if (isDecrypted(result).decrypted) break;
       }
     }
-    const result = analyzeMessage(buf, { ...trust.options, at: trust.at, keys });
-    const encrypted = result.report.layers.filter(isEncrypted);
-    const decrypted = encrypted.length > 0 && encrypted.every((l) => l.decrypted);
-    if (options.decrypt && keys.length && encrypted.length && !decrypted) {
-      decryptError = vscode.l10n.t('The configured key is not one of the recipients of this message.');
+    const { encrypted, decrypted } = isDecrypted(result);
+    // Asked to decrypt and nothing worked: an identity that could not be used says what to fix.
+    if (options.interactive && encrypted && !decrypted && loaded.errors.length) throw loaded.errors[0];
+    const lockedKeys = encrypted && !decrypted ? loaded.locked.map((source) => passphraseFile(source) as string) : [];
+    if (options.decrypt && encrypted && !decrypted && !decryptError) {
+      if (lockedKeys.length) {
+        decryptError = vscode.l10n.t('Key locked: enter the passphrase of {0}.', lockedKeys.map((f) => basename(f)).join(', '));
+      } else if (loaded.keys.length) {
+        decryptError = loaded.keys.length === 1
+          ? vscode.l10n.t('The configured key is not one of the recipients of this message.')
+          : vscode.l10n.t('None of the {0} configured keys is one of the recipients of this message.', loaded.keys.length);
+      }
     }
-    return { uri, result, problems: trust.problems, decrypted, ...(decryptError ? { decryptError } : {}) };
+    if (options.decrypt && loaded.errors.length && !decrypted) decryptError = [decryptError, ...loaded.errors.map((e) => e.message)].filter(Boolean).join(' ');
+    return { uri, result, problems: trust.problems, decrypted, lockedKeys, ...(decryptError ? { decryptError } : {}) };
   }
 
-  private async decryptionKeys(settings: SmimeSettings, interactive: boolean): Promise<RecipientKey[]> {
+  /** Loads every configured identity that needs no prompt; the rest are reported as locked. */
+  private async decryptionKeys(settings: SmimeSettings): Promise<LoadedKeys> {
     if (!vscode.workspace.isTrusted) {
       throw new UserError(vscode.l10n.t('Decryption is off in Restricted Mode: trust this workspace to use its keys.'), ['manageTrust']);
     }
-    if (!hasKey(settings.decrypt)) {
-      throw new UserError(vscode.l10n.t('No decryption key is configured: set smime.decrypt.p12, or smime.decrypt.key and smime.decrypt.cert.'), ['openSettings', 'chooseFile'], 'smime.decrypt');
+    const sources = decryptionSources(settings);
+    if (!sources.length) {
+      throw new UserError(vscode.l10n.t('No decryption key is configured: set smime.decrypt.p12 (or smime.decrypt.key and smime.decrypt.cert), or add one to smime.decrypt.identities.'), ['openSettings', 'chooseFile'], 'smime.decrypt');
     }
-    const identity = await this.keys.loadIdentity(settings.decrypt, 'smime.decrypt', interactive);
-    return [{ privateKey: identity.privateKey, certificate: identity.certificate }];
+    const loaded: LoadedKeys = { keys: [], locked: [], errors: [] };
+    for (const source of sources) {
+      try {
+        const identity = await this.keys.loadIdentity(source, 'smime.decrypt', false);
+        loaded.keys.push({ privateKey: identity.privateKey, certificate: identity.certificate });
+      } catch (e) {
+        if (e instanceof UserError && e.actions.includes('enterPassphrase')) loaded.locked.push(source);
+        else loaded.errors.push(e instanceof Error ? e : new Error(String(e)));
+      }
+    }
+    return loaded;
   }
 
   private trust(uri: vscode.Uri, settings: SmimeSettings): TrustContext {
@@ -156,6 +212,12 @@ export class AnalysisService implements vscode.Disposable {
     if (cached) return { ...cached, at: 'at' in when ? when.at : new Date() };
     const anchors = loadCertificates(settings.anchors);
     const crls = loadCrls(settings.crls);
+    // Only for naming recipients: problems reading these are the compose commands' to report.
+    const knownFiles = [
+      ...(settings.recipientsFolder ? [settings.recipientsFolder] : []),
+      ...[...decryptionSources(settings), settings.signing].flatMap((source) => (source.cert ? [source.cert] : [])),
+    ];
+    const known = vscode.workspace.isTrusted ? loadCertificates(knownFiles).certs : [];
     const problems = [...anchors.problems, ...crls.problems];
     if ('error' in when) problems.push(when.error);
     const context: TrustContext = {
@@ -164,9 +226,12 @@ export class AnalysisService implements vscode.Disposable {
         extraCertificates: [],
         crls: crls.crls,
         allowSha1: settings.allowSha1,
+        // In VS Code SHA-1 is allowed by a setting, not by the command line's flag.
+        allowSha1Option: 'the setting smime.verify.allowSha1',
       },
       at: 'at' in when ? when.at : new Date(),
       problems,
+      known,
     };
     this.trustCache.set(folder, context);
     return context;

@@ -161,6 +161,7 @@ export class MessageEditor implements OpenEditor {
       allowRemote: this.deps.files.remoteAllowed(this.uri),
       trustedWorkspace: vscode.workspace.isTrusted,
       decryptFailed: this.deps.files.decryptRequested(this.uri) && !analysis.decrypted,
+      lockedKeys: analysis.lockedKeys.map((file) => file.slice(file.lastIndexOf('/') + 1)),
       problems: [...analysis.problems, ...(analysis.decryptError ? [analysis.decryptError] : [])],
     });
     const first = !this.view;

@@ -24,6 +24,10 @@ export interface SmimeSettings {
   /** "now" or an ISO-8601 time. */
   validationTime: string;
   decrypt: KeySource;
+  /** More decryption identities (smime.decrypt.identities): older certificates, other mailboxes. */
+  decryptIdentities: KeySource[];
+  /** Decrypt an open message as soon as a key opens it without a prompt (smime.decrypt.automatically). */
+  decryptAutomatically: boolean;
   signing: KeySource;
   recipientsFolder?: string;
   digest: 'sha256' | 'sha384' | 'sha512';
@@ -42,7 +46,7 @@ export type ConfigGetter = <T>(key: string, fallback: T) => T;
 export const RESTRICTED_SETTINGS = [
   'smime.trust.anchors', 'smime.trust.useSystemStore', 'smime.trust.crls', 'smime.decrypt.p12', 'smime.decrypt.key',
   'smime.decrypt.cert', 'smime.signing.p12', 'smime.signing.cert', 'smime.signing.key', 'smime.recipients.folder',
-  'smime.verify.allowSha1', 'smime.verify.validationTime',
+  'smime.verify.allowSha1', 'smime.verify.validationTime', 'smime.decrypt.identities',
   // The test inbox opens a port and writes files; sending connects out: a workspace may not steer either untrusted.
   'smime.inbox.port', 'smime.inbox.host', 'smime.inbox.folder', 'smime.inbox.maxMessageBytes', 'smime.inbox.authUser', 'smime.inbox.starttls',
   'smime.send.host', 'smime.send.port', 'smime.send.security', 'smime.send.user', 'smime.send.rejectUnauthorized',
@@ -85,6 +89,25 @@ function keySource(get: ConfigGetter, prefix: string, folder: string | undefined
   return source;
 }
 
+/** The entries of smime.decrypt.identities: objects with p12, or key and cert; anything else is skipped. */
+function identities(get: ConfigGetter, folder: string | undefined): KeySource[] {
+  const value = get<unknown>('decrypt.identities', []);
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((entry): KeySource[] => {
+    if (typeof entry !== 'object' || entry === null) return [];
+    const field = (name: string) => {
+      const v = (entry as Record<string, unknown>)[name];
+      return typeof v === 'string' ? expandPath(v, folder) : undefined;
+    };
+    const source: KeySource = {};
+    for (const name of ['p12', 'key', 'cert'] as const) {
+      const resolved = field(name);
+      if (resolved) source[name] = resolved;
+    }
+    return hasKey(source) ? [source] : [];
+  });
+}
+
 export function readSettings(get: ConfigGetter, workspaceFolder: string | undefined): SmimeSettings {
   const recipientsFolder = path(get, 'recipients.folder', workspaceFolder);
   return {
@@ -94,6 +117,8 @@ export function readSettings(get: ConfigGetter, workspaceFolder: string | undefi
     allowSha1: get<unknown>('verify.allowSha1', false) === true,
     validationTime: String(get('verify.validationTime', 'now') || 'now'),
     decrypt: keySource(get, 'decrypt', workspaceFolder),
+    decryptIdentities: identities(get, workspaceFolder),
+    decryptAutomatically: get<unknown>('decrypt.automatically', true) !== false,
     signing: keySource(get, 'signing', workspaceFolder),
     ...(recipientsFolder ? { recipientsFolder } : {}),
     digest: oneOf(get('sign.digest', 'sha256'), ['sha256', 'sha384', 'sha512'], 'sha256'),
@@ -121,4 +146,18 @@ export function hasKey(source: KeySource): boolean {
 /** The file whose passphrase protects this key (the SecretStorage entry is keyed by it). */
 export function passphraseFile(source: KeySource): string | undefined {
   return source.p12 ?? source.key;
+}
+
+/**
+ * Every identity decryption tries, in order: smime.decrypt.p12 / key, then smime.decrypt.identities; each key file
+ * once. Thunderbird does the same for mail encrypted to a certificate that has since been replaced.
+ */
+export function decryptionSources(settings: SmimeSettings): KeySource[] {
+  const seen = new Set<string>();
+  return [settings.decrypt, ...settings.decryptIdentities].filter((source) => {
+    const file = passphraseFile(source);
+    if (!file || seen.has(file)) return false;
+    seen.add(file);
+    return true;
+  });
 }

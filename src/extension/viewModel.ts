@@ -5,7 +5,7 @@
 import { innermostContent, messageTree } from '../core/mail';
 import type { AnalysisResult } from '../core/smime/analyze';
 import { isEncrypted } from '../core/smime/layers';
-import type { DecryptState, MessageView } from '../shared/protocol';
+import type { DecryptState, HeaderView, MessageView, SummaryView } from '../shared/protocol';
 import { bodiesAndAttachments, headerViews } from './view/bodyView';
 import { certificateIndex, certificateViews } from './view/certificateView';
 import { layerViews, summaryView } from './view/summaryView';
@@ -25,13 +25,37 @@ export interface ViewModelOptions {
   decryptFailed?: boolean;
   /** Problems loading trust anchors, CRLs or keys, shown with the parse warnings. */
   problems?: string[];
+  /** Names of the key files a configured identity needs the passphrase of (the message is not decrypted yet). */
+  lockedKeys?: string[];
 }
 
-function decryptState(result: AnalysisResult, failed: boolean): DecryptState {
+function decryptState(result: AnalysisResult, failed: boolean, keyLocked: boolean): DecryptState {
   const encrypted = result.report.layers.filter(isEncrypted);
   if (!encrypted.length) return 'none';
   if (encrypted.every((l) => l.decrypted)) return 'decrypted';
+  if (keyLocked) return 'keyLocked';
   return failed ? 'failed' : 'locked';
+}
+
+/**
+ * A signer that does not match the sender (a possible spoof): the From rows are flagged with the address that
+ * actually signed beside them, so the reader compares the two where the false one is shown.
+ */
+function flagSpoofedFrom(headers: HeaderView[], report: AnalysisResult['report'], t: Translate): HeaderView[] {
+  const signers = report.layers.filter((l) => l.kind === 'signed' && l.coversMessage).flatMap((l) => l.signers ?? []);
+  const addresses = [...new Set(signers.map((s) => s.email).filter((e): e is string => Boolean(e)))];
+  const note = addresses.length ? t('signed by {0}', addresses.join(', ')) : t('the signer\'s certificate names no address');
+  return headers.map((h) => (h.name.toLowerCase() === 'from' || h.name.toLowerCase() === 'sender' ? { ...h, flag: { tone: 'error', note } } : h));
+}
+
+/** The headline of a message whose key is configured but locked: say so, and what unlocks it. */
+function keyLockedSummary(summary: SummaryView, lockedKeys: string[], t: Translate): SummaryView {
+  if (summary.verdict !== 'locked') return summary;
+  return {
+    ...summary,
+    title: t('Key locked: enter passphrase'),
+    detail: t('The message is decrypted once the passphrase of {0} is entered.', lockedKeys.join(', ')),
+  };
 }
 
 export function buildViewModel(result: AnalysisResult, options: ViewModelOptions): MessageView {
@@ -48,19 +72,23 @@ export function buildViewModel(result: AnalysisResult, options: ViewModelOptions
     encrypted,
   });
   const content = innermostContent(tree);
+  const notMime = report.messageReasons.some((r) => r.code === 'not-mime');
+  const state = decryptState(result, options.decryptFailed === true, (options.lockedKeys ?? []).length > 0);
+  const summary = summaryView(report, t);
   const hasInnerHeaders = content !== result.message.root && content.headers.some((h) => !h.key.startsWith('content-'));
   return {
     fileName: options.fileName,
     subject: report.message.subject ?? '',
-    summary: summaryView(report, t),
+    summary: state === 'keyLocked' ? keyLockedSummary(summary, options.lockedKeys ?? [], t) : summary,
     layers,
     tree: root,
-    headers: headerViews(result.message.root.headers),
+    headers: summary.verdict === 'mismatch' ? flagSpoofedFrom(headerViews(result.message.root.headers), report, t) : headerViews(result.message.root.headers),
     ...(hasInnerHeaders ? { innerHeaders: headerViews(content.headers) } : {}),
-    bodies,
-    attachments,
+    // A file that is not a message has no body worth showing: its bytes would be hundreds of KB of noise.
+    bodies: notMime ? [] : bodies,
+    attachments: notMime ? [] : attachments,
     certificates: certificateViews(certificateIndex(report, result.certificates), t),
-    decryptState: decryptState(result, options.decryptFailed === true),
+    decryptState: state,
     warnings: [...(options.problems ?? []), ...report.warnings.map((w) => `${w.path}: ${w.message}`)],
     trustedWorkspace: options.trustedWorkspace !== false,
   };

@@ -51,7 +51,7 @@ export function pageHtml(o: PageOptions): string {
 <title>${escapeAttribute(o.title)}</title>
 </head>
 <body>
-<main id="app" aria-live="polite"></main>
+<main id="app"></main>
 <script nonce="${o.scriptNonce}" src="${escapeAttribute(o.scriptUri)}"></script>
 </body>
 </html>`;

@@ -104,6 +104,8 @@ export interface HeaderView {
   value: string;
   /** Exactly as written (encoded words kept). */
   raw: string;
+  /** A problem with this field, shown on its row: the From of a message signed by someone else. */
+  flag?: { tone: Tone; note: string };
 }
 
 /** Whether a body part is signed, for the mark above it (outside the sender's content). */
@@ -182,7 +184,8 @@ export interface CertificateView {
   fields: CertificateFieldView[];
 }
 
-export type DecryptState = 'none' | 'locked' | 'decrypted' | 'failed';
+/** keyLocked: a configured identity needs its passphrase before it can be tried. */
+export type DecryptState = 'none' | 'locked' | 'keyLocked' | 'decrypted' | 'failed';
 
 export interface MessageView {
   fileName: string;
@@ -219,6 +222,7 @@ export interface UiStrings {
   save: string;
   openAsText: string;
   decrypt: string;
+  enterPassphrase: string;
   copyFingerprint: string;
   exportPem: string;
   trustCa: string;

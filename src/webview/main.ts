@@ -3,7 +3,8 @@
  * key material, runs no crypto, and puts message data into the page only as text.
  */
 import type { MessageView, RunAction, ToWebview, UiStrings } from '../shared/protocol';
-import { renderView } from './render/app';
+import { verdictAnnouncer } from './focus';
+import { renderView, setBusy } from './render/app';
 import type { RenderCtx } from './render/context';
 import { revealCertificate } from './render/summary';
 import { selectPart } from './render/tree';
@@ -25,8 +26,11 @@ export function startApp(doc: Document, root: HTMLElement, bridge: Bridge, win: 
     saveState: () => bridge.saveState(state),
     rerender: () => render(),
   };
+  const announce = verdictAnnouncer(doc);
   const render = () => {
-    if (view && strings) renderView(ctx, root, view, busy);
+    if (!view || !strings) return;
+    renderView(ctx, root, view, busy);
+    announce(`${view.summary.title}. ${view.summary.detail}`);
   };
   const handle = (m: ToWebview) => {
     switch (m.type) {
@@ -39,7 +43,7 @@ export function startApp(doc: Document, root: HTMLElement, bridge: Bridge, win: 
         return render();
       case 'busy':
         busy = m.busy;
-        return render();
+        return setBusy(root, busy);
       case 'reveal':
         return selectPart(ctx, m.partId, true);
       case 'revealCertificate':

@@ -42,7 +42,10 @@ suite('message editor: test identity', () => {
 
   test('Create Test Identity writes the demo PKI and settings; its messages verify and decrypt without a prompt', async function () {
     this.timeout(120_000);
+    // Earlier suites may have left smime.* workspace settings: agree to replace them.
+    await vscode.commands.executeCommand('smime._test.answerPrompts', [{ pick: ['Replace Settings'] }]);
     const dir = await vscode.commands.executeCommand<vscode.Uri | undefined>('smime.createTestIdentity', FOLDER);
+    await vscode.commands.executeCommand('smime._test.answerPrompts', undefined);
     assert.ok(dir, 'the command returned the folder');
     for (const file of ['ca.pem', 'alice.p12', 'bob.p12', 'recipients/bob@example.com.pem', 'messages/signed-detached.eml']) {
       assert.ok(existsSync(join(dir.fsPath, file)), file);

@@ -88,6 +88,25 @@ describe('webview: summary and checklist', () => {
     assert.deepEqual(p.posted.at(-1), { type: 'run', action: 'decrypt' });
     assert.equal(page(viewOf(s.encrypted, s.trust, { trustedWorkspace: false })).doc.querySelector('#decrypt'), null);
   });
+
+  test('a locked key: the headline says so and the button is Enter Passphrase, which asks the host to decrypt', () => {
+    const p = page(viewOf(s.encrypted, s.trust, { lockedKeys: ['bob.p12'] }));
+    assert.equal(text(p.doc.querySelector('#summary h1')), 'Key locked: enter passphrase');
+    const button = p.doc.querySelector('#decrypt') as HTMLButtonElement;
+    assert.equal(text(button), 'Enter Passphrase');
+    button.click();
+    assert.deepEqual(p.posted.at(-1), { type: 'run', action: 'decrypt' });
+  });
+
+  test('a signer that does not match From: red summary, and the From row marked with the signing address', () => {
+    const spoofed = Buffer.from(s.valid.toString('latin1').replace('From: Alice Example <alice@example.com>', 'From: Bank <ceo@bank.example>'), 'latin1');
+    const p = page(viewOf(spoofed));
+    assert.ok(p.doc.querySelector('#summary')?.classList.contains('tone-error'));
+    const flagged = Array.from(p.doc.querySelectorAll('#headers tr.flagged'));
+    assert.equal(flagged.length, 1);
+    assert.equal(text(flagged[0].querySelector('th')), 'From');
+    assert.match(text(flagged[0].querySelector('td')), /ceo@bank\.example.*signed by alice@example\.com/);
+  });
 });
 
 describe('webview: message HTML is contained', () => {
@@ -201,5 +220,51 @@ describe('webview: parts, headers, attachments, certificates', () => {
     p.window.dispatchEvent(new p.window.MessageEvent('message', { data: { type: 'update', view: viewOf(s.tampered) }, origin: 'https://webview.test' }));
     await new Promise((r) => setTimeout(r, 10));
     assert.equal(text(p.doc.querySelector('#summary h1')), 'Signature invalid');
+  });
+});
+
+describe('webview: accessibility', () => {
+  test('the verdict is the only live region, and it changes only when the verdict does', () => {
+    const p = page(viewOf(s.valid));
+    const live = Array.from(p.doc.querySelectorAll('[aria-live], [role="status"], [role="alert"]'));
+    assert.deepEqual(live.map((e) => e.id), ['verdict-announcer']);
+    const announcer = p.doc.getElementById('verdict-announcer') as HTMLElement;
+    assert.match(text(announcer), /^Signature valid\. /);
+    let changes = 0;
+    new p.window.MutationObserver(() => changes++).observe(announcer as never, { childList: true, characterData: true, subtree: true });
+    p.handle({ type: 'update', view: viewOf(s.valid) });
+    p.handle({ type: 'busy', busy: true });
+    p.handle({ type: 'busy', busy: false });
+    return new Promise<void>((resolve) => setTimeout(() => {
+      assert.equal(changes, 0, 'the same verdict is not announced again');
+      p.handle({ type: 'update', view: viewOf(s.tampered) });
+      assert.match(text(announcer), /^Signature invalid\. /);
+      resolve();
+    }, 20));
+  });
+
+  test('focus stays on the same control across an update and while busy', () => {
+    const p = page(viewOf(s.valid));
+    const certificate = (doc: Document) => doc.querySelector<HTMLElement>('details[data-certificate].role-root') as HTMLElement;
+    const exportButton = (doc: Document) => Array.from(certificate(doc).querySelectorAll('button')).find((b) => text(b).startsWith('Export PEM')) as HTMLButtonElement;
+    exportButton(p.doc).focus();
+    assert.equal(p.doc.activeElement, exportButton(p.doc));
+    p.handle({ type: 'busy', busy: true });
+    assert.equal(p.doc.activeElement, exportButton(p.doc), 'busy changes the page in place');
+    p.handle({ type: 'busy', busy: false });
+    const before = exportButton(p.doc);
+    p.handle({ type: 'update', view: viewOf(s.valid) });
+    const after = exportButton(p.doc);
+    assert.notEqual(after, before, 'the tree was rebuilt');
+    assert.equal(p.doc.activeElement, after, 'the same control has the focus again');
+  });
+
+  test('certificates carry the context menu\'s data: section and fingerprint id only', () => {
+    const p = page(viewOf(s.valid));
+    for (const c of Array.from(p.doc.querySelectorAll<HTMLElement>('details[data-certificate]'))) {
+      const context = JSON.parse(c.getAttribute('data-vscode-context') ?? '{}') as Record<string, unknown>;
+      assert.deepEqual(Object.keys(context).sort(), ['certificateId', 'webviewSection']);
+      assert.equal(context.certificateId, c.dataset.certificate);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { demoFiles } from '../../core/pki/demoFiles';
 import { createDemoPki } from '../../core/pki/demoPki';
 import { InputError, OUTPUT_OPTIONS, parse } from '../args';
@@ -28,6 +28,17 @@ function writeAll(dir: string, files: ReturnType<typeof demoFiles>): void {
 }
 
 /**
+ * How to run this command line again from here: `smime` when it was started by that name (installed on the PATH),
+ * else `node PATH/cli.js` (a fresh clone has no `smime` on the PATH).
+ */
+function invocation(): string {
+  const script = process.argv[1] ?? '';
+  if (!/\.c?js$/.test(script)) return 'smime';
+  const rel = relative(process.cwd(), script);
+  return `node ${rel.startsWith('..') || isAbsolute(rel) ? script : rel}`;
+}
+
+/**
  * `smime demo DIR [--force]`: writes a throw-away test PKI (root CA, users, keys, PKCS#12 files) and sample
  * messages into DIR. Refuses a non-empty DIR unless --force (then same-named files are overwritten).
  */
@@ -48,7 +59,7 @@ export async function runDemo(argv: string[]): Promise<number> {
   } else {
     process.stdout.write(
       `Wrote ${files.length} files into ${dir} in ${ms} ms (TEST ONLY keys; passphrase "demo"; see README.txt).\n` +
-        `Try: smime verify ${join(dir, 'messages', 'signed-detached.eml')} --ca ${join(dir, 'ca.pem')}\n`,
+        `Try: ${invocation()} verify ${join(dir, 'messages', 'signed-detached.eml')} --ca ${join(dir, 'ca.pem')}\n`,
     );
   }
   return 0;

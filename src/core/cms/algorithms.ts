@@ -27,7 +27,7 @@ export function fail(code: DecryptReasonCode, message: string): { ok: false } & 
   return { ok: false, code, message };
 }
 
-export type ContentCipherEngine = 'node' | 'forge-rc2' | 'forge-des';
+export type ContentCipherEngine = 'node' | 'node-single-des' | 'forge-rc2';
 
 export interface ContentCipherInfo {
   name: string;
@@ -55,8 +55,10 @@ export const CONTENT_CIPHERS: Record<string, ContentCipherInfo> = {
   [OID.aes256Gcm]: { name: 'AES-256-GCM', engine: 'node', nodeCipher: 'aes-256-gcm', mode: 'gcm', blockBytes: 16, keyBytes: 32, keyBits: 256, legacy: false },
   // 3DES keys are 192 bits on the wire, 168 of them effective (RFC 3370 §5.1).
   [OID.desEde3Cbc]: { name: '3DES-EDE-CBC', engine: 'node', nodeCipher: 'des-ede3-cbc', mode: 'cbc', blockBytes: 8, keyBytes: 24, keyBits: 168, legacy: true },
-  // Single DES and RC2 live in OpenSSL 3's legacy provider, which Node does not load: node-forge decrypts them.
-  [OID.desCbc]: { name: 'DES-CBC', engine: 'forge-des', mode: 'cbc', blockBytes: 8, keyBytes: 8, keyBits: 56, legacy: true },
+  // Single DES lives in OpenSSL 3's legacy provider, which Node does not load. EDE with K1 = K2 = K3 is single DES
+  // (the decrypt and encrypt with the same key cancel, FIPS 46-3 keying option 3 with equal keys), so 3DES decrypts
+  // it natively. RC2 has no such equivalent: node-forge decrypts it.
+  [OID.desCbc]: { name: 'DES-CBC', engine: 'node-single-des', nodeCipher: 'des-ede3-cbc', mode: 'cbc', blockBytes: 8, keyBytes: 8, keyBits: 56, legacy: true },
   [OID.rc2Cbc]: { name: 'RC2-CBC', engine: 'forge-rc2', mode: 'cbc', blockBytes: 8, legacy: true },
 };
 

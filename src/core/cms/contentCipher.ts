@@ -6,7 +6,6 @@
  * costs linear time.
  */
 import { createDecipheriv, type CipherGCMTypes } from 'node:crypto';
-import type * as Forge from 'node-forge';
 import { forge as loadForge } from '../legacy/forge';
 import { Asn1Node, Tag, decodeOid, decodeSmallInteger } from '../asn1/der';
 import {
@@ -124,7 +123,8 @@ export function decryptContent(
   }
   try {
     if (cipher.engine === 'node') return { ok: true, content: runNodeCbc(cipher.nodeCipher ?? '', cek, algorithm.iv, segments) };
-    const content = runForgeCbc(algorithm, cek, segments);
+    if (cipher.engine === 'node-single-des') return { ok: true, content: runNodeCbc(cipher.nodeCipher ?? '', Buffer.concat([cek, cek, cek]), algorithm.iv, segments) };
+    const content = runForgeRc2(algorithm, cek, segments);
     return content ? { ok: true, content } : fail('decryption-failed', `${name}: bad padding (wrong key or corrupt content)`);
   } catch {
     return fail('decryption-failed', `${name}: bad padding (wrong key or corrupt content)`);
@@ -195,24 +195,12 @@ function decryptGcm(algorithm: ContentAlgorithm, key: Buffer, segments: Buffer[]
   }
 }
 
-/** DES and RC2 through node-forge (binary strings; slow, but only legacy mail uses them). */
-function runForgeCbc(algorithm: ContentAlgorithm, key: Buffer, segments: Buffer[]): Buffer | undefined {
+/** RC2 through node-forge (binary strings; slow, but only legacy mail uses it). */
+function runForgeRc2(algorithm: ContentAlgorithm, key: Buffer, segments: Buffer[]): Buffer | undefined {
   const forge = loadForge();
-  const keyBuf = forge.util.createBuffer(key.toString('binary'));
-  const ivBuf = forge.util.createBuffer(algorithm.iv.toString('binary'));
-  let finish: () => boolean;
-  let update: (b: Forge.util.ByteStringBuffer) => void;
-  let output: () => Forge.util.ByteStringBuffer;
-  if (algorithm.cipher.engine === 'forge-rc2') {
-    const c = forge.rc2.createDecryptionCipher(keyBuf, algorithm.rc2Bits);
-    c.start(ivBuf);
-    [finish, update, output] = [() => c.finish(), (b) => c.update(b), () => c.output];
-  } else {
-    const c = forge.cipher.createDecipher('DES-CBC', keyBuf);
-    c.start({ iv: ivBuf });
-    [finish, update, output] = [() => c.finish(), (b) => c.update(b), () => c.output];
-  }
-  for (const segment of segments) update(forge.util.createBuffer(segment.toString('binary')));
-  if (!finish()) return undefined;
-  return Buffer.from(output().getBytes(), 'binary');
+  const cipher = forge.rc2.createDecryptionCipher(forge.util.createBuffer(key.toString('binary')), algorithm.rc2Bits);
+  cipher.start(forge.util.createBuffer(algorithm.iv.toString('binary')));
+  for (const segment of segments) cipher.update(forge.util.createBuffer(segment.toString('binary')));
+  if (!cipher.finish()) return undefined;
+  return Buffer.from(cipher.output.getBytes(), 'binary');
 }

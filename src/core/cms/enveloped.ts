@@ -13,6 +13,7 @@ import { decryptContent, readContentAlgorithm, type AuthenticatedInput, type Con
 import { parseContentInfo } from './contentInfo';
 import { decryptKeyAgreement, isKeyAgreementKey } from './keyAgreement';
 import { decryptKeyTransport } from './keyTransport';
+import { certificateEmails } from '../x509/extensions';
 import { describeIdentifier, identifiesCertificate, readRecipientInfos, type RecipientEntry, type RecipientType } from './recipientInfo';
 
 export interface RecipientKey {
@@ -29,6 +30,8 @@ export interface RecipientSummary {
   keyEncryption: string;
   /** One of the supplied keys belongs to this recipient. */
   matchedKey: boolean;
+  /** The e-mail address of the recipient's certificate, when a known certificate (or a key's) is the one named. */
+  email?: string;
 }
 
 export interface EnvelopedResult {
@@ -61,7 +64,11 @@ interface Attempt {
   identified: boolean;
 }
 
-export function decryptEnveloped(der: Buffer, keys: RecipientKey[]): EnvelopedResult {
+/**
+ * Decrypts with the first key that opens the message. `known` are certificates (a recipients folder, the user's
+ * own) used only to name the recipients by e-mail address: an issuer and serial number tell a reader nothing.
+ */
+export function decryptEnveloped(der: Buffer, keys: RecipientKey[], known: Certificate[] = []): EnvelopedResult {
   const result: EnvelopedResult = {
     kind: 'enveloped',
     contentEncryption: { oid: '', name: 'unknown', aead: false, legacy: false },
@@ -79,12 +86,13 @@ export function decryptEnveloped(der: Buffer, keys: RecipientKey[]): EnvelopedRe
     result.reasons.push({ code: 'malformed', message: `the ${result.kind === 'enveloped' ? 'EnvelopedData' : 'AuthEnvelopedData'} cannot be read: ${(e as Error).message}` });
     return result;
   }
-  result.recipients = entries.map((entry) => summarize(entry, keys));
+  const directory = [...keys.flatMap((k) => (k.certificate ? [k.certificate] : [])), ...known];
+  result.recipients = entries.map((entry) => summarize(entry, keys, directory));
   const algorithm = readAlgorithm(envelope, result);
   if (!algorithm) return result;
   const attempts = planAttempts(entries, keys);
   if (attempts.length === 0) {
-    result.reasons.push({ code: 'no-recipient-key', message: noKeyMessage(entries, keys.length) });
+    result.reasons.push({ code: 'no-recipient-key', message: noKeyMessage(entries, result.recipients, keys.length) });
     return result;
   }
   const outcome = runAttempts(attempts, algorithm, envelope);
@@ -160,12 +168,15 @@ function readAlgorithm(envelope: Envelope, result: EnvelopedResult): ContentAlgo
   return algorithm;
 }
 
-function summarize(entry: RecipientEntry, keys: RecipientKey[]): RecipientSummary {
+function summarize(entry: RecipientEntry, keys: RecipientKey[], directory: Certificate[]): RecipientSummary {
+  const named = directory.find((cert) => identifiesCertificate(entry.rid, cert));
+  const email = named ? certificateEmails(named)[0] : undefined;
   return {
     type: entry.type,
     ...describeIdentifier(entry.rid),
     keyEncryption: entry.keyEncryption,
     matchedKey: keys.some((k) => k.certificate !== undefined && identifiesCertificate(entry.rid, k.certificate)),
+    ...(email ? { email } : {}),
   };
 }
 
@@ -252,13 +263,22 @@ function runAttempts(attempts: Attempt[], algorithm: ContentAlgorithm, envelope:
   return { ok: false, code: 'decryption-failed', message: `none of the ${new Set(attempts.map((a) => a.key)).size} key(s) without a certificate decrypts this message (with its certificate, a key is matched to its recipient exactly)` };
 }
 
-function noKeyMessage(entries: RecipientEntry[], keyCount: number): string {
-  const names = entries.map((entry) => {
+/**
+ * "encrypted for bob@example.com, carol@example.com; none of the 2 keys given is theirs". A recipient is named by
+ * its certificate's address when a known certificate matches, else by issuer and serial; each name appears once
+ * (a sender may list the same certificate twice, or once per key-management kind). Says nothing about keys when
+ * none was given: the caller knows why (not asked to decrypt, key locked) and says so itself.
+ */
+function noKeyMessage(entries: RecipientEntry[], recipients: RecipientSummary[], keyCount: number): string {
+  const names = entries.map((entry, i) => {
+    if (recipients[i].email) return recipients[i].email;
     const id = describeIdentifier(entry.rid);
-    if (id.ski) return `${entry.type} subjectKeyIdentifier ${id.ski}`;
-    if (id.issuer) return `${entry.type} issuer "${id.issuer}" serial ${id.serial}`;
-    return `${entry.type} (${entry.keyEncryption})`;
+    if (id.ski) return `subjectKeyIdentifier ${id.ski}`;
+    if (id.issuer) return `issuer "${id.issuer}" serial ${id.serial}`;
+    return `a ${entry.type} recipient (${entry.keyEncryption})`;
   });
-  const supplied = keyCount === 0 ? 'no key was supplied' : `none of the ${keyCount} supplied key(s) matches`;
-  return `the message is encrypted for ${names.join('; ') || 'no recipient'}; ${supplied}`;
+  const unique = [...new Set(names)];
+  const head = `the message is encrypted for ${unique.join(', ') || 'no recipient'}`;
+  if (keyCount === 0) return head;
+  return `${head}; ${keyCount === 1 ? 'the key given is not theirs' : `none of the ${keyCount} keys given is theirs`}`;
 }

@@ -14,6 +14,7 @@ import type { MimeEntity, ParsedMessage } from '../mime/entity';
 import { parseMessage } from '../mime/parser';
 import { smimeKindOf, type SmimeKind } from '../mime/smimeDetect';
 import { messageContext, protectedHeaderReasons, withProtectedHeaders } from './messageContext';
+import { notMimeReason } from './notMime';
 import { judgeMessage } from './verdict';
 import { reason, type LayerReport, type Reason, type SecurityReport } from './report';
 import { verifySignedLayer } from './signedLayer';
@@ -27,6 +28,8 @@ export const MAX_LAYER_DEPTH = 16;
 export interface AnalyzeOptions extends Partial<TrustOptions> {
   /** Private keys (with their certificates) to decrypt enveloped layers. */
   keys?: RecipientKey[];
+  /** Certificates that name the recipients of encrypted layers by address (a recipients folder, the user's own). */
+  knownCertificates?: Certificate[];
 }
 
 export interface AnalysisResult {
@@ -41,6 +44,7 @@ export interface AnalysisResult {
 interface WalkState {
   trust: TrustOptions;
   keys: RecipientKey[];
+  knownCertificates: Certificate[];
   layers: LayerReport[];
   inner: Map<string, ParsedMessage>;
   messageReasons: Reason[];
@@ -188,7 +192,7 @@ function walkPkcs7Mime(state: WalkState, entity: MimeEntity, pos: Position, smim
     }
     case OID.envelopedData:
     case OID.authEnvelopedData: {
-      const result = decryptEnveloped(der, state.keys);
+      const result = decryptEnveloped(der, state.keys, state.knownCertificates);
       const layer: LayerReport = {
         ...base,
         kind: result.kind,
@@ -226,15 +230,19 @@ export function analyzeMessage(buf: Buffer, options: AnalyzeOptions = {}): Analy
     crls: options.crls ?? [],
     at: options.at ?? new Date(),
     allowSha1: options.allowSha1 ?? false,
+    ...(options.allowSha1Option ? { allowSha1Option: options.allowSha1Option } : {}),
   };
   const state: WalkState = {
     trust,
     keys: options.keys ?? [],
+    knownCertificates: options.knownCertificates ?? [],
     layers: [],
     inner: new Map(),
     messageReasons: [],
     certificates: [],
   };
+  const notMime = notMimeReason(buf, message.root);
+  if (notMime) state.messageReasons.push(notMime);
   walk(state, message.root, { isMessage: true, layerDepth: 0, source: 'file', msg: messageContext(message.root) });
   state.messageReasons.push(...ambiguityReasons(message, state.inner.values()));
   const report = judgeMessage(state.layers, state.messageReasons, message, state.inner, trust.at);

@@ -44,6 +44,7 @@ export type ReasonCode =
   | 'auth-tag-mismatch'
   | 'line-endings-canonicalized'
   | 'certs-only'
+  | 'not-mime'
   | 'malformed';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -133,6 +134,8 @@ export interface RecipientReport {
   ski?: string;
   keyEncryption: string;
   matchedKey: boolean;
+  /** The address of the recipient's certificate, when a known certificate is the one named. */
+  email?: string;
 }
 
 export interface LayerReport {

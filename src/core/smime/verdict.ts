@@ -51,16 +51,40 @@ function signerLabel(layer: LayerReport): string {
   return names.length ? names.join(', ') : 'nobody';
 }
 
-function summarize(verdict: Verdict, counting: LayerReport[], layers: LayerReport[], messageReasons: Reason[]): string {
+/**
+ * MIME warnings that mean the message was cut short or its structure is broken, in the order they are looked for.
+ * When a CMS structure then cannot be read, one of these is its cause, and says more than a DER length.
+ */
+const STRUCTURE_CAUSES = ['missing-close-boundary', 'boundary-not-found', 'missing-boundary', 'base64-truncated', 'base64-missing-padding', 'missing-header-separator', 'no-parts', 'empty-part'];
+
+function structureCause(warnings: SecurityReport['warnings']): string | undefined {
+  for (const code of STRUCTURE_CAUSES) {
+    const found = warnings.find((w) => w.code === code);
+    if (found) return `the message is cut short or malformed: ${found.message} (part ${found.path})`;
+  }
+  return undefined;
+}
+
+function summarize(verdict: Verdict, counting: LayerReport[], layers: LayerReport[], messageReasons: Reason[], warnings: SecurityReport['warnings']): string {
   const enc = layers.find((l) => ENCRYPTED.has(l.kind) && l.coversMessage);
   const encText = enc ? (enc.decrypted ? `; encrypted with ${enc.contentEncryption}` : `; encrypted with ${enc.contentEncryption}, not decrypted`) : '';
+  // A structure that cannot be read is explained by the first MIME-level cause when there is one.
+  const cause = structureCause(warnings);
+  const explain = (r: Reason | undefined) => {
+    if (!r || r.code !== 'malformed') return r?.message;
+    if (cause) return cause;
+    // A DER length past the end of the data, with no MIME-level cause: the base64 itself was cut at a line end.
+    return /runs past the end/.test(r.message) ? `the S/MIME data ends early, the message was cut short (${r.message})` : r.message;
+  };
   const firstError = (l: LayerReport) =>
-    l.reasons.find((r) => r.severity === 'error')?.message ?? l.signers?.flatMap((s) => s.reasons).find((r) => r.severity === 'error')?.message;
+    explain(l.reasons.find((r) => r.severity === 'error') ?? l.signers?.flatMap((s) => s.reasons).find((r) => r.severity === 'error'));
   switch (verdict) {
     case 'valid':
       return `Signed by ${counting.map(signerLabel).join(' and ')}: valid${encText}`;
     case 'unsigned': {
       const partial = messageReasons.find((r) => r.code === 'partial-signature');
+      const unreadable = messageReasons.find((r) => r.code === 'malformed' && r.severity === 'error');
+      if (!partial && unreadable) return `No signature could be read: ${explain(unreadable)}${encText}`;
       return (partial ? partial.message : 'The message is not signed') + encText;
     }
     case 'invalid': {
@@ -70,8 +94,11 @@ function summarize(verdict: Verdict, counting: LayerReport[], layers: LayerRepor
       const why = worst ? firstError(worst) : undefined;
       return `Signed by ${counting.map(signerLabel).join(' and ')}: invalid${why ? ` (${why})` : ''}${encText}`;
     }
-    case 'error':
-      return `Cannot tell: ${enc ? 'the message is encrypted and no matching key was given' : 'the message could not be read'}${encText}`;
+    case 'error': {
+      const notMime = messageReasons.find((r) => r.code === 'not-mime');
+      if (notMime) return `Not a MIME message: ${notMime.message}`;
+      return `Cannot tell: ${enc ? 'the message is encrypted and no matching key was given' : cause ?? 'the message could not be read'}${encText}`;
+    }
     default: {
       const worst = counting.find((l) => layerStatus(l) !== 'valid');
       const why = worst ? firstError(worst) : undefined;
@@ -98,7 +125,13 @@ export function judgeMessage(
   const counting = layers.filter((l) => l.kind === 'signed' && l.coversMessage);
   const partial = layers.filter((l) => l.kind === 'signed' && !l.coversMessage && !l.reasons.some((r) => r.code === 'signed-ciphertext'));
   for (const l of partial) {
-    const text = `part ${l.covers} is signed by ${signerLabel(l)}, the rest of the message is not`;
+    // A broken signature on the signed part is the news: say it first. (Untrusted or mismatched signers are told
+    // in the layer's own checks; the headline is about the message being only partly signed.)
+    const status = layerStatus(l);
+    const why = l.reasons.find((r) => r.severity === 'error')?.message ?? l.signers?.flatMap((s) => s.reasons).find((r) => r.severity === 'error')?.message;
+    const text = status !== 'invalid'
+      ? `part ${l.covers} is signed by ${signerLabel(l)}, the rest of the message is not`
+      : `part ${l.covers} is signed by ${signerLabel(l)}, but that signature is ${status}${why ? ` (${why})` : ''}; the rest of the message is not signed`;
     messageReasons.push(reason('partial-signature', counting.length ? 'warning' : 'error', text, 'RFC 8551 §3.5'));
   }
   // Ciphertext under someone else's signature is as malleable as ciphertext alone: the signature fixes the
@@ -112,7 +145,10 @@ export function judgeMessage(
   }
   const undecrypted = layers.find((l) => ENCRYPTED.has(l.kind) && l.coversMessage && !l.decrypted);
   let verdict: Verdict;
-  if (ambiguity(messageReasons)) {
+  if (messageReasons.some((r) => r.code === 'not-mime')) {
+    // Nothing to judge: not even "unsigned" can be said of a file that is not a message.
+    verdict = 'error';
+  } else if (ambiguity(messageReasons)) {
     verdict = 'invalid';
   } else if (counting.length) {
     const status = worstStatus(counting.map(layerStatus));
@@ -130,9 +166,10 @@ export function judgeMessage(
   }
   const root = message.root;
   const header = (key: string) => root.headers.filter((h) => h.key === key).map((h) => h.value);
+  const warnings = collectWarnings(message, inner);
   return {
     verdict,
-    summary: summarize(verdict, counting, layers, messageReasons),
+    summary: summarize(verdict, counting, layers, messageReasons, warnings),
     reasons: [...codes],
     messageReasons,
     layers,
@@ -144,6 +181,6 @@ export function judgeMessage(
       date: header('date')[0] ?? null,
     },
     validationTime: at.toISOString(),
-    warnings: collectWarnings(message, inner),
+    warnings,
   };
 }

@@ -45,7 +45,15 @@ export interface TrustOptions {
   at: Date;
   /** SHA-1 signatures are rejected unless allowed (Thunderbird 115+ policy); they are always flagged weak. */
   allowSha1: boolean;
+  /**
+   * How the caller's user turns SHA-1 on, for the message that says it is off: the command line's flag by default,
+   * the extension's setting in VS Code.
+   */
+  allowSha1Option?: string;
 }
+
+/** The command line's way to accept SHA-1 signatures (the default of TrustOptions.allowSha1Option). */
+export const CLI_ALLOW_SHA1_OPTION = '--allow-sha1';
 
 /** Decoded values of the fields header protection compares (RFC 8551 §3.1). */
 export interface ShownHeaders {
@@ -97,7 +105,7 @@ class SignerJudgement {
   }
 }
 
-function checkAlgorithms(j: SignerJudgement, scheme: SignatureScheme, digestOid: string, allowSha1: boolean): boolean {
+function checkAlgorithms(j: SignerJudgement, scheme: SignatureScheme, digestOid: string, allowSha1: boolean, allowSha1Option: string): boolean {
   if (scheme.kind === 'unsupported') {
     j.fail('unsupported-algorithm', scheme.why, 'RFC 8551 §2.2');
     j.check('algorithm', 'fail', scheme.why, 'RFC 8551 §2.2');
@@ -114,7 +122,7 @@ function checkAlgorithms(j: SignerJudgement, scheme: SignatureScheme, digestOid:
       j.warn('weak-algorithm', 'SHA-1 signature accepted because SHA-1 was explicitly allowed', 'RFC 8551 §2.1');
       j.check('algorithm', 'warn', `${scheme.name}: SHA-1 is weak (allowed by option)`, 'RFC 8551 §2.1');
     } else {
-      j.fail('weak-algorithm', 'SHA-1 signatures are rejected (as Thunderbird does since 115); allow with --allow-sha1', 'RFC 8551 §2.1');
+      j.fail('weak-algorithm', `SHA-1 signatures are rejected (as Thunderbird does since 115); allow with ${allowSha1Option}`, 'RFC 8551 §2.1');
       j.check('algorithm', 'fail', `${scheme.name}: SHA-1 rejected`, 'RFC 8551 §2.1');
     }
     return true;
@@ -178,8 +186,23 @@ function verifySignatureValue(j: SignerJudgement, signer: SignerInfo, scheme: Si
   return ok;
 }
 
-function checkCertificate(j: SignerJudgement, cert: Certificate, pool: Certificate[], trust: TrustOptions): { trusted: boolean; chain: Certificate[] } {
+/** A day as YYYY-MM-DD (UTC): how people read an expiry date. */
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+/**
+ * The signer certificate expired after the signature was made (by the signer's own signingTime, RFC 5652 §11.3,
+ * which nothing countersigns): say when it expired and that it was valid then, rather than a bare failure. The
+ * check still fails: without a trusted timestamp the claimed time cannot be relied on.
+ */
+function expiryMessage(cert: Certificate, signingTime: Date | undefined): string | undefined {
+  if (!signingTime || signingTime < cert.notBefore || signingTime > cert.notAfter) return undefined;
+  return `${cert.subject.text ? `"${cert.subject.text}"` : cert.serialHex} expired on ${day(cert.notAfter)} (valid when signed on ${day(signingTime)})`;
+}
+
+function checkCertificate(j: SignerJudgement, cert: Certificate, pool: Certificate[], trust: TrustOptions, signingTime: Date | undefined): { trusted: boolean; chain: Certificate[] } {
   const result = validateChain(cert, { intermediates: pool, anchors: trust.anchors, at: trust.at, crls: trust.crls });
+  const leafExpiry = expiryMessage(cert, signingTime);
+  for (const p of result.problems) if (p.code === 'cert-expired' && p.certIndex === 0 && leafExpiry) p.message = leafExpiry;
   const byCode = new Map<string, string[]>();
   for (const p of result.problems) byCode.set(p.code, [...(byCode.get(p.code) ?? []), p.message]);
   const problem = (code: string) => byCode.get(code)?.join('; ');
@@ -187,7 +210,10 @@ function checkCertificate(j: SignerJudgement, cert: Certificate, pool: Certifica
   const rfcPath = 'RFC 5280 §6.1';
   const chainProblems = ['bad-cert-signature', 'ca-constraint', 'unknown-critical-extension', 'name-constraint', 'chain-too-long'].filter((c) => byCode.has(c));
   j.check('chain', chainProblems.length ? 'fail' : 'pass', chainProblems.length ? chainProblems.map(problem).join('; ') : `${result.chain.length} certificate(s), signatures and CA constraints hold`, rfcPath);
-  j.check('trust-anchor', result.trusted ? 'pass' : 'fail', result.trusted ? `anchored at ${result.anchor?.subject.text ?? 'a configured anchor'}` : problem('untrusted-root') ?? 'no path to a configured trust anchor', 'RFC 8550 §4.2');
+  // The anchor check is about the path alone: an expired or revoked certificate on a path that reaches an anchor
+  // fails its own check (validity, revocation) and the signer is still not trusted.
+  const anchored = result.anchor !== undefined;
+  j.check('trust-anchor', anchored ? 'pass' : 'fail', anchored ? `anchored at ${result.anchor?.subject.text ?? 'a configured anchor'}` : problem('untrusted-root') ?? 'no path to a configured trust anchor', 'RFC 8550 §4.2');
   const expired = problem('cert-expired') ?? problem('cert-not-yet-valid');
   j.check('validity', expired ? 'fail' : 'pass', expired ?? `every certificate valid at ${when}`, 'RFC 5280 §4.1.2.5');
   const revoked = problem('revoked');
@@ -265,7 +291,7 @@ export function verifySigner(
   const pool = [...sd.certificates, ...trust.extraCertificates];
   const cert = pool.find((c) => certificateMatches(signer.sid, c));
   const signingTime = signingTimeOf(signer);
-  const algorithmsUsable = checkAlgorithms(j, scheme, signer.digestAlgorithm.oid, trust.allowSha1);
+  const algorithmsUsable = checkAlgorithms(j, scheme, signer.digestAlgorithm.oid, trust.allowSha1, trust.allowSha1Option ?? CLI_ALLOW_SHA1_OPTION);
   const digestHash = digestName(signer.digestAlgorithm.oid);
 
   let emails: string[] = [];
@@ -290,7 +316,7 @@ export function verifySigner(
     const addresses = signerAddresses(cert);
     emails = addresses.usable;
     j.reasons.push(...addresses.reasons);
-    const c = checkCertificate(j, cert, pool, trust);
+    const c = checkCertificate(j, cert, pool, trust, signingTime);
     chain = c.chain;
     trusted = c.trusted;
     checkUsage(j, cert);

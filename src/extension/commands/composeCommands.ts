@@ -18,7 +18,7 @@ import type { AnalysisService } from '../analysisService';
 import type { EditorRegistry } from '../editorRegistry';
 import { outputName } from '../fileNames';
 import { log } from '../log';
-import { MESSAGE_EDITOR_VIEW_TYPE } from '../messageEditorProvider';
+import { MESSAGE_EDITOR_VIEW_TYPE } from '../entry/contributions';
 import { openFile, pickMany } from '../prompts';
 import type { SmimeSettings } from '../settings';
 import { requireTrustedWorkspace } from '../trustActions';
@@ -45,6 +45,9 @@ async function chooseCertificate(address: string): Promise<Certificate | undefin
   return certs[0];
 }
 
+/** In VS Code the user names recipients by settings and dialogs, not by the command line's options. */
+const RECIPIENT_SETTING_NAMES = { explicit: 'a certificate chosen when asked', dir: 'ADDRESS.pem in smime.recipients.folder' };
+
 /** Recipient certificates for To/Cc/Bcc: from smime.recipients.folder, the missing ones chosen by the user. */
 export async function recipientCertificates(input: Buffer, settings: SmimeSettings): Promise<Certificate[]> {
   const addrs = messageAddresses(input);
@@ -53,7 +56,7 @@ export async function recipientCertificates(input: Buffer, settings: SmimeSettin
   const missing: string[] = [];
   for (const address of new Set(addresses)) {
     try {
-      found.push(...resolveRecipients({ explicit: [], dir: settings.recipientsFolder, addresses: [address] }).certificates);
+      found.push(...resolveRecipients({ explicit: [], dir: settings.recipientsFolder, addresses: [address], names: RECIPIENT_SETTING_NAMES }).certificates);
     } catch {
       missing.push(address);
     }

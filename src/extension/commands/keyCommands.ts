@@ -2,17 +2,20 @@
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import type { AnalysisService } from '../analysisService';
-import { passphraseFile, type SmimeSettings } from '../settings';
+import { decryptionSources, passphraseFile, type SmimeSettings } from '../settings';
+import { openFile } from '../prompts';
 import { requireTrustedWorkspace } from '../trustActions';
 import { Cancelled, UserError } from '../userError';
 import { registerCommand } from './registerCommand';
 
 function configuredKeyFiles(settings: SmimeSettings): { label: string; file: string; setting: string }[] {
   const out: { label: string; file: string; setting: string }[] = [];
-  const decrypt = passphraseFile(settings.decrypt);
+  for (const source of decryptionSources(settings)) {
+    const file = passphraseFile(source) as string;
+    out.push({ label: vscode.l10n.t('Decryption key: {0}', basename(file)), file, setting: 'smime.decrypt' });
+  }
   const signing = passphraseFile(settings.signing);
-  if (decrypt) out.push({ label: vscode.l10n.t('Decryption key: {0}', basename(decrypt)), file: decrypt, setting: 'smime.decrypt' });
-  if (signing && signing !== decrypt) out.push({ label: vscode.l10n.t('Signing key: {0}', basename(signing)), file: signing, setting: 'smime.signing' });
+  if (signing && !out.some((k) => k.file === signing)) out.push({ label: vscode.l10n.t('Signing key: {0}', basename(signing)), file: signing, setting: 'smime.signing' });
   return out;
 }
 
@@ -31,9 +34,9 @@ async function setPassphrase(analysis: AnalysisService, arg: unknown): Promise<v
   const { file, setting } = await pickKeyFile(analysis, arg);
   await analysis.keys.forget(file);
   const settings = analysis.settings();
-  const source = setting === 'smime.signing' ? settings.signing : settings.decrypt;
+  const source = [settings.signing, ...decryptionSources(settings)].find((s) => passphraseFile(s) === file) ?? { p12: file };
   // loadIdentity asks (the stored one was just removed), checks it against the key, and remembers it.
-  await analysis.keys.loadIdentity(passphraseFile(source) === file ? source : { p12: file }, setting, true);
+  await analysis.keys.loadIdentity(source, setting, true);
   analysis.invalidate('keys');
   void vscode.window.showInformationMessage(vscode.l10n.t('The passphrase for {0} is stored in the system keychain.', basename(file)));
 }
@@ -45,19 +48,21 @@ async function forgetPassphrase(analysis: AnalysisService, arg: unknown): Promis
   void vscode.window.showInformationMessage(vscode.l10n.t('Forgot the passphrase for {0}.', basename(file)));
 }
 
-/** (setting?): choose a PKCS#12 or PEM key file and store it in the workspace settings. */
+/**
+ * (setting?): choose a PKCS#12 or PEM key file and store it in the user settings: a key belongs to the person on
+ * this machine, not to the workspace (a shared repository must not carry paths to someone's keys).
+ */
 async function chooseKeyFile(analysis: AnalysisService, arg: unknown): Promise<void> {
   requireTrustedWorkspace(vscode.l10n.t('Choosing a key file'));
   const setting = arg === 'smime.signing' ? 'smime.signing' : 'smime.decrypt';
-  const picked = await vscode.window.showOpenDialog({
-    canSelectMany: false,
-    title: setting === 'smime.signing' ? vscode.l10n.t('Choose the signing key (PKCS#12 or PEM)') : vscode.l10n.t('Choose the decryption key (PKCS#12 or PEM)'),
-    filters: { [vscode.l10n.t('Keys')]: ['p12', 'pfx', 'pem', 'key'] },
-  });
-  if (!picked?.[0]) return;
-  const file = picked[0].fsPath;
+  const picked = await openFile(
+    setting === 'smime.signing' ? vscode.l10n.t('Choose the signing key (PKCS#12 or PEM)') : vscode.l10n.t('Choose the decryption key (PKCS#12 or PEM)'),
+    { [vscode.l10n.t('Keys')]: ['p12', 'pfx', 'pem', 'key'] },
+  );
+  if (!picked) return;
+  const file = picked.fsPath;
   const config = vscode.workspace.getConfiguration(setting);
-  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  const target = vscode.ConfigurationTarget.Global;
   if (/\.(p12|pfx)$/i.test(file)) {
     await config.update('p12', file, target);
   } else {

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { AnalysisService } from '../analysisService';
 import type { EditorRegistry, OpenEditor } from '../editorRegistry';
-import { MESSAGE_EDITOR_VIEW_TYPE } from '../messageEditorProvider';
+import { MESSAGE_EDITOR_VIEW_TYPE } from '../entry/contributions';
 import { saveRecipientCertificates } from '../trustActions';
 import { UserError } from '../userError';
 import { registerCommand } from './registerCommand';

@@ -1,6 +1,6 @@
 /**
- * Commands for the integration tests only (registered when the extension runs in test mode or SMIME_TEST=1):
- * they read what the webview was sent and what the user was shown (never anything neither could see), and answer
+ * Commands for the integration tests only (registered when the extension runs in test mode or SMIME_TEST=1, see
+ * extension.ts; their ids are listed in entry/contributions.ts): they read what the webview was sent and what the user was shown (never anything neither could see), and answer
  * the prompts the host UI would otherwise wait on.
  */
 import * as vscode from 'vscode';
@@ -10,10 +10,6 @@ import type { MessageView, RunAction } from '../../shared/protocol';
 import type { VerdictStatusBar } from '../verdictStatusBar';
 import { scriptPrompts, type ScriptedAnswer } from '../prompts';
 import { takeLastReportedError } from './registerCommand';
-
-export function testHooksEnabled(context: vscode.ExtensionContext): boolean {
-  return context.extensionMode === vscode.ExtensionMode.Test || process.env.SMIME_TEST === '1';
-}
 
 export function registerTestHooks(registry: EditorRegistry, analysis: AnalysisService, verdictBar: VerdictStatusBar): vscode.Disposable {
   // What the webviews were sent, kept here rather than on the editors: only these hooks read it.
@@ -32,8 +28,11 @@ export function registerTestHooks(registry: EditorRegistry, analysis: AnalysisSe
       const editor = registry.forUri(uri);
       return editor && posted.get(editor);
     }),
-    /** Seeds a passphrase as if the user had typed it (SecretStorage). */
-    vscode.commands.registerCommand('smime._test.storePassphrase', (file: string, passphrase: string) => analysis.keys.store(file, passphrase)),
+    /** Seeds a passphrase as if the user had typed it (SecretStorage); open editors re-analyse, as after Set Key Passphrase. */
+    vscode.commands.registerCommand('smime._test.storePassphrase', async (file: string, passphrase: string) => {
+      await analysis.keys.store(file, passphrase);
+      analysis.invalidate('keys');
+    }),
     /** Re-analyses every open editor and waits for it. */
     vscode.commands.registerCommand('smime._test.refresh', async (uri: vscode.Uri) => registry.forUri(uri)?.refresh()),
     /** The last error a command showed the user ({ what, message }) since the previous call, then forgets it. */

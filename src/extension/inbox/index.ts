@@ -13,7 +13,7 @@ import { storeInboxPassword } from './inboxSecrets';
 import { InboxServer, currentInboxSettings } from './inboxServer';
 import { InboxTree } from './inboxTree';
 
-export const INBOX_VIEW = 'smime.testInbox';
+export { INBOX_VIEW } from '../entry/contributions';
 
 /** A command's file argument: a Uri (explorer, editor title) or a Test Inbox entry (the view's context menu). */
 function fileArgument(arg: unknown): vscode.Uri | undefined {
@@ -40,7 +40,6 @@ export function registerTestInbox(context: vscode.ExtensionContext, analysis: An
   const disposables = vscode.Disposable.from(
     tree,
     server,
-    vscode.window.createTreeView(INBOX_VIEW, { treeDataProvider: tree }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('smime.inbox.folder')) tree.refresh(true);
     }),

@@ -151,7 +151,8 @@ function verdictLook(verdict: SummaryView['verdict'], partial: boolean, t: Trans
     case 'untrusted':
       return { tone: 'warn', icon: 'unverified', title: t('Signature not trusted') };
     case 'mismatch':
-      return { tone: 'warn', icon: 'warning', title: t('Signer does not match the sender') };
+      // A possible spoof: as serious as a broken signature, whatever the chain says.
+      return { tone: 'error', icon: 'warning', title: t('Signer does not match the sender') };
     case 'locked':
       return { tone: 'neutral', icon: 'lock', title: t('Encrypted: not decrypted') };
     case 'error':
@@ -163,11 +164,21 @@ function verdictLook(verdict: SummaryView['verdict'], partial: boolean, t: Trans
   }
 }
 
+/** What the headline says when only part of the message is signed, or when the file is not a message at all. */
+function specialLook(report: SecurityReport, t: Translate): VerdictLook | undefined {
+  if (report.messageReasons.some((r) => r.code === 'not-mime')) return { tone: 'error', icon: 'circle-slash', title: t('Not a MIME message') };
+  const partial = report.layers.filter((l) => l.kind === 'signed' && !l.coversMessage && !l.reasons.some((r) => r.code === 'signed-ciphertext'));
+  if (report.verdict === 'unsigned' && partial.some((l) => layerTone(l) === 'error')) {
+    return { tone: 'error', icon: 'error', title: t('Only part of the message is signed, and that signature is broken') };
+  }
+  return undefined;
+}
+
 export function summaryView(report: SecurityReport, t: Translate): SummaryView {
   const locked = report.verdict === 'error' && report.layers.some((l) => isEncrypted(l) && l.coversMessage && !l.decrypted);
   const verdict: SummaryView['verdict'] = locked ? 'locked' : report.verdict;
   const partial = report.messageReasons.some((r) => r.code === 'partial-signature');
-  const look = verdictLook(verdict, partial, t);
+  const look = specialLook(report, t) ?? verdictLook(verdict, partial, t);
   const reasons = [
     ...report.messageReasons,
     ...report.layers.flatMap((l) => [...l.reasons, ...(l.signers ?? []).flatMap((s) => s.reasons)]),

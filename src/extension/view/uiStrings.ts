@@ -17,6 +17,7 @@ export function uiStrings(t: Translate = formatMessage): UiStrings {
     save: t('Save…'),
     openAsText: t('Open as Text'),
     decrypt: t('Decrypt'),
+    enterPassphrase: t('Enter Passphrase'),
     copyFingerprint: t('Copy SHA-256 fingerprint'),
     exportPem: t('Export PEM…'),
     trustCa: t('Trust this CA in this workspace…'),

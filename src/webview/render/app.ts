@@ -1,6 +1,10 @@
-/** Renders a whole view model into the page; re-renders on every update (the view model is small). */
+/**
+ * Renders a whole view model into the page; re-renders on every update (the view model is small), keeping the
+ * keyboard focus on the same control (focus.ts).
+ */
 import type { MessageView } from '../../shared/protocol';
 import { el, icon } from '../dom';
+import { focusedKey, restoreFocus } from '../focus';
 import { renderAttachments, renderBodies, renderHeaders, renderWarnings } from './content';
 import { renderCertificates } from './certificates';
 import type { RenderCtx } from './context';
@@ -33,6 +37,16 @@ export function renderView(ctx: RenderCtx, root: HTMLElement, view: MessageView,
         renderCertificates(ctx, view),
         renderWarnings(ctx, view))),
   );
+  const focused = focusedKey(ctx.doc, root);
   root.replaceChildren(main);
+  setBusy(root, busy);
+  restoreFocus(root, focused);
+}
+
+/** Busy while the host runs an action: changed in place, so the focus stays where it is. */
+export function setBusy(root: HTMLElement, busy: boolean): void {
+  const main = root.querySelector('.message');
+  main?.classList.toggle('busy', busy);
+  main?.setAttribute('aria-busy', String(busy));
   for (const b of Array.from(root.querySelectorAll('button'))) b.disabled = busy;
 }

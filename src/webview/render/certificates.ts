@@ -6,7 +6,9 @@ import type { RenderCtx } from './context';
 function certificateBlock(ctx: RenderCtx, c: CertificateView, trusted: boolean): HTMLElement {
   const s = ctx.strings;
   const isCa = c.role === 'root' || c.role === 'intermediate';
-  const details = el(ctx, 'details', { class: `certificate role-${c.role}`, 'data-certificate': c.id },
+  // The context menu (package.json webview/context) gets this object: the certificate by its fingerprint id only.
+  const menuContext = JSON.stringify({ webviewSection: 'certificate', certificateId: c.id });
+  const details = el(ctx, 'details', { class: `certificate role-${c.role}`, 'data-certificate': c.id, 'data-vscode-context': menuContext },
     el(ctx, 'summary', {}, icon(ctx, 'file-certificate'), el(ctx, 'span', { class: 'cert-title' }, c.title), el(ctx, 'span', { class: 'cert-role' }, c.role)),
     el(ctx, 'table', { class: 'cert-fields' }, el(ctx, 'tbody', {}, ...c.fields.map((f) => el(ctx, 'tr', {}, el(ctx, 'th', { scope: 'row' }, f.label), el(ctx, 'td', {}, f.value))))),
     el(ctx, 'div', { class: 'actions' },

@@ -9,7 +9,9 @@ import type { RenderCtx } from './context';
 
 function headerTable(ctx: RenderCtx, headers: HeaderView[], raw: boolean): HTMLElement {
   return el(ctx, 'table', { class: 'headers' },
-    el(ctx, 'tbody', {}, ...headers.map((h) => el(ctx, 'tr', {}, el(ctx, 'th', { scope: 'row' }, h.name), el(ctx, 'td', {}, raw ? h.raw : h.value)))));
+    el(ctx, 'tbody', {}, ...headers.map((h) => el(ctx, 'tr', h.flag ? { class: `flagged tone-${h.flag.tone}` } : {},
+      el(ctx, 'th', { scope: 'row' }, h.name),
+      el(ctx, 'td', {}, raw ? h.raw : h.value, h.flag ? el(ctx, 'span', { class: 'flag-note' }, h.flag.note) : null)))));
 }
 
 export function renderHeaders(ctx: RenderCtx, view: MessageView): HTMLElement {

@@ -45,8 +45,11 @@ export function revealCertificate(ctx: RenderCtx, id: string): void {
 
 export function renderSummary(ctx: RenderCtx, view: MessageView): HTMLElement {
   const s = view.summary;
-  const canDecrypt = (view.decryptState === 'locked' || view.decryptState === 'failed') && view.trustedWorkspace;
-  return el(ctx, 'section', { id: 'summary', class: `summary tone-${s.tone}`, role: 'status', 'aria-label': `${s.title}. ${s.detail}` },
+  const canDecrypt = (view.decryptState === 'locked' || view.decryptState === 'keyLocked' || view.decryptState === 'failed') && view.trustedWorkspace;
+  // A locked key: the button asks for the passphrase (the decrypt action prompts), and says so.
+  const decryptLabel = view.decryptState === 'keyLocked' ? ctx.strings.enterPassphrase : ctx.strings.decrypt;
+  // Announced through the page's one live region (focus.ts), not as a live region of its own.
+  return el(ctx, 'section', { id: 'summary', class: `summary tone-${s.tone}`, 'aria-label': `${s.title}. ${s.detail}` },
     el(ctx, 'div', { class: 'verdict' }, icon(ctx, s.icon), el(ctx, 'h1', {}, s.title)),
     el(ctx, 'p', { class: 'detail' }, s.detail),
     s.signedBy.length ? el(ctx, 'ul', { class: 'signed-by' }, ...s.signedBy.map((line) => el(ctx, 'li', {}, line))) : null,
@@ -56,7 +59,7 @@ export function renderSummary(ctx: RenderCtx, view: MessageView): HTMLElement {
           el(ctx, 'span', {}, s.encryption.text),
           ...s.encryption.notes.map((n) => el(ctx, 'p', { class: 'note' }, n)))
       : null,
-    canDecrypt ? button(ctx, ctx.strings.decrypt, () => ctx.run({ action: 'decrypt' }), 'unlock', { class: 'primary', id: 'decrypt' }) : null,
+    canDecrypt ? button(ctx, decryptLabel, () => ctx.run({ action: 'decrypt' }), view.decryptState === 'keyLocked' ? 'key' : 'unlock', { class: 'primary', id: 'decrypt' }) : null,
     s.reasons.length
       ? el(ctx, 'ul', { class: 'reasons' }, ...s.reasons.map((r) => el(ctx, 'li', { class: `severity-${r.severity}` }, r.message, r.rfc ? el(ctx, 'span', { class: 'rfc' }, r.rfc) : null)))
       : null,

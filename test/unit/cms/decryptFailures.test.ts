@@ -9,7 +9,7 @@ import { decryptEnveloped } from '../../../src/core/cms/enveloped';
 import { parseContentInfo, sniffContentType } from '../../../src/core/cms/contentInfo';
 import { encodeOid } from '../../../src/core/asn1/der';
 import { OID } from '../../../src/core/asn1/oids';
-import { encryptDer, makeRecipient, makeTempDir, openssl, withCert, type Recipient } from './decryptFixtures';
+import { encryptDer, loadRecipient, makeRecipient, makeTempDir, openssl, withCert, type Recipient } from './decryptFixtures';
 
 // 64 bytes: a whole number of AES blocks, so CBC padding is one full block of 0x10.
 const PLAIN = Buffer.from('Content-Type: text/plain\r\n\r\nfour blocks of sixteen bytes each!\r\n');
@@ -52,9 +52,26 @@ describe('keys that do not fit', () => {
     assert.match(result.reasons[0].message, /CN=ec/);
     assert.deepEqual(result.recipients.map((r) => r.matchedKey), [false, false]);
   });
-  test('no keys at all: no-recipient-key', () => {
+  test('no keys at all: no-recipient-key, without claiming that no key exists (the caller knows why)', () => {
     const result = decryptEnveloped(encryptDer(tmp.dir, PLAIN, '-aes128', [{ r: rsa }]), []);
     assert.deepEqual(codes(result), ['no-recipient-key']);
+    assert.doesNotMatch(result.reasons[0].message, /supplied|given/);
+  });
+  test('recipients are named by the address of a known certificate, each once', () => {
+    const keyPath = join(tmp.dir, 'bob.key');
+    const certPath = join(tmp.dir, 'bob.crt');
+    openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', certPath, '-subj', '/CN=Bob/emailAddress=bob@example.com', '-days', '3']);
+    const bob = loadRecipient(certPath, keyPath);
+    // The same certificate listed twice gives two RecipientInfos for one person.
+    const der = encryptDer(tmp.dir, PLAIN, '-aes128', [{ r: bob }, { r: bob }, { r: rsa }]);
+    const named = decryptEnveloped(der, [withCert(stranger)], [bob.certificate]);
+    assert.deepEqual(named.recipients.map((r) => r.email ?? '-').sort(), ['-', 'bob@example.com', 'bob@example.com']);
+    const message = named.reasons[0].message;
+    assert.equal(message.split('bob@example.com').length, 2, message);
+    assert.match(message, /^the message is encrypted for (bob@example\.com, issuer "[^"]*CN=rsa" serial \w+|issuer "[^"]*CN=rsa" serial \w+, bob@example\.com);/);
+    assert.match(message, /the key given is not theirs$/);
+    // Without the certificate, only issuer and serial can be shown.
+    assert.match(decryptEnveloped(der, []).reasons[0].message, /issuer "E=bob@example\.com, CN=Bob" serial \w+$/);
   });
   test('wrong keys without a certificate: decryption-failed', () => {
     // GCM and OAEP make the outcome certain (a CBC guess with a random v1.5 key could pass padding by chance).

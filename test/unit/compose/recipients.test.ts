@@ -47,7 +47,12 @@ describe('resolveRecipients', () => {
     const d = folder({ 'bob@example.com.pem': 'bob' });
     assert.throws(
       () => resolveRecipients({ explicit: [], dir: d, addresses: ['bob@example.com', 'carol@example.com', 'dave@example.com'] }),
-      (e: unknown) => e instanceof ComposeError && e.code === 'recipient-cert-missing' && /carol@example\.com, dave@example\.com/.test(e.message),
+      (e: unknown) => e instanceof ComposeError && e.code === 'recipient-cert-missing' && /carol@example\.com, dave@example\.com/.test(e.message) && /--to CERT/.test(e.message),
+    );
+    // A caller without a command line (VS Code) names its own way of giving certificates.
+    assert.throws(
+      () => resolveRecipients({ explicit: [], dir: d, addresses: ['carol@example.com'], names: { explicit: 'a chosen file', dir: 'smime.recipients.folder' } }),
+      (e: unknown) => e instanceof ComposeError && /given with a chosen file/.test(e.message) && !/--/.test(e.message),
     );
   });
 

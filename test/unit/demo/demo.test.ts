@@ -4,6 +4,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,6 +138,16 @@ describe('smime demo', () => {
     assert.equal(withMissing.exit, 2);
     assert.match(withMissing.stderr, /cannot read .*no-such\.eml: ENOENT/);
     assert.match(withMissing.stdout, /3 messages: 1 valid, 1 not valid, 1 unreadable\n$/);
+  });
+
+  test('the "Try:" hint is a command that runs from where the demo was written (no smime on the PATH needed)', () => {
+    const hint = /^Try: (.*)$/m.exec(demoRun.stdout)?.[1];
+    assert.ok(hint, demoRun.stdout);
+    assert.match(hint, /^node \S*cli\.js verify /);
+    const [command, ...args] = hint.split(' ');
+    const run = spawnSync(command === 'node' ? process.execPath : command, args, { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /valid/i);
   });
 
   test('refuses a non-empty folder without --force, overwrites with it, and refuses a file', () => {

@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import { asMimeMessage } from '../../../src/extension/cmsFile';
 import { safeFileName } from '../../../src/core/mail';
 import { outputName } from '../../../src/extension/fileNames';
-import { expandPath, readSettings, validationDate, type ConfigGetter } from '../../../src/extension/settings';
+import { decryptionSources, expandPath, readSettings, validationDate, type ConfigGetter } from '../../../src/extension/settings';
 import { sanitizeHtml } from '../../../src/extension/view/htmlSanitizer';
 import { pageCsp, pageHtml } from '../../../src/extension/webviewHtml';
 import { parseMessage } from '../../../src/core/mime/parser';
@@ -39,6 +39,22 @@ describe('settings', () => {
     assert.equal(s.output, 'replace');
     assert.equal(s.allowSha1, false, 'only a real boolean true enables SHA-1');
     assert.equal(s.toSelf, true);
+  });
+
+  test('decryption identities: smime.decrypt first, then smime.decrypt.identities, each key file once', () => {
+    const values: Record<string, unknown> = {
+      'decrypt.p12': 'current.p12',
+      'decrypt.identities': [{ p12: 'old.p12' }, { key: '~/keys/older.key', cert: 'older.pem' }, { p12: 'current.p12' }, { cert: 'only-a-cert.pem' }, 'bogus', null],
+    };
+    const get: ConfigGetter = <T>(key: string, fallback: T) => (key in values ? (values[key] as T) : fallback);
+    const settings = readSettings(get, '/ws');
+    assert.deepEqual(decryptionSources(settings), [
+      { p12: '/ws/current.p12' },
+      { p12: '/ws/old.p12' },
+      { key: `${homedir()}/keys/older.key`, cert: '/ws/older.pem' },
+    ]);
+    assert.equal(settings.decryptAutomatically, true);
+    assert.equal(readSettings(<T>(key: string, fallback: T) => (key === 'decrypt.automatically' ? (false as T) : fallback), '/ws').decryptAutomatically, false);
   });
 
   test('validation time: now or ISO-8601', () => {

@@ -111,6 +111,17 @@ describe('view model: failures', () => {
     assert.equal(v.layers[0].signers[0].chainTrusted, false);
   });
 
+  test('a signer that does not match From is red like an invalid one; the From row names the address that signed', () => {
+    const spoofed = Buffer.from(s.valid.toString('latin1').replace('From: Alice Example <alice@example.com>', 'From: Bank <ceo@bank.example>'), 'latin1');
+    const v = view(spoofed);
+    assert.equal(v.summary.verdict, 'mismatch');
+    assert.equal(v.summary.tone, 'error');
+    const from = v.headers.find((h) => h.name === 'From');
+    assert.deepEqual(from?.flag, { tone: 'error', note: 'signed by alice@example.com' });
+    assert.ok(v.headers.filter((h) => h.name !== 'From').every((h) => !h.flag));
+    assert.ok(view(s.valid).headers.every((h) => !h.flag), 'a matching signer flags nothing');
+  });
+
   test('a partly signed message says so, and the unsigned part is marked not covered', () => {
     const v = view(s.partial);
     assert.equal(v.summary.verdict, 'unsigned');
@@ -151,5 +162,16 @@ describe('view model: encrypted', () => {
 
   test('a failed decryption is reported as such', () => {
     assert.equal(view(s.encrypted, s.trust, { decryptFailed: true }).decryptState, 'failed');
+  });
+
+  test('a configured key that is locked: the headline says so and what unlocks it, never that no key exists', () => {
+    const v = view(s.encrypted, s.trust, { lockedKeys: ['bob.p12'] });
+    assert.equal(v.decryptState, 'keyLocked');
+    assert.equal(v.summary.title, 'Key locked: enter passphrase');
+    assert.match(v.summary.detail, /passphrase of bob\.p12/);
+    const everything = JSON.stringify(v);
+    assert.doesNotMatch(everything, /no key was supplied|no key/i);
+    // A locked key does not hide that the message opened once decrypted.
+    assert.equal(view(s.encrypted, { ...s.trust, keys: [s.bobKey] }, { lockedKeys: ['old.p12'] }).decryptState, 'decrypted');
   });
 });

@@ -76,10 +76,20 @@ describe('detached signatures', () => {
     assert.ok(report.reasons.includes('untrusted-root'));
   });
 
-  test('validation after the certificate expired gives cert-expired', () => {
+  test('validation after the certificate expired gives cert-expired, saying it was valid when signed; the path still reaches the anchor', () => {
     const report = analyze(headers() + signDetached(), { at: new Date(Date.now() + 20 * 86400_000) });
     assert.equal(report.verdict, 'untrusted');
     assert.ok(report.reasons.includes('cert-expired'));
+    const checks = report.layers[0].signers?.[0].checks ?? [];
+    const check = (id: string) => checks.find((c) => c.id === id);
+    assert.equal(check('trust-anchor')?.status, 'pass');
+    assert.match(check('trust-anchor')?.detail ?? '', /^anchored at /);
+    assert.equal(check('validity')?.status, 'fail');
+    assert.match(check('validity')?.detail ?? '', /expired on \d{4}-\d\d-\d\d \(valid when signed on \d{4}-\d\d-\d\d\)$/);
+    assert.match(report.summary, /valid when signed on/);
+    // Without a path to an anchor the anchor check fails, whatever else holds.
+    const unanchored = analyze(headers() + signDetached(), { anchors: [] }).layers[0].signers?.[0].checks ?? [];
+    assert.equal(unanchored.find((c) => c.id === 'trust-anchor')?.status, 'fail');
   });
 
   test('a signer whose address differs from From is a mismatch', () => {
@@ -113,6 +123,12 @@ describe('detached signatures', () => {
     const relaxed = analyze(msg, { allowSha1: true });
     assert.equal(relaxed.verdict, 'valid');
     assert.ok(relaxed.reasons.includes('weak-algorithm'));
+    // The rejection says how to allow it: the command line's flag, or the caller's own way (VS Code: a setting).
+    const sha1Reason = (r: typeof strict) => r.layers[0].signers?.[0].reasons.find((x) => x.code === 'weak-algorithm')?.message ?? '';
+    assert.match(sha1Reason(strict), /allow with --allow-sha1$/);
+    const inEditor = sha1Reason(analyze(msg, { allowSha1Option: 'the setting smime.verify.allowSha1' }));
+    assert.match(inEditor, /allow with the setting smime\.verify\.allowSha1$/);
+    assert.doesNotMatch(inEditor, /--/);
   });
 
   test('a signing time far from the Date header is its own warning and does not change the verdict', () => {

@@ -23,7 +23,11 @@ export interface RecipientLookup {
   /** The addresses the message goes to (To, Cc, Bcc). */
   addresses: string[];
   now?: Date;
+  /** How the user gives certificates, for the messages that ask for one: the command line's options by default. */
+  names?: { explicit: string; dir: string };
 }
+
+const CLI_RECIPIENT_NAMES = { explicit: '--to CERT', dir: '--recipients-dir DIR' };
 
 export interface RecipientMatch {
   address: string;
@@ -119,8 +123,9 @@ export function resolveRecipients(lookup: RecipientLookup): ResolvedRecipients {
     matches.push(match ?? { address, source: '' });
   }
   const missing = matches.filter((m) => !m.certificate).map((m) => m.address);
+  const names = lookup.names ?? CLI_RECIPIENT_NAMES;
   if (folder && missing.length) {
-    throw new ComposeError([{ code: 'recipient-cert-missing', message: `no certificate for ${missing.join(', ')} (given with --to or in ${lookup.dir})` }]);
+    throw new ComposeError([{ code: 'recipient-cert-missing', message: `no certificate for ${missing.join(', ')} (given with ${names.explicit} or in ${lookup.dir})` }]);
   }
   for (const address of missing) {
     warnings.push({ code: 'recipient-not-covered', message: `${address} is a recipient of the message, but no certificate was given for it: it will not be able to read the message` });
@@ -132,7 +137,7 @@ export function resolveRecipients(lookup: RecipientLookup): ResolvedRecipients {
     }
   }
   const certificates = uniqueByDer([...lookup.explicit, ...matches.flatMap((m) => (m.certificate ? [m.certificate] : []))]);
-  if (certificates.length === 0) throw new ComposeError([{ code: 'no-recipients', message: 'no recipient certificate: give --to CERT or --recipients-dir DIR' }]);
+  if (certificates.length === 0) throw new ComposeError([{ code: 'no-recipients', message: `no recipient certificate: give ${names.explicit} or ${names.dir}` }]);
   return { certificates, matches, warnings };
 }
 
