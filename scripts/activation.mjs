@@ -23,6 +23,8 @@ const stub = new Proxy(function () {}, {
   get: (_t, key) => (key === Symbol.iterator ? () => [][Symbol.iterator]() : key === 'then' || typeof key === 'symbol' ? undefined : stub),
   apply: () => stub,
   construct: () => stub,
+  // Writes (statusBarItem.name = ...) are accepted and forgotten: a function's own name is read-only.
+  set: () => true,
 });
 const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
