@@ -2,6 +2,7 @@
  * Interpretation of the MIME header fields of one entity (RFC 2045 §5 Content-Type, §6 Content-Transfer-Encoding,
  * RFC 2183 Content-Disposition, RFC 2231 parameter continuations and charsets).
  */
+import { stripComments } from './comments';
 import { parseHeaderValue } from './headerParams';
 import type { ContentType, HeaderField, ParseWarning } from './entity';
 import { fieldText } from './headers';
@@ -71,7 +72,7 @@ export function readContentInfo(source: Buffer, fields: HeaderField[], defaultTy
   const contentType = contentTypeOf(source, typeField, defaultType, warnings);
   const cteField = firstField(fields, 'content-transfer-encoding', warnings);
   // RFC 2045 §6.1: absent means 7bit; the value is case-insensitive.
-  const transferEncoding = cteField ? cteField.rawValue.replace(/\(.*?\)/g, '').trim().toLowerCase() || '7bit' : '7bit';
+  const transferEncoding = cteField ? stripComments(cteField.rawValue).trim().toLowerCase() || '7bit' : '7bit';
   const dispositionField = firstField(fields, 'content-disposition', warnings);
   const disposition = dispositionField ? parseStructured(fieldText(source, dispositionField), warnings, dispositionField.start) : undefined;
   const charset = contentType.params.charset?.trim().toLowerCase() || undefined;

@@ -19,6 +19,15 @@ export const MAX_HEADER_BYTES = 1024 * 1024;
 /** Header fields in one header block: each field becomes an object and two strings. */
 export const MAX_HEADER_FIELDS = 10_000;
 
+/**
+ * Bytes of one field value that are analysed (decoded, unfolded, parsed as addresses, parameters or a date).
+ * RFC 5322 §2.1.1 caps a line at 998 characters; real fields that fold over many lines (long To and Cc lists,
+ * References of long threads) stay below a few kilobytes, while a field of megabytes only exists to make the
+ * parsers work. The rest of a longer field is not analysed (a warning says so); its bytes stay in the entity and
+ * signatures still cover them.
+ */
+export const MAX_FIELD_ANALYSIS_BYTES = 16 * 1024;
+
 /** Output of one transfer decoding (base64 / quoted-printable). Bounds the memory a single decode may take. */
 export const MAX_DECODED_SIZE = 256 * 1024 * 1024;
 
@@ -27,6 +36,7 @@ export interface MimeLimits {
   maxParts: number;
   maxHeaderBytes: number;
   maxHeaderFields: number;
+  maxFieldBytes: number;
   maxDecodedSize: number;
 }
 
@@ -35,6 +45,7 @@ export const DEFAULT_MIME_LIMITS: Readonly<MimeLimits> = Object.freeze({
   maxParts: MAX_PARTS,
   maxHeaderBytes: MAX_HEADER_BYTES,
   maxHeaderFields: MAX_HEADER_FIELDS,
+  maxFieldBytes: MAX_FIELD_ANALYSIS_BYTES,
   maxDecodedSize: MAX_DECODED_SIZE,
 });
 

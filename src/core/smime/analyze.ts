@@ -9,11 +9,12 @@ import { decompress } from '../cms/compressed';
 import { decryptEnveloped, type RecipientKey } from '../cms/enveloped';
 import { parseSignedData } from '../cms/signedData';
 import { OID } from '../asn1/oids';
+import { parseMailDate } from '../mime/date';
 import { decodeBody } from '../mime/decode';
 import type { MimeEntity, ParsedMessage } from '../mime/entity';
 import { parseMessage } from '../mime/parser';
 import { smimeKindOf } from '../mime/smimeDetect';
-import { parseAddressList } from './addresses';
+import { parseAddressList, type MailAddress } from './addresses';
 import { judgeMessage } from './verdict';
 import { reason, type LayerReport, type Reason, type SecurityReport } from './report';
 import { verifySignedLayer } from './signedLayer';
@@ -59,16 +60,22 @@ function headerValues(entity: MimeEntity, key: string): string[] {
   return entity.headers.filter((h) => h.key === key).map((h) => h.value);
 }
 
+/** Addresses of the named fields. A field cut at the analysis limit is not parsed: its addresses are
+ *  incomplete by construction, the sender check fails on it (truncatedAddressFields), and parsing it would only
+ *  spend time on attacker-chosen bytes. */
+function addressesOf(entity: MimeEntity, key: string): MailAddress[] {
+  return entity.headers.filter((h) => h.key === key && !h.truncated).flatMap((h) => parseAddressList(h.value));
+}
+
 export function messageContext(root: MimeEntity): MessageContext {
-  const fromValues = headerValues(root, 'from');
   const dateValue = headerValues(root, 'date')[0];
-  const date = dateValue ? new Date(dateValue.replace(/\s*\([^)]*\)\s*$/, '')) : null;
   return {
-    from: fromValues.flatMap(parseAddressList),
-    fromHeaderCount: fromValues.length,
-    sender: headerValues(root, 'sender').flatMap(parseAddressList),
-    date: date && !isNaN(date.getTime()) ? date : null,
+    from: addressesOf(root, 'from'),
+    fromHeaderCount: headerValues(root, 'from').length,
+    sender: addressesOf(root, 'sender'),
+    date: dateValue === undefined ? null : parseMailDate(dateValue),
     dateHeaderPresent: dateValue !== undefined,
+    truncatedAddressFields: root.headers.filter((h) => (h.key === 'from' || h.key === 'sender') && h.truncated).map((h) => h.name),
   };
 }
 

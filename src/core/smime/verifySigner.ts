@@ -51,6 +51,8 @@ export interface MessageContext {
   sender: MailAddress[];
   date: Date | null;
   dateHeaderPresent: boolean;
+  /** From or Sender fields longer than the analysis limit: their addresses were read only in part. */
+  truncatedAddressFields: string[];
 }
 
 export interface ContentDigester {
@@ -213,6 +215,8 @@ function checkSender(j: SignerJudgement, emails: string[], msg: MessageContext):
   const problems: string[] = [];
   if (msg.fromHeaderCount === 0) problems.push('the message has no From header');
   if (msg.fromHeaderCount > 1) problems.push(`the message has ${msg.fromHeaderCount} From headers`);
+  // A cut field may hide more addresses (or the end of the one read): nothing read from it proves a match.
+  for (const name of msg.truncatedAddressFields) problems.push(`the ${name} header is too long to analyse whole, so its addresses cannot be matched`);
   for (const from of msg.from) {
     if (!emails.includes(from.address)) problems.push(`From ${from.address} is not an address of the signer (${emails.join(', ')})`);
     for (const shown of addressesInDisplayName(from)) problems.push(`the From display name shows another address (${shown})`);
@@ -220,7 +224,7 @@ function checkSender(j: SignerJudgement, emails: string[], msg: MessageContext):
   for (const sender of msg.sender) {
     if (!emails.includes(sender.address)) problems.push(`Sender ${sender.address} is not an address of the signer`);
   }
-  const matches = msg.from.length > 0 && msg.from.every((f) => emails.includes(f.address));
+  const matches = msg.from.length > 0 && msg.truncatedAddressFields.length === 0 && msg.from.every((f) => emails.includes(f.address));
   if (problems.length) {
     for (const p of problems) j.fail('sender-mismatch', p, rfc);
     j.check('sender', 'fail', problems.join('; '), rfc);

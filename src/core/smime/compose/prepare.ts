@@ -4,6 +4,7 @@
  * and makes that entity ESP-safe (espSafe.ts). With `protectHeaders` the whole message is wrapped as
  * message/rfc822 so that its header fields are inside the signature too (RFC 8551 §3.1).
  */
+import { parseMailDate } from '../../mime/date';
 import type { HeaderField } from '../../mime/entity';
 import { parseMessage } from '../../mime/parser';
 import { parseAddressList, type MailAddress } from '../addresses';
@@ -57,10 +58,8 @@ function addressesOf(fields: HeaderField[], key: string): MailAddress[] {
 
 function dateOf(fields: HeaderField[]): Date | null {
   const value = fields.find((f) => f.key === 'date')?.value;
-  if (!value) return null;
-  // A trailing comment such as "(UTC)" is legal (RFC 5322 §3.3) but not understood by Date.
-  const date = new Date(value.replace(/\s*\([^)]*\)\s*$/, ''));
-  return isNaN(date.getTime()) ? null : date;
+  // Comments such as "(UTC)" are legal (RFC 5322 §3.3) but not understood by Date; parseMailDate drops them.
+  return value ? parseMailDate(value) : null;
 }
 
 function outerWarnings(source: Buffer, outer: HeaderField[], ctx: EspSafeContext, protect: boolean): void {
