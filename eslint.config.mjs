@@ -1,4 +1,5 @@
 import tseslint from 'typescript-eslint';
+import regexp from 'eslint-plugin-regexp';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**'] },
@@ -8,6 +9,23 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-restricted-syntax': ['error', { selector: 'CallExpression[callee.name="eval"]', message: 'no eval' }],
     },
+  },
+  {
+    // Mail is attacker input and the extension host runs parsers synchronously: a regex whose matching time grows
+    // faster than its input stalls the editor (ReDoS). These rules reject patterns that can backtrack or rescan
+    // super-linearly; a match that truly needs one is written as a scanner instead.
+    files: ['src/**/*.ts'],
+    plugins: { regexp },
+    rules: {
+      'regexp/no-super-linear-backtracking': ['error', { report: 'potential' }],
+      'regexp/no-super-linear-move': ['error', { report: 'potential', ignoreSticky: false, ignorePartial: false }],
+    },
+  },
+  {
+    // Address lists and header parameters still use a few such regexes until they are replaced by scanners; the
+    // values they see are bounded by MAX_FIELD_ANALYSIS_BYTES (src/core/mime/limits.ts).
+    files: ['src/core/smime/addresses.ts', 'src/core/mime/headerParams.ts'],
+    rules: { 'regexp/no-super-linear-move': 'off', 'regexp/no-super-linear-backtracking': 'off' },
   },
   {
     // core is plain Node: no VS Code, no extension or webview code (the three worlds stay apart).
