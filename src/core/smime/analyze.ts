@@ -68,13 +68,14 @@ function addressesOf(entity: MimeEntity, key: string): MailAddress[] {
 }
 
 export function messageContext(root: MimeEntity): MessageContext {
-  const dateValue = headerValues(root, 'date')[0];
+  const dateField = root.headers.find((h) => h.key === 'date');
   return {
     from: addressesOf(root, 'from'),
     fromHeaderCount: headerValues(root, 'from').length,
     sender: addressesOf(root, 'sender'),
-    date: dateValue === undefined ? null : parseMailDate(dateValue),
-    dateHeaderPresent: dateValue !== undefined,
+    // A cut Date is unreadable: what follows the cut could change the instant (or make it no date at all).
+    date: dateField && !dateField.truncated ? parseMailDate(dateField.value) : null,
+    dateHeaderPresent: dateField !== undefined,
     truncatedAddressFields: root.headers.filter((h) => (h.key === 'from' || h.key === 'sender') && h.truncated).map((h) => h.name),
   };
 }
