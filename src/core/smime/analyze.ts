@@ -20,6 +20,7 @@ import { reason, type LayerReport, type Reason, type SecurityReport } from './re
 import { verifySignedLayer } from './signedLayer';
 import type { MessageContext, TrustOptions } from './verifySigner';
 import type { Certificate } from '../x509/certificate';
+import { publicKeyBudget } from '../x509/chain';
 
 /** Each CMS layer may wrap another; real mail has at most three (triple wrapping, RFC 2634 §1.1). */
 export const MAX_LAYER_DEPTH = 16;
@@ -245,6 +246,8 @@ export function analyzeMessage(buf: Buffer, options: AnalyzeOptions = {}): Analy
     crls: options.crls ?? [],
     at: options.at ?? new Date(),
     allowSha1: options.allowSha1 ?? false,
+    // One budget per message: every signer, chain and CRL check of this message draws from it.
+    budget: publicKeyBudget(),
   };
   const state: WalkState = {
     trust,

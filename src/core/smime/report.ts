@@ -39,6 +39,7 @@ export type ReasonCode =
   | 'auth-tag-mismatch'
   | 'line-endings-canonicalized'
   | 'certs-only'
+  | 'resource-limit'
   | 'malformed';
 
 export type Severity = 'error' | 'warning' | 'info';

@@ -23,7 +23,8 @@ import {
   type SignatureScheme,
 } from '../cms/signatureAlgorithms';
 import type { Certificate } from '../x509/certificate';
-import { validateChain } from '../x509/chain';
+import { validateChain, type PublicKeyBudget } from '../x509/chain';
+import { keyWeakness } from '../x509/keyStrength';
 import type { Crl } from '../x509/crl';
 import { certificateEmails } from '../x509/details';
 import { checkSignerUsage } from '../x509/usage';
@@ -43,6 +44,8 @@ export interface TrustOptions {
   at: Date;
   /** SHA-1 signatures are rejected unless allowed (Thunderbird 115+ policy); they are always flagged weak. */
   allowSha1: boolean;
+  /** Public-key operations the message may still spend (shared by all its signers; see MAX_PUBLIC_KEY_OPERATIONS). */
+  budget?: PublicKeyBudget;
 }
 
 export interface MessageContext {
@@ -142,8 +145,19 @@ function checkSignedAttributes(j: SignerJudgement, sd: SignedData, signer: Signe
   return ok;
 }
 
-function verifySignatureValue(j: SignerJudgement, signer: SignerInfo, scheme: SignatureScheme, cert: Certificate, content: ContentDigester): boolean {
+function verifySignatureValue(j: SignerJudgement, signer: SignerInfo, scheme: SignatureScheme, cert: Certificate, content: ContentDigester, budget?: PublicKeyBudget): boolean {
   const data = signer.signedAttrsDer ?? content.bytes();
+  const refused = keyWeakness(cert);
+  if (refused?.level === 'refused') {
+    // Reported with the key sizes (checkKeyStrength); the key is never used.
+    j.check('signature', 'fail', `not checked: ${refused.message}`, 'RFC 8551 §6');
+    return false;
+  }
+  if (budget && budget.remaining-- <= 0) {
+    j.fail('resource-limit', 'not checked: the message already used up its public-key operations', 'RFC 5652 §5.6');
+    j.check('signature', 'fail', 'not checked: public-key operation limit', 'RFC 5652 §5.6');
+    return false;
+  }
   let key: KeyObject;
   try {
     key = cert.publicKey;
@@ -172,13 +186,13 @@ function verifySignatureValue(j: SignerJudgement, signer: SignerInfo, scheme: Si
 }
 
 function checkCertificate(j: SignerJudgement, cert: Certificate, pool: Certificate[], trust: TrustOptions): { trusted: boolean; chain: Certificate[] } {
-  const result = validateChain(cert, { intermediates: pool, anchors: trust.anchors, at: trust.at, crls: trust.crls });
+  const result = validateChain(cert, { intermediates: pool, anchors: trust.anchors, at: trust.at, crls: trust.crls, budget: trust.budget });
   const byCode = new Map<string, string[]>();
   for (const p of result.problems) byCode.set(p.code, [...(byCode.get(p.code) ?? []), p.message]);
   const problem = (code: string) => byCode.get(code)?.join('; ');
   const when = trust.at.toISOString();
   const rfcPath = 'RFC 5280 §6.1';
-  const chainProblems = ['bad-cert-signature', 'ca-constraint', 'unknown-critical-extension', 'name-constraint', 'chain-too-long'].filter((c) => byCode.has(c));
+  const chainProblems = ['bad-cert-signature', 'ca-constraint', 'unknown-critical-extension', 'name-constraint', 'chain-too-long', 'resource-limit'].filter((c) => byCode.has(c));
   j.check('chain', chainProblems.length ? 'fail' : 'pass', chainProblems.length ? chainProblems.map(problem).join('; ') : `${result.chain.length} certificate(s), signatures and CA constraints hold`, rfcPath);
   j.check('trust-anchor', result.trusted ? 'pass' : 'fail', result.trusted ? `anchored at ${result.anchor?.subject.text ?? 'a configured anchor'}` : problem('untrusted-root') ?? 'no path to a configured trust anchor', 'RFC 8550 §4.2');
   const expired = problem('cert-expired') ?? problem('cert-not-yet-valid');
@@ -192,6 +206,20 @@ function checkCertificate(j: SignerJudgement, cert: Certificate, pool: Certifica
     else j.fail(code, p.message, rfc);
   }
   return { trusted: result.trusted, chain: result.chain };
+}
+
+/** Key sizes of the signer and of every CA of its chain, anchor included (RFC 8551 §6, CA/B S/MIME BR §6.1.5):
+ *  a weak key anywhere lets a forger in, so it is an error, not a note. */
+function checkKeyStrength(j: SignerJudgement, chain: Certificate[]): void {
+  const found: string[] = [];
+  chain.forEach((cert, i) => {
+    const weakness = keyWeakness(cert);
+    if (!weakness) return;
+    const whose = i === 0 ? 'signer' : `CA "${cert.subject.text || cert.serialHex}"`;
+    found.push(`${whose}: ${weakness.message}`);
+    j.fail('weak-algorithm', `${whose}: ${weakness.message}`, 'RFC 8551 §6; CA/B S/MIME BR §6.1.5');
+  });
+  j.check('algorithm', found.length ? 'fail' : 'pass', found.length ? found.join('; ') : 'key sizes: RSA ≥ 2048 bits, EC ≥ 256 bits', 'RFC 8551 §6');
 }
 
 function checkUsage(j: SignerJudgement, cert: Certificate): void {
@@ -286,7 +314,7 @@ export function verifySigner(
   if (algorithmsUsable && digestHash) {
     const digestOk = signer.signedAttrsDer ? checkSignedAttributes(j, sd, signer, content, digestHash) : true;
     if (!signer.signedAttrsDer) j.check('digest', 'skip', 'no signed attributes: the signature covers the content directly', 'RFC 5652 §5.4');
-    if (cert && digestOk) verifySignatureValue(j, signer, scheme, cert, content);
+    if (cert && digestOk) verifySignatureValue(j, signer, scheme, cert, content, trust.budget);
     else j.check('signature', 'skip', cert ? 'not checked: the digest already failed' : 'not checked: no certificate', 'RFC 5652 §5.6');
   } else if (algorithmsUsable && !digestHash) {
     j.fail('unsupported-algorithm', `unknown digest algorithm ${signer.digestAlgorithm.oid}`, 'RFC 8551 §2.1');
@@ -296,6 +324,7 @@ export function verifySigner(
     const c = checkCertificate(j, cert, pool, trust);
     chain = c.chain;
     trusted = c.trusted;
+    checkKeyStrength(j, chain.length ? chain : [cert]);
     checkUsage(j, cert);
     emailMatchesFrom = checkSender(j, emails, msg);
   }
