@@ -70,8 +70,7 @@ function memoisedPairCheck<A extends object>(check: (a: A, b: Certificate) => bo
 }
 
 /** A candidate whose SKI contradicts the child's AKI keyIdentifier is not its issuer (as OpenSSL decides). */
-function keyIdentifiersAgree(child: Certificate, candidate: Certificate): boolean {
-  const aki = parseAuthorityKeyIdentifier(child)?.keyIdentifier;
+function keyIdentifiersAgree(aki: Buffer | undefined, candidate: Certificate): boolean {
   const ski = candidate.subjectKeyIdentifier;
   return !aki || !ski || aki.equals(ski);
 }
@@ -94,15 +93,16 @@ export function validateChain(leaf: Certificate, opts: ChainOptions): ChainResul
   const budget = opts.budget ?? publicKeyBudget();
   let checksLeft = MAX_SIGNATURE_CHECKS_PER_CHAIN;
   let limited = false;
+  let spent = false;
   /** Spends one public-key operation with `issuer`'s key, or refuses: a refused key (keyStrength.ts) is never
    *  used, and once a budget is spent every further check fails, so the path search ends untrusted. */
   const spend = (issuer: Certificate): boolean => {
-    if (!keyUsable(issuer)) return false;
     if (checksLeft <= 0 || budget.remaining <= 0) {
-      limited = true;
+      limited = spent = true;
       return false;
     }
-    checksLeft--;
+    checksLeft--; // a refused key counts as a try of this chain, though it costs the message nothing
+    if (!keyUsable(issuer)) return false;
     budget.remaining--;
     return true;
   };
@@ -126,16 +126,20 @@ export function validateChain(leaf: Certificate, opts: ChainOptions): ChainResul
   };
   const perfect = () => best !== undefined && best.anchor !== undefined && !best.problems.some((p) => p.severity === 'error');
 
+  // Identities and DER keys once per certificate, not once per search step.
+  const ids = new Map(pool.map((c) => [c, identity(c)]));
+  const ders = new Map(pool.map((c) => [c, c.der.toString('base64')]));
   const issuersOf = (cert: Certificate, seen: Set<string>): Certificate[] => {
     const found = new Map<string, Certificate>();
+    const aki = parseAuthorityKeyIdentifier(cert)?.keyIdentifier;
     for (const c of pool) {
-      const id = identity(c);
-      if (seen.has(id) || found.has(c.der.toString('base64'))) continue;
-      if (cert.isIssuedBy(c) && keyIdentifiersAgree(cert, c)) found.set(c.der.toString('base64'), c);
+      const der = ders.get(c) ?? '';
+      if (seen.has(ids.get(c) ?? '') || found.has(der)) continue;
+      if (cert.isIssuedBy(c) && keyIdentifiersAgree(aki, c)) found.set(der, c);
     }
     // Anchors first, then those valid at `at` (no key operation needed), cut to MAX_ISSUER_CANDIDATES; among those,
     // issuers whose signature verifies first.
-    const cheapRank = (c: Certificate) => (anchorsById.has(identity(c)) ? 0 : 2) + (opts.at >= c.notBefore && opts.at <= c.notAfter ? 0 : 1);
+    const cheapRank = (c: Certificate) => (anchorsById.has(ids.get(c) ?? '') ? 0 : 2) + (opts.at >= c.notBefore && opts.at <= c.notAfter ? 0 : 1);
     const candidates = [...found.values()].sort((a, b) => cheapRank(a) - cheapRank(b));
     if (candidates.length > MAX_ISSUER_CANDIDATES) {
       limited = true;
@@ -146,7 +150,8 @@ export function validateChain(leaf: Certificate, opts: ChainOptions): ChainResul
   };
 
   const search = (path: Certificate[], seen: Set<string>) => {
-    if (++steps > MAX_PATH_SEARCH_STEPS || perfect()) return;
+    // Once the signature checks are spent no further path can verify: stop rather than walk the rest.
+    if (++steps > MAX_PATH_SEARCH_STEPS || spent || perfect()) return;
     const last = path[path.length - 1];
     const anchor = anchorsById.get(identity(last));
     if (anchor) {
