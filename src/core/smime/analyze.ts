@@ -5,7 +5,7 @@
  * trees of every decrypted or unwrapped content.
  */
 import { parseContentInfo } from '../cms/contentInfo';
-import { decompress } from '../cms/compressed';
+import { MAX_DECOMPRESSED_TOTAL, decompress } from '../cms/compressed';
 import { decryptEnveloped, type RecipientKey } from '../cms/enveloped';
 import { parseSignedData } from '../cms/signedData';
 import { OID } from '../asn1/oids';
@@ -46,6 +46,8 @@ interface WalkState {
   inner: Map<string, ParsedMessage>;
   messageReasons: Reason[];
   certificates: { certificate: Certificate; layerPath: string }[];
+  /** Bytes the message's CompressedData layers may still inflate to (MAX_DECOMPRESSED_TOTAL). */
+  decompressBudget: number;
 }
 
 interface Position {
@@ -227,7 +229,11 @@ function walkPkcs7Mime(state: WalkState, entity: MimeEntity, pos: Position): voi
       return;
     }
     case OID.compressedData: {
-      const result = decompress(der);
+      const result: ReturnType<typeof decompress> = state.decompressBudget > 0
+        ? decompress(der, state.decompressBudget)
+        : { reasons: [{ code: 'too-large', message: 'not decompressed: earlier layers used up the bytes allowed per message' }] };
+      if (result.content) state.decompressBudget -= result.content.length;
+      else if (result.reasons.some((r) => r.code === 'too-large')) state.decompressBudget = 0;
       const layer: LayerReport = { ...base, kind: 'compressed', reasons: result.reasons.map((r) => reason(r.code as Reason['code'], 'error', r.message, 'RFC 3274')) };
       state.layers.push(layer);
       if (result.content) walk(state, parseInner(state, entity, result.content).root, next);
@@ -256,6 +262,7 @@ export function analyzeMessage(buf: Buffer, options: AnalyzeOptions = {}): Analy
     inner: new Map(),
     messageReasons: [],
     certificates: [],
+    decompressBudget: MAX_DECOMPRESSED_TOTAL,
   };
   walk(state, message.root, { isMessage: true, layerDepth: 0, source: 'file', msg: messageContext(message.root) });
   const report = judgeMessage(state.layers, state.messageReasons, message, state.inner, trust.at);

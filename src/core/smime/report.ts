@@ -40,6 +40,8 @@ export type ReasonCode =
   | 'line-endings-canonicalized'
   | 'certs-only'
   | 'resource-limit'
+  | 'too-large'
+  | 'decompression-failed'
   | 'malformed';
 
 export type Severity = 'error' | 'warning' | 'info';
