@@ -21,7 +21,8 @@ export function timestamp(at: Date): string {
 
 export function subjectSlug(subject: string | undefined): string {
   const words = (subject ?? '').normalize('NFKC').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-  const slug = words.split(' ').filter(Boolean).join('-').slice(0, MAX_SUBJECT_CHARS).replace(/-+$/, '');
+  let slug = words.split(' ').filter(Boolean).join('-').slice(0, MAX_SUBJECT_CHARS);
+  while (slug.endsWith('-')) slug = slug.slice(0, -1);
   return slug || 'no-subject';
 }
 

@@ -90,6 +90,49 @@ function mutateHeader(buf: Buffer, r: Rng): Buffer {
   return Buffer.from(ls.join(''), 'latin1');
 }
 
+/**
+ * Characters whose long runs made header regexes rescan or backtrack (whitespace, comment and quote openers,
+ * escapes, address and parameter punctuation, encoded-word starts, letters without "@", folds, 8-bit bytes).
+ */
+const RUN_CHARS = [' ', '\t', '(', ')', '"', '<', '>', '\\', '=', '?', '=?', ';', ',', ':', '@', '%', '*', "'", '.', 'a', '0', '\r\n ', '\r\n\t(', '\xff'];
+/** Around the field analysis limit (8 KiB) and well past it; one in twenty runs is a whole megabyte. */
+const RUN_LENGTHS = [100, 1000, 8191, 8192, 8193, 16_384, 100_000];
+const RUN_FIELDS = ['From', 'Sender', 'To', 'Date', 'Subject', 'Content-Type', 'Content-Transfer-Encoding', 'Content-Disposition', 'Message-ID'];
+
+function repeatRun(r: Rng): string {
+  const ch = RUN_CHARS[int(r, RUN_CHARS.length)];
+  const length = r() < 0.05 ? 1_000_000 : RUN_LENGTHS[int(r, RUN_LENGTHS.length)];
+  return ch.repeat(Math.ceil(length / ch.length)).slice(0, length);
+}
+
+/** A long run of one character in a header field of any entity: as the value, after it, inside it, as a
+ *  parameter value (bare or quoted), as a bare parameter, or as a new field of a name the analysis reads. */
+export function longRun(buf: Buffer, r: Rng): Buffer {
+  const ls = lines(buf);
+  const headerLines = ls.map((l, i) => (/^[A-Za-z-]+:/.test(l) ? i : -1)).filter((i) => i >= 0);
+  if (!headerLines.length) return flipBits(buf, r);
+  const at = headerLines[int(r, headerLines.length)];
+  const line = ls[at];
+  const eol = line.endsWith('\r\n') ? '\r\n' : line.endsWith('\n') ? '\n' : '';
+  const colon = line.indexOf(':');
+  const name = line.slice(0, colon);
+  const value = line.slice(colon + 1, line.length - eol.length);
+  const run = repeatRun(r);
+  const cut = int(r, value.length + 1);
+  const variants = [
+    ` ${run}`,
+    `${value}${run}`,
+    `${value.slice(0, cut)}${run}${value.slice(cut)}`,
+    `${value}; p=${run}`,
+    `${value}; p="${run}"`,
+    `${value}; ${run}`,
+  ];
+  const choice = int(r, variants.length + 1);
+  if (choice === variants.length) ls.splice(at, 0, `${RUN_FIELDS[int(r, RUN_FIELDS.length)]}: ${run}${eol || '\r\n'}`);
+  else ls[at] = `${name}:${variants[choice]}${eol}`;
+  return Buffer.from(ls.join(''), 'latin1');
+}
+
 /** All TLV nodes of a DER tree, depth first (bounded). */
 function nodes(root: Asn1Node, out: Asn1Node[] = []): Asn1Node[] {
   if (out.length > 4000) return out;
@@ -132,7 +175,7 @@ function mutateCms(buf: Buffer, r: Rng): Buffer {
   return Buffer.concat([buf.subarray(0, start), Buffer.from(mutated + '\r\n', 'latin1'), buf.subarray(start + run[0].length)]);
 }
 
-const MUTATORS = [truncate, flipBits, mutateBoundary, mutateHeader, mutateCms, mutateCms];
+const MUTATORS = [truncate, flipBits, mutateBoundary, mutateHeader, mutateCms, mutateCms, longRun];
 
 /** One mutated input; sometimes two mutations stacked. */
 export function mutate(seed: Buffer, r: Rng): Buffer {

@@ -16,6 +16,13 @@ import { parseContentInfo } from './contentInfo';
  */
 export const MAX_DECOMPRESSED_SIZE = 64 * 1024 * 1024;
 
+/**
+ * Decompressed bytes for a whole message, over all its CompressedData layers. Layers nest, and a layer may
+ * inflate to a multipart holding many small compressed parts, each of which inflates to the per-layer limit:
+ * without a total, the limit multiplies with every layer and every copy.
+ */
+export const MAX_DECOMPRESSED_TOTAL = 64 * 1024 * 1024;
+
 export interface DecompressResult {
   content?: Buffer;
   /** The inner content type (id-data for S/MIME). */

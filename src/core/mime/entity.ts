@@ -19,6 +19,9 @@ export interface HeaderField {
   end: number;
   /** 1-based line number of the field's first line. */
   line: number;
+  /** The value was longer than the analysis limit (MAX_FIELD_ANALYSIS_BYTES): `value` and `rawValue` hold only
+   *  its beginning, so nothing may be concluded from what they lack. */
+  truncated?: boolean;
 }
 
 export interface ContentType {

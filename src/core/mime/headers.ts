@@ -5,7 +5,7 @@
 import { decodeEncodedWordsDetailed } from './encodedWords';
 import type { HeaderField, MimeEntity, ParseWarning } from './entity';
 import type { LineCounter } from './lineIndex';
-import type { MimeLimits } from './limits';
+import { MAX_FIELD_ANALYSIS_BYTES, type MimeLimits } from './limits';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -73,7 +73,7 @@ export function readHeaderBlock(source: Buffer, start: number, limit: number, op
   const warnings: ParseWarning[] = [];
   let open: { start: number; nameLength: number; end: number } | undefined;
   const close = (): void => {
-    if (open) fields.push(makeField(source, open.start, open.nameLength, open.end, options.lines, warnings));
+    if (open) fields.push(makeField(source, open.start, open.nameLength, open.end, options.lines, warnings, limits.maxFieldBytes));
     open = undefined;
   };
   const stop = (at: number, truncated: boolean): HeaderBlock => {
@@ -164,9 +164,21 @@ export function headerText(source: Buffer, start: number, end: number, warnings?
   }
 }
 
-/** Removes folding line breaks (RFC 5322 §2.2.3) and the whitespace around the value. */
+/** Removes folding line breaks (RFC 5322 §2.2.3) and the whitespace around the value. A scan rather than a
+ *  regex: a trailing-whitespace pattern retried at every position of a long run of spaces is quadratic. */
 export function unfold(text: string): string {
-  return text.replace(/\r?\n/g, '').replace(/^[ \t]+|[ \t\r]+$/g, '');
+  let joined = '';
+  let copied = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+    joined += text.slice(copied, i > copied && text.charCodeAt(i - 1) === CR ? i - 1 : i);
+    copied = i + 1;
+  }
+  joined += text.slice(copied);
+  let first = 0;
+  let last = joined.length;
+  while (first < last && (joined.charCodeAt(first) === SP || joined.charCodeAt(first) === HT)) first++;
+  while (last > first && (joined.charCodeAt(last - 1) === SP || joined.charCodeAt(last - 1) === HT || joined.charCodeAt(last - 1) === CR)) last--;
+  return joined.slice(first, last);
 }
 
 /** Decodes RFC 2047 encoded words; a malformed word stays as written. */
@@ -179,13 +191,26 @@ export function decodeEncodedWords(text: string, warnings?: ParseWarning[], offs
   return decoded.text;
 }
 
-function makeField(source: Buffer, start: number, nameLength: number, end: number, lines: LineCounter, warnings: ParseWarning[]): HeaderField {
+/** End of the part of a field value that is analysed: at most `maxBytes` bytes, not splitting a UTF-8 sequence. */
+function analysedEnd(source: Buffer, valueStart: number, end: number, maxBytes: number): number {
+  if (end - valueStart <= maxBytes) return end;
+  let cut = valueStart + maxBytes;
+  for (let back = 0; back < 3 && cut > valueStart && (source[cut] & 0xc0) === 0x80; back++) cut--;
+  return cut;
+}
+
+function makeField(source: Buffer, start: number, nameLength: number, end: number, lines: LineCounter, warnings: ParseWarning[], maxBytes: number): HeaderField {
   const name = source.toString('latin1', start, start + nameLength);
   const colon = source.indexOf(COLON, start + nameLength);
   const valueStart = colon + 1;
-  const rawValue = unfold(source.toString('latin1', valueStart, end));
-  const text = unfold(headerText(source, valueStart, end, warnings));
-  return {
+  const valueEnd = analysedEnd(source, valueStart, end, maxBytes);
+  const truncated = valueEnd < end;
+  if (truncated) {
+    warnings.push({ code: 'header-field-truncated', message: `${name} is ${end - valueStart} bytes long; only its first ${maxBytes} bytes are analysed`, offset: start });
+  }
+  const rawValue = unfold(source.toString('latin1', valueStart, valueEnd));
+  const text = unfold(headerText(source, valueStart, valueEnd, warnings));
+  const field: HeaderField = {
     name,
     key: name.toLowerCase(),
     value: decodeEncodedWords(text, warnings, start),
@@ -196,12 +221,15 @@ function makeField(source: Buffer, start: number, nameLength: number, end: numbe
       return lines.lineAt(start);
     },
   };
+  if (truncated) field.truncated = true;
+  return field;
 }
 
-/** The field's value bytes with 8-bit text decoded but encoded words kept (for structured parsing). */
-export function fieldText(source: Buffer, field: HeaderField): string {
+/** The field's value bytes with 8-bit text decoded but encoded words kept (for structured parsing); as long as
+ *  the analysed part of the field (see MAX_FIELD_ANALYSIS_BYTES). */
+export function fieldText(source: Buffer, field: HeaderField, maxBytes: number = MAX_FIELD_ANALYSIS_BYTES): string {
   const colon = source.indexOf(COLON, field.start + field.name.length);
-  return unfold(headerText(source, colon + 1, field.end));
+  return unfold(headerText(source, colon + 1, analysedEnd(source, colon + 1, field.end, maxBytes)));
 }
 
 /** All fields with this name, in order (names compare case-insensitively, RFC 5322 §1.2.2). */

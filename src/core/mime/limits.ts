@@ -19,6 +19,16 @@ export const MAX_HEADER_BYTES = 1024 * 1024;
 /** Header fields in one header block: each field becomes an object and two strings. */
 export const MAX_HEADER_FIELDS = 10_000;
 
+/**
+ * Bytes of one field value that are analysed (decoded, unfolded, parsed as addresses, parameters or a date):
+ * eight times the 998-character line RFC 5322 §2.1.1 allows. Fields that matter to verification (From, Sender,
+ * Date, Content-*) are far shorter in real mail; long To/Cc lists and References of long threads are only shown.
+ * A field of megabytes only exists to make the parsers work. The rest of a longer field is not analysed (a
+ * warning says so, and a cut From or Sender never matches a signer); its bytes stay in the entity, and
+ * signatures still cover them.
+ */
+export const MAX_FIELD_ANALYSIS_BYTES = 8 * 1024;
+
 /** Output of one transfer decoding (base64 / quoted-printable). Bounds the memory a single decode may take. */
 export const MAX_DECODED_SIZE = 256 * 1024 * 1024;
 
@@ -27,6 +37,7 @@ export interface MimeLimits {
   maxParts: number;
   maxHeaderBytes: number;
   maxHeaderFields: number;
+  maxFieldBytes: number;
   maxDecodedSize: number;
 }
 
@@ -35,6 +46,7 @@ export const DEFAULT_MIME_LIMITS: Readonly<MimeLimits> = Object.freeze({
   maxParts: MAX_PARTS,
   maxHeaderBytes: MAX_HEADER_BYTES,
   maxHeaderFields: MAX_HEADER_FIELDS,
+  maxFieldBytes: MAX_FIELD_ANALYSIS_BYTES,
   maxDecodedSize: MAX_DECODED_SIZE,
 });
 

@@ -5,7 +5,7 @@
  * trees of every decrypted or unwrapped content.
  */
 import { parseContentInfo } from '../cms/contentInfo';
-import { decompress } from '../cms/compressed';
+import { MAX_DECOMPRESSED_TOTAL, decompress } from '../cms/compressed';
 import { decryptEnveloped, type RecipientKey } from '../cms/enveloped';
 import { parseSignedData } from '../cms/signedData';
 import { OID } from '../asn1/oids';
@@ -21,6 +21,7 @@ import { verifySignedLayer } from './signedLayer';
 import { ambiguityReasons, multipartSignedProblems, smimeTypeProblem } from './structure';
 import type { MessageContext, TrustOptions } from './verifySigner';
 import type { Certificate } from '../x509/certificate';
+import { publicKeyBudget } from '../x509/chain';
 
 /** Each CMS layer may wrap another; real mail has at most three (triple wrapping, RFC 2634 §1.1). */
 export const MAX_LAYER_DEPTH = 16;
@@ -49,6 +50,8 @@ interface WalkState {
   inner: Map<string, ParsedMessage>;
   messageReasons: Reason[];
   certificates: { certificate: Certificate; layerPath: string }[];
+  /** Bytes the message's CompressedData layers may still inflate to (MAX_DECOMPRESSED_TOTAL). */
+  decompressBudget: number;
 }
 
 interface Position {
@@ -211,7 +214,11 @@ function walkPkcs7Mime(state: WalkState, entity: MimeEntity, pos: Position, smim
       return;
     }
     case OID.compressedData: {
-      const result = decompress(der);
+      const result: ReturnType<typeof decompress> = state.decompressBudget > 0
+        ? decompress(der, state.decompressBudget)
+        : { reasons: [{ code: 'too-large', message: 'not decompressed: earlier layers used up the bytes allowed per message' }] };
+      if (result.content) state.decompressBudget -= result.content.length;
+      else if (result.reasons.some((r) => r.code === 'too-large')) state.decompressBudget = 0;
       const layer: LayerReport = { ...base, kind: 'compressed', reasons: result.reasons.map((r) => reason(r.code as Reason['code'], 'error', r.message, 'RFC 3274')) };
       state.layers.push(layer);
       if (result.content) walk(state, parseInner(state, entity, result.content).root, next);
@@ -231,6 +238,8 @@ export function analyzeMessage(buf: Buffer, options: AnalyzeOptions = {}): Analy
     at: options.at ?? new Date(),
     allowSha1: options.allowSha1 ?? false,
     ...(options.allowSha1Option ? { allowSha1Option: options.allowSha1Option } : {}),
+    // One budget per message: every signer, chain and CRL check of this message draws from it.
+    budget: publicKeyBudget(),
   };
   const state: WalkState = {
     trust,
@@ -240,6 +249,7 @@ export function analyzeMessage(buf: Buffer, options: AnalyzeOptions = {}): Analy
     inner: new Map(),
     messageReasons: [],
     certificates: [],
+    decompressBudget: MAX_DECOMPRESSED_TOTAL,
   };
   const notMime = notMimeReason(buf, message.root);
   if (notMime) state.messageReasons.push(notMime);

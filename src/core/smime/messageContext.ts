@@ -4,6 +4,7 @@
  * Those protected fields are what the signer actually signed; outer fields that differ from them were set or
  * changed by someone else and are reported.
  */
+import { parseMailDate } from '../mime/date';
 import type { MimeEntity } from '../mime/entity';
 import { parseMailboxList } from './mailboxList';
 import { reason, type Reason } from './report';
@@ -22,20 +23,18 @@ function shownHeaders(entity: MimeEntity): ShownHeaders {
 }
 
 /**
- * A Date value as a time; a trailing comment such as "(UTC)" is legal (RFC 5322 §3.3) but not understood by Date.
- * The comment is cut at the last "(" rather than with a pattern: `\s*\(` searched at every position is quadratic
- * (64 KB of spaces took 18 s).
+ * A Date value as a time: comments such as "(UTC)" are legal (RFC 5322 §3.3) but not understood by Date; they are
+ * removed by a linear scan, and an over-long value is unreadable (parseMailDate).
  */
 export function dateOf(value: string | undefined): Date | null {
-  if (value === undefined) return null;
-  const comment = value.lastIndexOf('(');
-  const date = new Date(comment > 0 && value.trimEnd().endsWith(')') ? value.slice(0, comment) : value);
-  return isNaN(date.getTime()) ? null : date;
+  return value === undefined ? null : parseMailDate(value);
 }
 
 export function messageContext(root: MimeEntity): MessageContext {
-  const dateValue = headerValues(root, 'date')[0];
-  return { ...readSenderFields(root), date: dateOf(dateValue), dateHeaderPresent: dateValue !== undefined, shown: shownHeaders(root) };
+  const dateField = root.headers.find((h) => h.key === 'date');
+  // A Date cut at the analysis limit is unreadable: what follows the cut could change the instant.
+  const date = dateField && !dateField.truncated ? dateOf(dateField.value) : null;
+  return { ...readSenderFields(root), date, dateHeaderPresent: dateField !== undefined, shown: shownHeaders(root) };
 }
 
 /**

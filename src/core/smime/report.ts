@@ -45,6 +45,9 @@ export type ReasonCode =
   | 'line-endings-canonicalized'
   | 'certs-only'
   | 'not-mime'
+  | 'resource-limit'
+  | 'too-large'
+  | 'decompression-failed'
   | 'malformed';
 
 export type Severity = 'error' | 'warning' | 'info';

@@ -30,7 +30,11 @@ export interface SenderBinding {
 const RFC = 'RFC 8550 §3';
 
 export function readSenderFields(entity: MimeEntity): SenderFields {
-  const read = (key: string) => entity.headers.filter((h) => h.key === key).map((h) => parseMailboxList(fieldText(entity.source, h)));
+  // A field cut at the analysis limit (MAX_FIELD_ANALYSIS_BYTES) may hide more addresses: it never proves a match.
+  const read = (key: string) =>
+    entity.headers
+      .filter((h) => h.key === key)
+      .map((h) => (h.truncated ? { mailboxes: [], problems: ['the field is too long to analyse whole, so its addresses cannot be matched'] } : parseMailboxList(fieldText(entity.source, h))));
   return { from: read('from'), sender: read('sender') };
 }
 

@@ -23,7 +23,8 @@ import {
   type SignatureScheme,
 } from '../cms/signatureAlgorithms';
 import type { Certificate } from '../x509/certificate';
-import { validateChain } from '../x509/chain';
+import { validateChain, type PublicKeyBudget } from '../x509/chain';
+import { keyWeakness } from '../x509/keyStrength';
 import type { Crl } from '../x509/crl';
 import { certificateEmails } from '../x509/details';
 import { checkSignerUsage } from '../x509/usage';
@@ -50,6 +51,8 @@ export interface TrustOptions {
    * the extension's setting in VS Code.
    */
   allowSha1Option?: string;
+  /** Public-key operations the message may still spend (shared by all its signers; see MAX_PUBLIC_KEY_OPERATIONS). */
+  budget?: PublicKeyBudget;
 }
 
 /** The command line's way to accept SHA-1 signatures (the default of TrustOptions.allowSha1Option). */
@@ -157,8 +160,19 @@ function checkSignedAttributes(j: SignerJudgement, sd: SignedData, signer: Signe
   return ok;
 }
 
-function verifySignatureValue(j: SignerJudgement, signer: SignerInfo, scheme: SignatureScheme, cert: Certificate, content: ContentDigester): boolean {
+function verifySignatureValue(j: SignerJudgement, signer: SignerInfo, scheme: SignatureScheme, cert: Certificate, content: ContentDigester, budget?: PublicKeyBudget): boolean {
   const data = signer.signedAttrsDer ?? content.bytes();
+  const refused = keyWeakness(cert);
+  if (refused?.level === 'refused') {
+    // Reported with the key sizes (checkKeyStrength); the key is never used.
+    j.check('signature', 'fail', `not checked: ${refused.message}`, 'RFC 8551 §6');
+    return false;
+  }
+  if (budget && budget.remaining-- <= 0) {
+    j.fail('resource-limit', 'not checked: the message already used up its public-key operations', 'RFC 5652 §5.6');
+    j.check('signature', 'fail', 'not checked: public-key operation limit', 'RFC 5652 §5.6');
+    return false;
+  }
   let key: KeyObject;
   try {
     key = cert.publicKey;
@@ -200,7 +214,7 @@ function expiryMessage(cert: Certificate, signingTime: Date | undefined): string
 }
 
 function checkCertificate(j: SignerJudgement, cert: Certificate, pool: Certificate[], trust: TrustOptions, signingTime: Date | undefined): { trusted: boolean; chain: Certificate[] } {
-  const result = validateChain(cert, { intermediates: pool, anchors: trust.anchors, at: trust.at, crls: trust.crls });
+  const result = validateChain(cert, { intermediates: pool, anchors: trust.anchors, at: trust.at, crls: trust.crls, budget: trust.budget });
   const leafExpiry = expiryMessage(cert, signingTime);
   for (const p of result.problems) if (p.code === 'cert-expired' && p.certIndex === 0 && leafExpiry) p.message = leafExpiry;
   const byCode = new Map<string, string[]>();
@@ -208,7 +222,7 @@ function checkCertificate(j: SignerJudgement, cert: Certificate, pool: Certifica
   const problem = (code: string) => byCode.get(code)?.join('; ');
   const when = trust.at.toISOString();
   const rfcPath = 'RFC 5280 §6.1';
-  const chainProblems = ['bad-cert-signature', 'ca-constraint', 'unknown-critical-extension', 'name-constraint', 'chain-too-long'].filter((c) => byCode.has(c));
+  const chainProblems = ['bad-cert-signature', 'ca-constraint', 'unknown-critical-extension', 'name-constraint', 'chain-too-long', 'resource-limit'].filter((c) => byCode.has(c));
   j.check('chain', chainProblems.length ? 'fail' : 'pass', chainProblems.length ? chainProblems.map(problem).join('; ') : `${result.chain.length} certificate(s), signatures and CA constraints hold`, rfcPath);
   // The anchor check is about the path alone: an expired or revoked certificate on a path that reaches an anchor
   // fails its own check (validity, revocation) and the signer is still not trusted.
@@ -225,6 +239,20 @@ function checkCertificate(j: SignerJudgement, cert: Certificate, pool: Certifica
     else j.fail(code, p.message, rfc);
   }
   return { trusted: result.trusted, chain: result.chain };
+}
+
+/** Key sizes of the signer and of every CA of its chain, anchor included (RFC 8551 §6, CA/B S/MIME BR §6.1.5):
+ *  a weak key anywhere lets a forger in, so it is an error, not a note. */
+function checkKeyStrength(j: SignerJudgement, chain: Certificate[]): void {
+  const found: string[] = [];
+  chain.forEach((cert, i) => {
+    const weakness = keyWeakness(cert);
+    if (!weakness) return;
+    const whose = i === 0 ? 'signer' : `CA "${cert.subject.text || cert.serialHex}"`;
+    found.push(`${whose}: ${weakness.message}`);
+    j.fail('weak-algorithm', `${whose}: ${weakness.message}`, 'RFC 8551 §6; CA/B S/MIME BR §6.1.5');
+  });
+  j.check('algorithm', found.length ? 'fail' : 'pass', found.length ? found.join('; ') : 'key sizes: RSA ≥ 2048 bits, EC ≥ 256 bits', 'RFC 8551 §6');
 }
 
 function checkUsage(j: SignerJudgement, cert: Certificate): void {
@@ -307,7 +335,7 @@ export function verifySigner(
   if (algorithmsUsable && digestHash) {
     const digestOk = signer.signedAttrsDer ? checkSignedAttributes(j, sd, signer, content, digestHash) : true;
     if (!signer.signedAttrsDer) j.check('digest', 'skip', 'no signed attributes: the signature covers the content directly', 'RFC 5652 §5.4');
-    if (cert && digestOk) verifySignatureValue(j, signer, scheme, cert, content);
+    if (cert && digestOk) verifySignatureValue(j, signer, scheme, cert, content, trust.budget);
     else j.check('signature', 'skip', cert ? 'not checked: the digest already failed' : 'not checked: no certificate', 'RFC 5652 §5.6');
   } else if (algorithmsUsable && !digestHash) {
     j.fail('unsupported-algorithm', `unknown digest algorithm ${signer.digestAlgorithm.oid}`, 'RFC 8551 §2.1');
@@ -319,6 +347,7 @@ export function verifySigner(
     const c = checkCertificate(j, cert, pool, trust, signingTime);
     chain = c.chain;
     trusted = c.trusted;
+    checkKeyStrength(j, chain.length ? chain : [cert]);
     checkUsage(j, cert);
     emailMatchesFrom = checkSender(j, emails, msg);
   }

@@ -8,6 +8,7 @@ import type { Certificate } from './certificate';
 import { checkPath, type ChainProblem, type PathContext } from './chainChecks';
 import type { Crl } from './crl';
 import { parseAuthorityKeyIdentifier } from './extensions';
+import { keyUsable } from './keyStrength';
 
 export type { ChainProblem, ChainProblemCode } from './chainChecks';
 
@@ -15,6 +16,23 @@ export type { ChainProblem, ChainProblemCode } from './chainChecks';
 export const MAX_CHAIN_LENGTH = 10;
 /** Crafted bundles of cross-certificates can make the number of paths explode; stop after this many steps. */
 export const MAX_PATH_SEARCH_STEPS = 500;
+/** Issuer candidates tried per certificate. Real CAs have one issuer, two or three during a cross-signed
+ *  migration; hundreds of certificates with one subject name are a crafted bundle. Anchors are tried first. */
+export const MAX_ISSUER_CANDIDATES = 8;
+/** Signature checks (certificates and CRLs) spent on one signer's chain: a few paths of a few certificates. */
+export const MAX_SIGNATURE_CHECKS_PER_CHAIN = 32;
+/** Public-key operations for a whole message (every signer, chain and CRL): each costs up to milliseconds, and
+ *  the extension host waits for all of them. */
+export const MAX_PUBLIC_KEY_OPERATIONS = 256;
+
+/** The public-key operations a message may still spend; one object is shared by everything one message checks. */
+export interface PublicKeyBudget {
+  remaining: number;
+}
+
+export function publicKeyBudget(operations: number = MAX_PUBLIC_KEY_OPERATIONS): PublicKeyBudget {
+  return { remaining: operations };
+}
 
 export interface ChainOptions {
   intermediates: Certificate[];
@@ -22,6 +40,8 @@ export interface ChainOptions {
   /** The time to validate at (now, or the signing time). */
   at: Date;
   crls?: Crl[];
+  /** The message's budget of public-key operations (a fresh one per call when absent). */
+  budget?: PublicKeyBudget;
 }
 
 export interface ChainResult {
@@ -50,8 +70,7 @@ function memoisedPairCheck<A extends object>(check: (a: A, b: Certificate) => bo
 }
 
 /** A candidate whose SKI contradicts the child's AKI keyIdentifier is not its issuer (as OpenSSL decides). */
-function keyIdentifiersAgree(child: Certificate, candidate: Certificate): boolean {
-  const aki = parseAuthorityKeyIdentifier(child)?.keyIdentifier;
+function keyIdentifiersAgree(aki: Buffer | undefined, candidate: Certificate): boolean {
   const ski = candidate.subjectKeyIdentifier;
   return !aki || !ski || aki.equals(ski);
 }
@@ -71,11 +90,27 @@ function score(anchored: boolean, problems: ChainProblem[], length: number): num
 export function validateChain(leaf: Certificate, opts: ChainOptions): ChainResult {
   const anchorsById = new Map(opts.anchors.map((a) => [identity(a), a]));
   const pool = [...opts.anchors, ...opts.intermediates];
+  const budget = opts.budget ?? publicKeyBudget();
+  let checksLeft = MAX_SIGNATURE_CHECKS_PER_CHAIN;
+  let limited = false;
+  let spent = false;
+  /** Spends one public-key operation with `issuer`'s key, or refuses: a refused key (keyStrength.ts) is never
+   *  used, and once a budget is spent every further check fails, so the path search ends untrusted. */
+  const spend = (issuer: Certificate): boolean => {
+    if (checksLeft <= 0 || budget.remaining <= 0) {
+      limited = spent = true;
+      return false;
+    }
+    checksLeft--; // a refused key counts as a try of this chain, though it costs the message nothing
+    if (!keyUsable(issuer)) return false;
+    budget.remaining--;
+    return true;
+  };
   const ctx: PathContext = {
     at: opts.at,
     crls: opts.crls ?? [],
-    verifySignature: memoisedPairCheck((child: Certificate, issuer) => child.verifySignatureBy(issuer)),
-    verifyCrl: memoisedPairCheck((crl: Crl, issuer) => crl.verifySignatureBy(issuer)),
+    verifySignature: memoisedPairCheck((child: Certificate, issuer) => spend(issuer) && child.verifySignatureBy(issuer)),
+    verifyCrl: memoisedPairCheck((crl: Crl, issuer) => spend(issuer) && crl.verifySignatureBy(issuer)),
   };
   let best: Scored | undefined;
   let steps = 0;
@@ -91,21 +126,32 @@ export function validateChain(leaf: Certificate, opts: ChainOptions): ChainResul
   };
   const perfect = () => best !== undefined && best.anchor !== undefined && !best.problems.some((p) => p.severity === 'error');
 
+  // Identities and DER keys once per certificate, not once per search step.
+  const ids = new Map(pool.map((c) => [c, identity(c)]));
+  const ders = new Map(pool.map((c) => [c, c.der.toString('base64')]));
   const issuersOf = (cert: Certificate, seen: Set<string>): Certificate[] => {
     const found = new Map<string, Certificate>();
+    const aki = parseAuthorityKeyIdentifier(cert)?.keyIdentifier;
     for (const c of pool) {
-      const id = identity(c);
-      if (seen.has(id) || found.has(c.der.toString('base64'))) continue;
-      if (cert.isIssuedBy(c) && keyIdentifiersAgree(cert, c)) found.set(c.der.toString('base64'), c);
+      const der = ders.get(c) ?? '';
+      if (seen.has(ids.get(c) ?? '') || found.has(der)) continue;
+      if (cert.isIssuedBy(c) && keyIdentifiersAgree(aki, c)) found.set(der, c);
     }
-    // Anchors first, then issuers whose signature verifies, then those valid at `at`.
-    const rank = (c: Certificate) =>
-      (anchorsById.has(identity(c)) ? 0 : 4) + (ctx.verifySignature(cert, c) ? 0 : 2) + (opts.at >= c.notBefore && opts.at <= c.notAfter ? 0 : 1);
-    return [...found.values()].sort((a, b) => rank(a) - rank(b));
+    // Anchors first, then those valid at `at` (no key operation needed), cut to MAX_ISSUER_CANDIDATES; among those,
+    // issuers whose signature verifies first.
+    const cheapRank = (c: Certificate) => (anchorsById.has(ids.get(c) ?? '') ? 0 : 2) + (opts.at >= c.notBefore && opts.at <= c.notAfter ? 0 : 1);
+    const candidates = [...found.values()].sort((a, b) => cheapRank(a) - cheapRank(b));
+    if (candidates.length > MAX_ISSUER_CANDIDATES) {
+      limited = true;
+      candidates.length = MAX_ISSUER_CANDIDATES;
+    }
+    const rank = (c: Certificate) => cheapRank(c) * 2 + (ctx.verifySignature(cert, c) ? 0 : 1);
+    return candidates.sort((a, b) => rank(a) - rank(b));
   };
 
   const search = (path: Certificate[], seen: Set<string>) => {
-    if (++steps > MAX_PATH_SEARCH_STEPS || perfect()) return;
+    // Once the signature checks are spent no further path can verify: stop rather than walk the rest.
+    if (++steps > MAX_PATH_SEARCH_STEPS || spent || perfect()) return;
     const last = path[path.length - 1];
     const anchor = anchorsById.get(identity(last));
     if (anchor) {
@@ -123,6 +169,15 @@ export function validateChain(leaf: Certificate, opts: ChainOptions): ChainResul
 
   search([leaf], new Set([identity(leaf)]));
   const result = best ?? { chain: [leaf], problems: checkPath([leaf], false, ctx), anchor: undefined };
+  if (limited && (result.anchor === undefined || result.problems.some((p) => p.severity === 'error'))) {
+    // The search was cut short: the path it did not try might have been the right one, so say why it stopped.
+    result.problems.push({
+      code: 'resource-limit',
+      certIndex: result.chain.length - 1,
+      severity: 'error',
+      message: `path search stopped: more than ${MAX_ISSUER_CANDIDATES} candidate issuers or ${MAX_SIGNATURE_CHECKS_PER_CHAIN} signature checks for one certificate chain, or the message's ${MAX_PUBLIC_KEY_OPERATIONS} public-key operations spent`,
+    });
+  }
   const trusted = result.anchor !== undefined && !result.problems.some((p) => p.severity === 'error');
   return { chain: result.chain, trusted, anchor: result.anchor, problems: result.problems };
 }

@@ -20,7 +20,8 @@ export type ChainProblemCode =
   | 'crl-invalid'
   | 'unknown-critical-extension'
   | 'name-constraint'
-  | 'chain-too-long';
+  | 'chain-too-long'
+  | 'resource-limit';
 
 export interface ChainProblem {
   code: ChainProblemCode;

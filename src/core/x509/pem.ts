@@ -26,7 +26,7 @@ export function decodePemBlocks(data: Buffer | string): PemBlock[] {
     const headers: Record<string, string> = {};
     const bodyLines: string[] = [];
     for (const line of m[2].split(/\r?\n/)) {
-      const header = line.match(/^([A-Za-z-]+):\s*(.*)$/);
+      const header = line.match(/^([A-Za-z-]+):(.*)$/);
       if (header) headers[header[1]] = header[2].trim();
       else bodyLines.push(line.trim());
     }

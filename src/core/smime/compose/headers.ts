@@ -89,7 +89,8 @@ function encodePlain(text: string): string {
  * never a quoted string's inside or an addr-spec). Addresses in angle brackets are kept as written.
  */
 export function encodeAddressList(value: string): string {
-  const segments = value.match(/"(?:[^"\\]|\\.)*"|<[^>]*>|[^"<]+|["<]/g) ?? [];
+  // "<[^<>]*>": an unclosed "<" scans only to the next "<", so a run of them costs linear time.
+  const segments = value.match(/"(?:[^"\\]|\\.)*"|<[^<>]*>|[^"<]+|["<]/g) ?? [];
   return segments
     .map((seg) => {
       if (!NON_ASCII.test(seg) || seg.startsWith('<')) return seg;
