@@ -28,8 +28,9 @@ export function notMimeReason(buf: Buffer, root: MimeEntity): Reason | undefined
   if (blank) return reason('not-mime', 'error', buf.length === 0 ? 'the file is empty: it holds no message' : 'the file holds only blank lines: no message', rfc);
   const known = SIGNATURES.find((s) => head.length >= s.magic.length && head.subarray(0, s.magic.length).equals(s.magic));
   if (known) return reason('not-mime', 'error', `this file is ${known.what}, not a MIME message`, rfc);
-  // RFC 2045 §2.7-2.8: neither 7bit nor 8bit data may hold NUL; mail text never does.
-  if (head.includes(0)) return reason('not-mime', 'error', 'this file holds binary data (NUL bytes), not a MIME message', 'RFC 2045 §2.8');
+  // RFC 2045 §2.7-2.8: neither 7bit nor 8bit data may hold NUL; mail text never does. A NUL inside the header
+  // fields is left to the checks of those fields (a NUL in From makes it unusable, RFC 8550 §3), which say more.
+  if (head.subarray(Math.min(root.bodyStart, head.length)).includes(0)) return reason('not-mime', 'error', 'this file holds binary data (NUL bytes), not a MIME message', 'RFC 2045 §2.8');
   if (root.headers.length === 0) return reason('not-mime', 'error', 'no header fields at the start of the file: not a MIME message', rfc);
   return undefined;
 }

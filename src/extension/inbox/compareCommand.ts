@@ -17,9 +17,14 @@ export class CompareDocuments implements vscode.TextDocumentContentProvider {
   private next = 0;
 
   put(name: string, bytes: Buffer): vscode.Uri {
-    const uri = vscode.Uri.from({ scheme: COMPARE_SCHEME, path: `/${++this.next}/${name}` });
     // latin1: one character per byte, so the diff shows exactly the bytes the signature covers.
-    this.contents.set(uri.toString(), bytes.toString('latin1'));
+    return this.putText(name, bytes.toString('latin1'));
+  }
+
+  /** A read-only in-memory document (never an untitled one, which hot exit would back up to disk). */
+  putText(name: string, text: string): vscode.Uri {
+    const uri = vscode.Uri.from({ scheme: COMPARE_SCHEME, path: `/${++this.next}/${name}` });
+    this.contents.set(uri.toString(), text);
     while (this.contents.size > 8) this.contents.delete(this.contents.keys().next().value as string);
     return uri;
   }
@@ -47,7 +52,7 @@ export async function compareCommand(docs: CompareDocuments, first: vscode.Uri |
   const [a, b] = await Promise.all([vscode.workspace.fs.readFile(before), vscode.workspace.fs.readFile(after)]);
   const { report, canonical } = compareMessages(Buffer.from(a), Buffer.from(b));
   const text = formatCompareReport(report, { before: before.fsPath, after: after.fsPath });
-  const doc = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
+  const doc = await vscode.workspace.openTextDocument(docs.putText('compare-report.txt', text));
   await vscode.window.showTextDocument(doc, { preview: true });
   if (canonical && !report.signedPartIdentical) {
     const left = docs.put(`before-${basename(before.fsPath)}`, canonical.before);
