@@ -29,7 +29,8 @@ const ICONS: Record<InboxVerdict, [string, string]> = {
   valid: ['verified-filled', 'testing.iconPassed'],
   invalid: ['error', 'errorForeground'],
   untrusted: ['warning', 'editorWarning.foreground'],
-  mismatch: ['warning', 'editorWarning.foreground'],
+  // A signer who is not the sender is a possible spoof: red like invalid, as in the message view.
+  mismatch: ['warning', 'errorForeground'],
   unsigned: ['mail', 'descriptionForeground'],
   encrypted: ['lock', 'charts.blue'],
   error: ['question', 'errorForeground'],
