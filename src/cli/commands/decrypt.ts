@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { analyzeMessage } from '../../core/smime/analyze';
+import { isEncrypted } from '../../core/smime/layers';
 import { KEY_OPTIONS, OUTPUT_OPTIONS, UsageError, parse } from '../args';
 import { keysFrom, readInput } from '../context';
 
@@ -12,7 +13,7 @@ export async function runDecrypt(argv: string[]): Promise<number> {
   if (values.out && resolve(values.out) === resolve(positionals[0])) throw new UsageError('-o must not name the input file');
   const input = await readInput(positionals[0]);
   const { report, inner } = analyzeMessage(input, { keys });
-  const encrypted = report.layers.filter((l) => l.kind === 'enveloped' || l.kind === 'authEnveloped');
+  const encrypted = report.layers.filter(isEncrypted);
   const layer = encrypted.find((l) => l.decrypted);
   const content = layer ? inner.get(layer.path)?.source : undefined;
   if (values.out && content) writeFileSync(values.out, content);

@@ -3,6 +3,7 @@
  * message whose outer layer is encrypted and was not decrypted is "encrypted" (the inbox never asks for keys, so
  * "cannot tell" there means "encrypted to someone", not "unreadable").
  */
+import { isEncrypted } from '../smime/layers';
 import type { SecurityReport } from '../smime/report';
 
 export type InboxVerdict = 'valid' | 'invalid' | 'untrusted' | 'mismatch' | 'unsigned' | 'encrypted' | 'error';
@@ -10,7 +11,7 @@ export type InboxVerdict = 'valid' | 'invalid' | 'untrusted' | 'mismatch' | 'uns
 export const INBOX_VERDICTS: readonly InboxVerdict[] = ['valid', 'invalid', 'untrusted', 'mismatch', 'unsigned', 'encrypted', 'error'];
 
 export function inboxVerdict(report: SecurityReport): InboxVerdict {
-  const undecrypted = report.layers.some((l) => (l.kind === 'enveloped' || l.kind === 'authEnveloped') && l.coversMessage && !l.decrypted);
+  const undecrypted = report.layers.some((l) => isEncrypted(l) && l.coversMessage && !l.decrypted);
   if (report.verdict === 'error' && undecrypted) return 'encrypted';
   return report.verdict;
 }

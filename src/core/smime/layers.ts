@@ -13,7 +13,11 @@ export function isEncrypted(layer: Pick<LayerReport, 'kind'>): boolean {
 
 /** The status of a signed layer; undefined for other layers. */
 export function layerStatus(layer: LayerReport): SignerStatus | undefined {
-  if (layer.kind !== 'signed') return undefined;
+  return layer.kind === 'signed' ? signedLayerStatus(layer) : undefined;
+}
+
+/** The status of a layer known to be signed: zero signers or a layer error is invalid, else the worst signer. */
+export function signedLayerStatus(layer: LayerReport): SignerStatus {
   if (layer.reasons.some((r) => r.severity === 'error')) return 'invalid';
   if (!layer.signers || layer.signers.length === 0) return 'invalid';
   return worstStatus(layer.signers.map((s) => s.status));

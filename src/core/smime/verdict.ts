@@ -8,26 +8,15 @@
  * - every signer of a counting layer must be valid;
  * - CBC encryption without a signature inside is malleable (EFAIL, USENIX Security 2018).
  */
+import { isWithin as within } from '../mail/tree';
 import type { MimeEntity, ParsedMessage } from '../mime/entity';
-import { reason, worstStatus, type LayerReport, type Reason, type ReasonCode, type SecurityReport, type SignerStatus, type Verdict } from './report';
-
-const ENCRYPTED = new Set(['enveloped', 'authEnveloped']);
-
-function layerStatus(layer: LayerReport): SignerStatus {
-  if (layer.reasons.some((r) => r.severity === 'error')) return 'invalid';
-  if (!layer.signers || layer.signers.length === 0) return 'invalid';
-  return worstStatus(layer.signers.map((s) => s.status));
-}
-
-/** Whether `path` is `ancestor` or lies below it (paths of unwrapped contents continue their holder's path). */
-function within(path: string, ancestor: string): boolean {
-  return path === ancestor || path.startsWith(`${ancestor}.`);
-}
+import { isEncrypted, signedLayerStatus as layerStatus } from './layers';
+import { reason, worstStatus, type LayerReport, type Reason, type ReasonCode, type SecurityReport, type Verdict } from './report';
 
 /** Whether the signed content holds ciphertext: the encrypted entity itself, or one wrapped into a multipart or
  *  an attached message before signing. Either way the signer may never have seen the text inside. */
 function signsCiphertext(layer: LayerReport, layers: LayerReport[]): boolean {
-  return layers.some((l) => ENCRYPTED.has(l.kind) && within(l.path, layer.covers));
+  return layers.some((l) => isEncrypted(l) && within(l.path, layer.covers));
 }
 
 /** A parser differential makes the message invalid whatever its signatures say (structure.ts). */
@@ -66,7 +55,7 @@ function structureCause(warnings: SecurityReport['warnings']): string | undefine
 }
 
 function summarize(verdict: Verdict, counting: LayerReport[], layers: LayerReport[], messageReasons: Reason[], warnings: SecurityReport['warnings']): string {
-  const enc = layers.find((l) => ENCRYPTED.has(l.kind) && l.coversMessage);
+  const enc = layers.find((l) => isEncrypted(l) && l.coversMessage);
   const encText = enc ? (enc.decrypted ? `; encrypted with ${enc.contentEncryption}` : `; encrypted with ${enc.contentEncryption}, not decrypted`) : '';
   // A structure that cannot be read is explained by the first MIME-level cause when there is one.
   const cause = structureCause(warnings);
@@ -143,7 +132,7 @@ export function judgeMessage(
       enc.reasons.push(reason('not-integrity-protected', 'warning', `${enc.contentEncryption} without a signature inside: the ciphertext could have been modified (EFAIL)`, 'RFC 8551 §2.7'));
     }
   }
-  const undecrypted = layers.find((l) => ENCRYPTED.has(l.kind) && l.coversMessage && !l.decrypted);
+  const undecrypted = layers.find((l) => isEncrypted(l) && l.coversMessage && !l.decrypted);
   let verdict: Verdict;
   if (messageReasons.some((r) => r.code === 'not-mime')) {
     // Nothing to judge: not even "unsigned" can be said of a file that is not a message.
