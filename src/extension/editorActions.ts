@@ -12,7 +12,6 @@ import type { AnalysisService, DocumentAnalysis } from './analysisService';
 import { openPartAsText, saveAttachment } from './partActions';
 import type { InMemoryDocuments } from './partDocuments';
 import { saveFile } from './prompts';
-import { commonName } from './view/summaryView';
 import { UserError } from './userError';
 import { trustCertificate, saveRecipientCertificates } from './trustActions';
 
@@ -50,7 +49,7 @@ function certificate(ctx: EditorActionContext, id: string): { certificate: Certi
 
 async function exportCertificate(ctx: EditorActionContext, id: string): Promise<void> {
   const { certificate: cert } = certificate(ctx, id);
-  const name = safeFileName(`${commonName(cert.subject.text) ?? 'certificate'}.pem`, 'certificate.pem');
+  const name = safeFileName(`${cert.subject.commonName ?? 'certificate'}.pem`, 'certificate.pem');
   const target = await saveFile(vscode.l10n.t('Export Certificate'), vscode.Uri.joinPath(folderOf(ctx.uri), name), { [vscode.l10n.t('PEM certificate')]: ['pem', 'crt'] });
   if (!target) return;
   await vscode.workspace.fs.writeFile(target, Buffer.from(cert.toPem(), 'latin1'));

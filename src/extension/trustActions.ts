@@ -10,7 +10,6 @@ import { parseBasicConstraints } from '../core/x509/details';
 import type { Certificate } from '../core/x509/certificate';
 import type { AnalysisService } from './analysisService';
 import { confirm } from './prompts';
-import { commonName } from './view/summaryView';
 import { UserError } from './userError';
 
 /** Where "Trust this CA" keeps the certificates it adds, relative to the workspace folder. */
@@ -34,13 +33,13 @@ export async function trustCertificate(analysis: AnalysisService, uri: vscode.Ur
     throw new UserError(vscode.l10n.t('{0} is not a CA certificate; only CAs can be trust anchors.', cert.subject.text));
   }
   const trusted = await confirm(
-    vscode.l10n.t('Trust "{0}" for S/MIME in this workspace?', commonName(cert.subject.text) ?? cert.subject.text),
+    vscode.l10n.t('Trust "{0}" for S/MIME in this workspace?', cert.subject.commonName ?? cert.subject.text),
     vscode.l10n.t('Trust'),
     vscode.l10n.t('Every certificate this CA issues will verify as trusted here.\nSHA-256: {0}', cert.fingerprint('sha256')),
   );
   if (!trusted) return;
   const folder = folderFor(uri);
-  const name = safeFileName(`${commonName(cert.subject.text) ?? 'ca'}-${cert.fingerprint('sha256').replace(/:/g, '').slice(0, 12)}.pem`, 'ca.pem');
+  const name = safeFileName(`${cert.subject.commonName ?? 'ca'}-${cert.fingerprint('sha256').replace(/:/g, '').slice(0, 12)}.pem`, 'ca.pem');
   const dir = vscode.Uri.joinPath(folder.uri, ...TRUSTED_CA_FOLDER.split('/'));
   await vscode.workspace.fs.createDirectory(dir);
   await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(dir, name), Buffer.from(cert.toPem(), 'latin1'));
@@ -53,7 +52,7 @@ export async function trustCertificate(analysis: AnalysisService, uri: vscode.Ur
     await config.update('trust.anchors', [...current, entry], multiRoot ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Workspace);
   }
   analysis.invalidate('settings');
-  void vscode.window.showInformationMessage(vscode.l10n.t('{0} is now a trust anchor in this workspace.', commonName(cert.subject.text) ?? cert.subject.text));
+  void vscode.window.showInformationMessage(vscode.l10n.t('{0} is now a trust anchor in this workspace.', cert.subject.commonName ?? cert.subject.text));
 }
 
 /** Saves the message's verified signer certificates as <address>.pem into smime.recipients.folder. */

@@ -87,6 +87,8 @@ export interface Check {
 
 export interface CertificateSummary {
   subject: string;
+  /** The subject's most specific commonName, read from the certificate (never re-parsed from `subject`). */
+  subjectCommonName: string | null;
   issuer: string;
   serial: string;
   notBefore: string;
@@ -109,6 +111,8 @@ export interface SignerReport {
   /** Whether the signer's addresses include the From address (null when there is no signer certificate). */
   emailMatchesFrom: boolean | null;
   subject: string | null;
+  /** The signer certificate's most specific commonName. */
+  subjectCommonName: string | null;
   issuer: string | null;
   serial: string | null;
   sha256Fingerprint: string | null;

@@ -83,6 +83,7 @@ export interface ContentDigester {
 function summarize(cert: Certificate): CertificateSummary {
   return {
     subject: cert.subject.text,
+    subjectCommonName: cert.subject.commonName,
     issuer: cert.issuer.text,
     serial: cert.serialHex,
     notBefore: cert.notBefore.toISOString(),
@@ -363,6 +364,7 @@ export function verifySigner(
     emails,
     emailMatchesFrom,
     subject: cert?.subject.text ?? null,
+    subjectCommonName: cert?.subject.commonName ?? null,
     issuer: cert?.issuer.text ?? null,
     serial: cert?.serialHex ?? null,
     sha256Fingerprint: cert?.fingerprint('sha256') ?? null,

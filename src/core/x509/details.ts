@@ -39,6 +39,8 @@ export type { PublicKeyInfo } from './publicKeyInfo';
 
 export interface NameDetails {
   text: string;
+  /** The most specific commonName, if the name has one. */
+  commonName: string | null;
   /** Every attribute of every RDN, most significant RDN first (encoding order). */
   attributes: { name: string; oid: string; value: string }[];
 }
@@ -81,7 +83,7 @@ export interface CertificateDetails {
 }
 
 function nameDetails(name: Certificate['subject']): NameDetails {
-  return { text: name.text, attributes: name.rdns.flat().map((a) => ({ name: a.name, oid: a.oid, value: a.value })) };
+  return { text: name.text, commonName: name.commonName, attributes: name.rdns.flat().map((a) => ({ name: a.name, oid: a.oid, value: a.value })) };
 }
 
 function certificateSignatureName(cert: Certificate): string {

@@ -16,6 +16,8 @@ export interface DistinguishedName {
   text: string;
   /** Case- and space-insensitive form used when the DER differs but the name is the same (RFC 5280 §7.1). */
   canonical: string;
+  /** The most specific commonName (the last one in encoding order), for showing who a certificate names. */
+  commonName: string | null;
 }
 
 const SHORT_NAMES: Record<string, string> = {
@@ -63,7 +65,9 @@ export function parseName(node: Asn1Node): DistinguishedName {
   const canonical = rdns
     .map((rdn) => rdn.map((a) => `${a.oid}=${a.value.trim().replace(/\s+/g, ' ').toLowerCase()}`).sort().join('+'))
     .join(',');
-  return { rdns, text, canonical };
+  let commonName: string | null = null;
+  for (const rdn of rdns) for (const a of rdn) if (a.oid === OID.commonName) commonName = a.value;
+  return { rdns, text, canonical, commonName };
 }
 
 /** The first value of an attribute type, e.g. the CN. */

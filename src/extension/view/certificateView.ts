@@ -9,7 +9,6 @@ import { certificateDetails, type CertificateDetails } from '../../core/x509/det
 import { decodePemBlocks } from '../../core/x509/pem';
 import type { SecurityReport } from '../../core/smime/report';
 import type { CertificateFieldView, CertificateView } from '../../shared/protocol';
-import { commonName } from './summaryView';
 import type { Translate } from './translate';
 
 type Role = CertificateView['role'];
@@ -83,7 +82,7 @@ export function certificateViews(index: Map<string, { certificate: Certificate; 
     const d = certificateDetails(certificate);
     return {
       id,
-      title: commonName(d.subject.text) ?? d.emails[0] ?? d.subject.text,
+      title: d.subject.commonName ?? d.emails[0] ?? d.subject.text,
       subject: d.subject.text,
       issuer: d.issuer.text,
       role,

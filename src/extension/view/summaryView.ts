@@ -41,14 +41,8 @@ export function statusTone(status: SignerStatus): Tone {
   return status === 'valid' ? 'ok' : status === 'invalid' ? 'error' : 'warn';
 }
 
-/** The common name of an RFC 4514 string ("CN=Alice Example, E=alice@example.com"). */
-export function commonName(dn: string | null): string | null {
-  const m = dn ? /(?:^|,\s*)CN=((?:\\.|[^,\\])+)/.exec(dn) : null;
-  return m ? m[1].replace(/\\(.)/g, '$1') : null;
-}
-
 export function signerName(s: SignerReport, t: Translate): string {
-  const name = commonName(s.subject);
+  const name = s.subjectCommonName;
   if (name && s.email) return `${name} <${s.email}>`;
   return name ?? s.email ?? s.subject ?? t('unknown signer');
 }
