@@ -4,7 +4,7 @@
  * waits on it. The same bundle runs in `smime verify --jobs N`'s worker threads, where it serves verifications.
  */
 import { main } from './main';
-import { isVerifyWorker, serveVerifyRequests } from './verifyPool';
+import { isVerifyWorker } from './workerRole';
 
 function runMain(): Promise<number> {
   // A reader that stops early (`smime verify DIR | head`) closes the pipe: stop quietly, as other tools do, with
@@ -25,4 +25,5 @@ function runMain(): Promise<number> {
   );
 }
 
-export const finished: Promise<number> = isVerifyWorker() ? Promise.resolve(serveVerifyRequests()).then(() => 0) : runMain();
+// The verification code loads only in a worker (and in `verify` itself), never for every command's start-up.
+export const finished: Promise<number> = isVerifyWorker() ? import('./verifyPool').then((m) => (m.serveVerifyRequests(), 0)) : runMain();

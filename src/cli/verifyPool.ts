@@ -4,24 +4,19 @@
  * sent. Results come back in input order; at most WINDOW_PER_WORKER messages per worker are in flight, so memory
  * stays flat however many messages the run has.
  */
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { Worker, parentPort, workerData } from 'node:worker_threads';
 import { analyzeMessage } from '../core/smime/analyze';
 import type { SecurityReport } from '../core/smime/report';
 import { keysFrom, trustFrom } from './context';
+import { VERIFY_WORKER_ROLE } from './workerRole';
 
 /** Enough queued work that no worker waits for the main thread, little enough to keep memory flat. */
 export const WINDOW_PER_WORKER = 4;
-const WORKER_ROLE = 'smime-verify-worker';
 
 type VerifyValues = Parameters<typeof trustFrom>[0] & Parameters<typeof keysFrom>[0];
 type WorkerReply = { id: number; report: SecurityReport } | { id: number; error: string } | { id: -1; error: string };
 
 export type VerifyResult = { report: SecurityReport } | { error: string };
-
-/** True in a thread this module started: the bundle then serves verification requests instead of running main. */
-export function isVerifyWorker(): boolean {
-  return !isMainThread && (workerData as { role?: string } | null)?.role === WORKER_ROLE;
-}
 
 /** The worker's side: load trust and keys once, then verify what arrives. */
 export function serveVerifyRequests(): void {
@@ -57,7 +52,7 @@ export class VerifyPool {
   /** `script` is the bundle's own file: each worker runs it and finds itself a worker. */
   constructor(size: number, values: VerifyValues, script: string) {
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(script, { workerData: { role: WORKER_ROLE, values } });
+      const worker = new Worker(script, { workerData: { role: VERIFY_WORKER_ROLE, values } });
       worker.on('message', (reply: WorkerReply) => this.onReply(worker, reply));
       worker.on('error', (e) => this.fail(`a verification thread stopped: ${e.message}`));
       this.workers.push(worker);

@@ -3,7 +3,7 @@
  * linear scan, and a value longer than any date-time RFC 5322 can produce is not handed to the date parser: it
  * is unreadable, which the signing-time check treats as a failure, never as "no date".
  */
-import { stripComments } from './comments';
+import { withoutComments } from './headerSyntax';
 
 /**
  * The longest date-time worth parsing: "Wednesday, 31 December 2026 23:59:59 +0000" and its obsolete forms
@@ -13,7 +13,8 @@ export const MAX_DATE_LENGTH = 256;
 
 /** The instant a Date field value names, or null when it cannot be read. */
 export function parseMailDate(value: string): Date | null {
-  const text = stripComments(value).trim();
+  // A comment separates tokens like white space (CFWS), so it becomes a space.
+  const text = withoutComments(value, ' ').trim();
   if (text.length === 0 || text.length > MAX_DATE_LENGTH) return null;
   const date = new Date(text);
   return isNaN(date.getTime()) ? null : date;

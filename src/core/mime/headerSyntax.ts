@@ -47,8 +47,12 @@ export function unescapePairs(inner: string): string {
   return out.join('');
 }
 
-/** The text with comments removed (RFC 5322 §3.2.2), as for Content-Transfer-Encoding: one pass. */
-export function withoutComments(text: string): string {
+/**
+ * The text with comments removed (RFC 5322 §3.2.2) in one pass; quoted strings are kept as written and an
+ * unclosed comment runs to the end. `separator` stands in for each comment: a space where the comment separates
+ * tokens that must stay apart (a Date's "3 Dec(x)2026"), nothing where it only trails a token.
+ */
+export function withoutComments(text: string, separator = ''): string {
   if (!text.includes('(')) return text;
   const kept: string[] = [];
   let from = 0;
@@ -61,6 +65,7 @@ export function withoutComments(text: string): string {
       kept.push(text.slice(from, i));
       const end = commentEnd(text, i);
       if (end < 0) return kept.join('');
+      kept.push(separator);
       i = from = end;
     } else i++;
   }

@@ -22,18 +22,10 @@ function shownHeaders(entity: MimeEntity): ShownHeaders {
   return { from: headerValues(entity, 'from'), to: headerValues(entity, 'to'), subject: headerValues(entity, 'subject') };
 }
 
-/**
- * A Date value as a time: comments such as "(UTC)" are legal (RFC 5322 §3.3) but not understood by Date; they are
- * removed by a linear scan, and an over-long value is unreadable (parseMailDate).
- */
-export function dateOf(value: string | undefined): Date | null {
-  return value === undefined ? null : parseMailDate(value);
-}
-
 export function messageContext(root: MimeEntity): MessageContext {
   const dateField = root.headers.find((h) => h.key === 'date');
   // A Date cut at the analysis limit is unreadable: what follows the cut could change the instant.
-  const date = dateField && !dateField.truncated ? dateOf(dateField.value) : null;
+  const date = dateField && !dateField.truncated ? parseMailDate(dateField.value) : null;
   return { ...readSenderFields(root), date, dateHeaderPresent: dateField !== undefined, shown: shownHeaders(root) };
 }
 

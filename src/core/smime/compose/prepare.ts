@@ -4,11 +4,11 @@
  * and makes that entity ESP-safe (espSafe.ts). With `protectHeaders` the whole message is wrapped as
  * message/rfc822 so that its header fields are inside the signature too (RFC 8551 §3.1).
  */
+import { parseMailDate } from '../../mime/date';
 import type { HeaderField } from '../../mime/entity';
 import { parseMessage } from '../../mime/parser';
 import { parseAddressList, type MailAddress } from '../addresses';
 import { hasBareLf } from '../canonical';
-import { dateOf } from '../messageContext';
 import { fieldBytes, hasEightBit, longestLine } from './headers';
 import { entityPieces, type EspSafeContext } from './espSafe';
 import { Pieces } from './pieces';
@@ -57,7 +57,8 @@ function addressesOf(fields: HeaderField[], key: string): MailAddress[] {
 }
 
 function dateOfFields(fields: HeaderField[]): Date | null {
-  return dateOf(fields.find((f) => f.key === 'date')?.value || undefined);
+  const value = fields.find((f) => f.key === 'date')?.value;
+  return value ? parseMailDate(value) : null;
 }
 
 function outerWarnings(source: Buffer, outer: HeaderField[], ctx: EspSafeContext, protect: boolean): void {
