@@ -1,9 +1,6 @@
 /** Turns command-line options into trust settings and decryption keys for the core. */
 import { readFileSync, statSync } from 'node:fs';
-import type { RecipientKey } from '../core/cms/enveloped';
-import { loadIdentity } from '../core/keys';
-import type { AnalyzeOptions } from '../core/smime/analyze';
-import { loadCertificates, loadCrls, systemAnchors } from '../core/x509/trustStore';
+import { loadIdentity, loadCertificates, loadCrls, systemAnchors, type RecipientKey, type AnalyzeOptions } from '../core';
 import { InputError, UsageError } from './args';
 import { takeReadAhead } from './readAhead';
 

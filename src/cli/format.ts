@@ -1,6 +1,5 @@
 /** Human-readable output of the reports (the JSON output is the report itself). */
-import type { MimeEntity } from '../core/mime/entity';
-import type { Check, LayerReport, Reason, SecurityReport, SignerReport } from '../core/smime/report';
+import type { MimeEntity, Check, LayerReport, Reason, SecurityReport, SignerReport } from '../core';
 
 const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
 

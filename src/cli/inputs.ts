@@ -6,7 +6,7 @@
 import { createReadStream, type Dirent } from 'node:fs';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { MboxSplitter, looksLikeMbox } from '../core/mime/mbox';
+import { MboxSplitter, looksLikeMbox } from '../core';
 import { readInput } from './context';
 
 export type InputItem =

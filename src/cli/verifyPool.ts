@@ -5,8 +5,7 @@
  * stays flat however many messages the run has.
  */
 import { Worker, parentPort, workerData } from 'node:worker_threads';
-import { analyzeMessage } from '../core/smime/analyze';
-import type { SecurityReport } from '../core/smime/report';
+import { analyzeMessage, type SecurityReport } from '../core';
 import { keysFrom, trustFrom } from './context';
 import { VERIFY_WORKER_ROLE } from './workerRole';
 

@@ -22,12 +22,7 @@
 import * as vscode from 'vscode';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import type { RecipientKey } from '../core/cms/enveloped';
-import { analyzeMessage, type AnalysisResult } from '../core/smime/analyze';
-import { isEncrypted } from '../core/smime/layers';
-import type { TrustOptions } from '../core/smime/verifySigner';
-import type { Certificate } from '../core/x509/certificate';
-import { loadCertificates, loadCrls, systemAnchors } from '../core/x509/trustStore';
+import { analyzeMessage, isEncrypted, loadCertificates, loadCrls, systemAnchors, type RecipientKey, type AnalysisResult, type TrustOptions, type Certificate } from '../core';
 import { asMimeMessage } from './cmsFile';
 import { KeyStore } from './keyStore';
 import { decryptionSources, passphraseFile, readSettings, validationDate, type KeySource, type SmimeSettings } from './settings';

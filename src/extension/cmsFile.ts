@@ -3,7 +3,7 @@
  * wrapping it, in memory only, in the application/pkcs7-mime entity it came from (RFC 8551 §3.2), so the same
  * analysis applies. Files that already start with header fields are left alone.
  */
-import { decodePemBlocks } from '../core/x509/pem';
+import { decodePemBlocks } from '../core';
 
 const CMS_EXTENSIONS = /\.(p7m|p7s|p7c)$/i;
 

@@ -4,9 +4,7 @@
  * through a save dialog or into configured folders after the user asked.
  */
 import * as vscode from 'vscode';
-import { findPart, messageTree, safeFileName } from '../core/mail';
-import type { MimeEntity } from '../core/mime/entity';
-import type { Certificate } from '../core/x509/certificate';
+import { findPart, messageTree, safeFileName, type MimeEntity, type Certificate } from '../core';
 import type { RunAction } from '../shared/protocol';
 import type { AnalysisService, DocumentAnalysis } from './analysisService';
 import { openPartAsText, saveAttachment } from './partActions';

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
-import { KeyError, parseIdentity, type Identity } from '../core/keys';
+import { KeyError, parseIdentity, type Identity } from '../core';
 import { hasKey, passphraseFile, type KeySource } from './settings';
 import { Cancelled, UserError } from './userError';
 

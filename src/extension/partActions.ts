@@ -5,8 +5,7 @@
  * exit would back up to disk); files are written only where the user's save dialog said.
  */
 import * as vscode from 'vscode';
-import { decodeBody } from '../core/mime/decode';
-import type { MimeEntity, ParsedMessage } from '../core/mime/entity';
+import { decodeBody, type MimeEntity, type ParsedMessage } from '../core';
 import { attachmentFileName, contentName, EML_LANGUAGE_ID, partContent } from './partContent';
 import { PART_SCHEME, type InMemoryDocuments } from './partDocuments';
 import { saveFile } from './prompts';

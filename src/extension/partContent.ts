@@ -3,9 +3,7 @@
  * declared charset in a language that fits their type, an attached message as its own bytes (so the raw view can
  * analyse it), anything else as the part's MIME source. Plain TypeScript without `vscode`, so it is unit-tested.
  */
-import { safeFileName } from '../core/mail';
-import { decodeBody, decodeText } from '../core/mime/decode';
-import type { MimeEntity } from '../core/mime/entity';
+import { safeFileName, decodeBody, decodeText, type MimeEntity } from '../core';
 
 export const EML_LANGUAGE_ID = 'eml';
 

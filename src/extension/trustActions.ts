@@ -4,10 +4,7 @@
  * workspace: in Restricted Mode a workspace must not be able to steer key or trust decisions.
  */
 import * as vscode from 'vscode';
-import { safeFileName } from '../core/mail';
-import { saveSignerCertificates } from '../core/smime/compose';
-import { parseBasicConstraints } from '../core/x509/details';
-import type { Certificate } from '../core/x509/certificate';
+import { safeFileName, saveSignerCertificates, parseBasicConstraints, type Certificate } from '../core';
 import type { AnalysisService } from './analysisService';
 import { confirm } from './prompts';
 import { UserError } from './userError';

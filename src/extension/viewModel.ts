@@ -2,9 +2,7 @@
  * Builds the message editor's view model from an analysis: pure (no `vscode`), so it is unit-tested on messages
  * made with openssl. The host sends the result to the webview as is; nothing in it is key material.
  */
-import { innermostContent, messageTree } from '../core/mail';
-import type { AnalysisResult } from '../core/smime/analyze';
-import { isEncrypted } from '../core/smime/layers';
+import { innermostContent, messageTree, isEncrypted, type AnalysisResult } from '../core';
 import type { DecryptState, HeaderView, MessageView, SummaryView } from '../shared/protocol';
 import { bodiesAndAttachments, headerViews } from './view/bodyView';
 import { certificateIndex, certificateViews } from './view/certificateView';

@@ -4,8 +4,7 @@
  * certificate checks for it explicitly).
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { issueCertificate } from '../core/pki/certificateBuilder';
-import { certificatesToPem, privateKeyToPem } from '../core/pki/pemWriter';
+import { issueCertificate, certificatesToPem, privateKeyToPem } from '../core';
 
 /** serverAuth (RFC 5280 §4.2.1.12). */
 const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';

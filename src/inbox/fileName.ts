@@ -3,7 +3,7 @@
  * the folder sorts by arrival; the subject is reduced to letters, digits and dashes so the name is valid on every
  * file system (no separators, no `:` for Windows, no leading dot that would hide it).
  */
-import { parseMessage } from '../core/mime/parser';
+import { parseMessage } from '../core';
 
 /** Subject characters kept in a file name: long subjects are cut, the full one is in the message. */
 export const MAX_SUBJECT_CHARS = 60;

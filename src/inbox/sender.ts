@@ -5,8 +5,7 @@
  */
 import { isAscii } from 'node:buffer';
 import { createTransport } from 'nodemailer';
-import { parseMessage } from '../core/mime/parser';
-import { parseAddressList } from '../core/smime/addresses';
+import { parseMessage, parseAddressList } from '../core';
 import { MAX_HEADER_SCAN_BYTES } from './fileName';
 
 export type SmtpSecurity = 'none' | 'starttls' | 'tls';

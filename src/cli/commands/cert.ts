@@ -1,10 +1,5 @@
 import { extname } from 'node:path';
-import { loadPkcs12 } from '../../core/keys';
-import { analyzeMessage } from '../../core/smime/analyze';
-import type { Certificate } from '../../core/x509/certificate';
-import { certificateDetails } from '../../core/x509/details';
-import { formatCertificateText } from '../../core/x509/format';
-import { certificatesFromBytes, uniqueCertificates } from '../../core/x509/trustStore';
+import { loadPkcs12, analyzeMessage, certificateDetails, formatCertificateText, certificatesFromBytes, uniqueCertificates, type Certificate } from '../../core';
 import { InputError, OUTPUT_OPTIONS, parse } from '../args';
 import { passphraseFrom, readInput } from '../context';
 import { saveRecipients } from './encrypt';

@@ -1,4 +1,4 @@
-import { compareMessages, formatCompareReport } from '../../core/compare';
+import { compareMessages, formatCompareReport } from '../../core';
 import { OUTPUT_OPTIONS, parse } from '../args';
 import { readInput, readInputSync } from '../context';
 

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { analyzeMessage } from '../../core/smime/analyze';
-import { isEncrypted } from '../../core/smime/layers';
+import { analyzeMessage, isEncrypted } from '../../core';
 import { KEY_OPTIONS, OUTPUT_OPTIONS, UsageError, parse } from '../args';
 import { keysFrom, readInput } from '../context';
 

@@ -1,7 +1,6 @@
 import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { demoFiles } from '../../core/pki/demoFiles';
-import { createDemoPki } from '../../core/pki/demoPki';
+import { demoFiles, createDemoPki } from '../../core';
 import { InputError, OUTPUT_OPTIONS, parse } from '../args';
 
 /** True when `dir` does not exist or is an empty folder; throws InputError when it is a file. */

@@ -5,11 +5,7 @@
  * unreadable input.
  */
 import { statSync } from 'node:fs';
-import { loadIdentity } from '../../core/keys';
-import { encryptMessage, messageAddresses, saveSignerCertificates, resolveRecipients, type ContentCipherName, type ResolvedRecipients } from '../../core/smime/compose';
-import type { Certificate } from '../../core/x509/certificate';
-import { parseBasicConstraints } from '../../core/x509/extensions';
-import { certificatesFromBytes } from '../../core/x509/trustStore';
+import { loadIdentity, encryptMessage, messageAddresses, saveSignerCertificates, resolveRecipients, parseBasicConstraints, certificatesFromBytes, type ContentCipherName, type ResolvedRecipients, type Certificate } from '../../core';
 import { InputError, UsageError, parse } from '../args';
 import { passphraseFrom, readInputSync } from '../context';
 import { once, runWrites, WRITE_OPTIONS } from './output';

@@ -4,8 +4,7 @@
  * sender, subject); refusals and the start-up line on stderr. Runs until SIGINT or SIGTERM, then exits 0.
  */
 import { readFile } from 'node:fs/promises';
-import { analyzeMessage, type AnalyzeOptions } from '../../core/smime/analyze';
-import { inboxVerdict } from '../../core/inbox/inboxVerdict';
+import { analyzeMessage, inboxVerdict, type AnalyzeOptions } from '../../core';
 import { OUTPUT_OPTIONS, TRUST_OPTIONS, UsageError, parse } from '../args';
 import { trustFrom } from '../context';
 

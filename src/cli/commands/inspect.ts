@@ -1,5 +1,4 @@
-import { analyzeMessage } from '../../core/smime/analyze';
-import type { MimeEntity } from '../../core/mime/entity';
+import { analyzeMessage, type MimeEntity } from '../../core';
 import { OUTPUT_OPTIONS, parse } from '../args';
 import { readInput } from '../context';
 import { formatTree } from '../format';

@@ -6,7 +6,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { ComposeError, writeFileAtomic, type ComposeResult, type RefusalCode } from '../../core/smime/compose';
+import { ComposeError, writeFileAtomic, type ComposeResult, type RefusalCode } from '../../core';
 import { InputError, OUTPUT_OPTIONS, UsageError } from '../args';
 import { readInput } from '../context';
 

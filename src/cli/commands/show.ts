@@ -3,11 +3,7 @@
  * verdict first, then each shown part with what protects it, then the attachments. Text from the message is made
  * inert for the terminal; HTML is shown as its text (`--json` gives the markup).
  */
-import { decodeText } from '../../core/mime/decode';
-import type { MimeEntity } from '../../core/mime/entity';
-import { attachments, displayParts, htmlToText, messageTree, partKind, partProtection, resolveContentId, type PartProtection } from '../../core/mail';
-import { analyzeMessage } from '../../core/smime/analyze';
-import type { SecurityReport } from '../../core/smime/report';
+import { decodeText, attachments, displayParts, htmlToText, messageTree, partKind, partProtection, resolveContentId, analyzeMessage, type MimeEntity, type PartProtection, type SecurityReport } from '../../core';
 import { KEY_OPTIONS, OUTPUT_OPTIONS, TRUST_OPTIONS, parse } from '../args';
 import { keysFrom, readInput, trustFrom } from '../context';
 import { terminalSafe, terminalSafeText } from '../format';

@@ -3,9 +3,7 @@
  * (multipart/signed by default, --opaque for signed-data). Exit 0 written, 1 refused (identity checks without
  * --force), 2 usage or unreadable input. The identity options are shared with sign-encrypt; output.ts writes.
  */
-import { KeyError, loadIdentity } from '../../core/keys';
-import { ComposeError, signMessage, type SignDigestName, type SignerIdentity } from '../../core/smime/compose';
-import { loadCertificates } from '../../core/x509/trustStore';
+import { KeyError, loadIdentity, ComposeError, signMessage, loadCertificates, type SignDigestName, type SignerIdentity } from '../../core';
 import { InputError, UsageError, parse } from '../args';
 import { passphraseFrom } from '../context';
 import { once, runWrites, WRITE_OPTIONS } from './output';

@@ -3,7 +3,7 @@
  * that order (RFC 8551 §3.7); --order encrypt-sign or triple (sign, encrypt, sign). The signer's certificate
  * is a recipient too unless --no-self. Exit codes as `smime sign` and `smime encrypt`.
  */
-import { signAndEncrypt, type WrapOrder } from '../../core/smime/compose';
+import { signAndEncrypt, type WrapOrder } from '../../core';
 import { UsageError, parse } from '../args';
 import { cipherFrom, RECIPIENT_OPTIONS, recipientsResolver } from './encrypt';
 import { once, runWrites, WRITE_OPTIONS } from './output';

@@ -1,4 +1,4 @@
-import { analyzeMessage, type AnalyzeOptions } from '../../core/smime/analyze';
+import { analyzeMessage, type AnalyzeOptions } from '../../core';
 import { InputError, KEY_OPTIONS, OUTPUT_OPTIONS, TRUST_OPTIONS, UsageError, parse } from '../args';
 import { keysFrom, trustFrom } from '../context';
 import { formatReport } from '../format';

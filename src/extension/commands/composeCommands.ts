@@ -4,16 +4,7 @@
  * smime.output = "replace" it replaces the document in one undoable WorkspaceEdit instead.
  */
 import * as vscode from 'vscode';
-import type { Certificate } from '../../core/x509/certificate';
-import { loadCertificates } from '../../core/x509/trustStore';
-import {
-  encryptMessage,
-  messageAddresses,
-  resolveRecipients,
-  signAndEncrypt,
-  signMessage,
-  type ComposeResult,
-} from '../../core/smime/compose';
+import { loadCertificates, encryptMessage, messageAddresses, resolveRecipients, signAndEncrypt, signMessage, type Certificate, type ComposeResult } from '../../core';
 import type { AnalysisService } from '../analysisService';
 import type { EditorRegistry } from '../editorRegistry';
 import { outputName } from '../fileNames';

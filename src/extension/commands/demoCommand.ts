@@ -6,8 +6,7 @@
  * and smime.* settings the workspace already has are kept unless the user agrees to replace them.
  */
 import * as vscode from 'vscode';
-import { demoFiles } from '../../core/pki/demoFiles';
-import { DEMO_PASSPHRASE, createDemoPki } from '../../core/pki/demoPki';
+import { demoFiles, DEMO_PASSPHRASE, createDemoPki } from '../../core';
 import type { AnalysisService } from '../analysisService';
 import { MESSAGE_EDITOR_VIEW_TYPE } from '../entry/contributions';
 import { confirm } from '../prompts';

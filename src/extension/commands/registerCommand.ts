@@ -4,8 +4,7 @@
  * the user gets a short message pointing there.
  */
 import * as vscode from 'vscode';
-import { KeyError } from '../../core/keys';
-import { ComposeError } from '../../core/smime/compose';
+import { KeyError, ComposeError } from '../../core';
 import { describeError, log } from '../log';
 import { Cancelled, UserError, type UserAction } from '../userError';
 

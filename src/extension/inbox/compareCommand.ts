@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
-import { compareMessages, formatCompareReport, type CompareReport } from '../../core/compare';
+import { compareMessages, formatCompareReport, type CompareReport } from '../../core';
 import { openFile } from '../prompts';
 import { Cancelled } from '../userError';
 

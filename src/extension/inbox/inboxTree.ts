@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { inboxVerdict, type InboxVerdict } from '../../core/inbox/inboxVerdict';
+import { inboxVerdict, type InboxVerdict } from '../../core';
 import type { AnalysisService } from '../analysisService';
 
 /** Messages listed: a test run that sends more is looked at with `smime verify`, not in a tree. */

@@ -1,5 +1,5 @@
 /** A readable text rendering of a signer's certificate chain, for when no certificate view is available. */
-import type { CertificateSummary } from '../../core/smime/report';
+import type { CertificateSummary } from '../../core';
 
 function certificateSection(cert: CertificateSummary, index: number): string {
   const title = index === 0 ? 'Signer certificate' : `Issuer ${index}`;

@@ -4,11 +4,7 @@
  * message's overall verdict.
  */
 import * as vscode from 'vscode';
-import { isSavablePart } from '../../core/mail';
-import type { MimeEntity } from '../../core/mime/entity';
-import { walk } from '../../core/mime/parser';
-import { isEncrypted } from '../../core/smime/layers';
-import type { LayerReport } from '../../core/smime/report';
+import { isSavablePart, walk, isEncrypted, type MimeEntity, type LayerReport } from '../../core';
 import { encryptionTitle, partDescription, signatureTitle, verdictTitle } from './labels';
 import type { RawModel, RawModelStore } from './rawModel';
 import { RAW_COMMANDS, OPEN_MESSAGE_VIEW_COMMAND } from './commandIds';

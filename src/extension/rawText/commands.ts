@@ -4,11 +4,7 @@
  * from a lens is never used to reach anything else.
  */
 import * as vscode from 'vscode';
-import { messageTree, openedContent } from '../../core/mail';
-import type { MimeEntity } from '../../core/mime/entity';
-import { findEntity } from '../../core/mime/parser';
-import { isEncrypted } from '../../core/smime/layers';
-import type { CertificateSummary, LayerReport } from '../../core/smime/report';
+import { messageTree, openedContent, findEntity, isEncrypted, type MimeEntity, type CertificateSummary, type LayerReport } from '../../core';
 import { registerCommand } from '../commands/registerCommand';
 import { openDecrypted as openDecryptedContent, openPartAsText, saveAttachment } from '../partActions';
 import { contentName } from '../partContent';

@@ -3,10 +3,7 @@
  * encryption problems of every S/MIME layer on the part that carries it.
  */
 import * as vscode from 'vscode';
-import { messageTree, openedContent, walkTree } from '../../core/mail';
-import type { MimeEntity } from '../../core/mime/entity';
-import { findEntity, walk } from '../../core/mime/parser';
-import { statusForReason, type LayerReport, type Reason } from '../../core/smime/report';
+import { messageTree, openedContent, walkTree, findEntity, walk, statusForReason, type MimeEntity, type LayerReport, type Reason } from '../../core';
 import type { RawModel, RawModelStore } from './rawModel';
 
 /** Warnings that describe a harmless oddity rather than a defect. */

@@ -3,9 +3,7 @@
  * quoted-printable bodies (RFC 2045 §6.7, §6.8), shown as text with a bounded length.
  */
 import * as vscode from 'vscode';
-import type { MimeEntity } from '../../core/mime/entity';
-import { decodeBody, decodeText } from '../../core/mime/decode';
-import { decodeEncodedWords } from '../../core/mime/headers';
+import { decodeBody, decodeText, decodeEncodedWords, type MimeEntity } from '../../core';
 import { formatSize } from './labels';
 import type { RawModel, RawModelStore } from './rawModel';
 

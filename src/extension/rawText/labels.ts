@@ -2,9 +2,7 @@
  * The words the raw-text features show (CodeLens titles, outline details, diagnostics), built from the core's
  * report and entity tree. Plain TypeScript without `vscode`, so the wording is unit-tested.
  */
-import type { MimeEntity } from '../../core/mime/entity';
-import { layerStatus } from '../../core/smime/layers';
-import type { LayerReport, Reason, SecurityReport, SignerStatus } from '../../core/smime/report';
+import { layerStatus, type MimeEntity, type LayerReport, type Reason, type SecurityReport, type SignerStatus } from '../../core';
 
 export function formatSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

@@ -3,8 +3,7 @@
  * byte offsets.
  */
 import * as vscode from 'vscode';
-import type { MimeEntity } from '../../core/mime/entity';
-import { walk } from '../../core/mime/parser';
+import { walk, type MimeEntity } from '../../core';
 import { outlineName, partDescription } from './labels';
 import type { RawModel, RawModelStore } from './rawModel';
 

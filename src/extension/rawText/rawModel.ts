@@ -3,9 +3,7 @@
  * version so that CodeLens, outline, folding, hover and diagnostics share a single parse.
  */
 import * as vscode from 'vscode';
-import type { AnalysisResult } from '../../core/smime/analyze';
-import type { MimeEntity } from '../../core/mime/entity';
-import { walk } from '../../core/mime/parser';
+import { walk, type AnalysisResult, type MimeEntity } from '../../core';
 import { ByteLineMap, decodeLatin1, decodeUtf8, type LineDecoder } from './byteLineMap';
 import type { FileStates } from '../fileStates';
 import type { InMemoryDocuments } from '../partDocuments';

@@ -3,9 +3,7 @@
  * and the header tables. HTML goes through the sanitizer into its own sandboxed frame; cid: images are inlined
  * from the same multipart/related (RFC 2387) only, so content from another part cannot be pulled into it.
  */
-import { attachments as messageAttachments, displayParts, partKind, resolveContentId, type MessageTree } from '../../core/mail';
-import { decodeBody, decodeText } from '../../core/mime/decode';
-import type { HeaderField, MimeEntity } from '../../core/mime/entity';
+import { attachments as messageAttachments, displayParts, partKind, resolveContentId, decodeBody, decodeText, type MessageTree, type HeaderField, type MimeEntity } from '../../core';
 import type { AttachmentView, BodyView, HeaderView, PartView } from '../../shared/protocol';
 import { findHiddenText } from './hiddenText';
 import { sanitizeHtml } from './htmlSanitizer';

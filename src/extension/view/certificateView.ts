@@ -3,11 +3,7 @@
  * certificateDetails flattened into label/value rows. Ids are SHA-256 fingerprints; the host maps them back to
  * its own Certificate objects (certificateIndex), so the webview never hands the host certificate bytes.
  */
-import type { Certificate } from '../../core/x509/certificate';
-import { tryParseCertificate } from '../../core/x509/certificate';
-import { certificateDetails, type CertificateDetails } from '../../core/x509/details';
-import { decodePemBlocks } from '../../core/x509/pem';
-import type { SecurityReport } from '../../core/smime/report';
+import { tryParseCertificate, certificateDetails, decodePemBlocks, type Certificate, type CertificateDetails, type SecurityReport } from '../../core';
 import type { CertificateFieldView, CertificateView } from '../../shared/protocol';
 import type { Translate } from './translate';
 

@@ -3,8 +3,7 @@
  * message itself makes the banner green (RFC 8551 §3.5; the "Johnny" partial-signing attacks); everything else
  * is shown per layer.
  */
-import { isEncrypted, layerStatus } from '../../core/smime/layers';
-import type { Check, LayerReport, Reason, SecurityReport, SignerReport, SignerStatus } from '../../core/smime/report';
+import { isEncrypted, layerStatus, type Check, type LayerReport, type Reason, type SecurityReport, type SignerReport, type SignerStatus } from '../../core';
 import type { CheckView, EncryptionView, LayerView, ReasonView, SignerView, SummaryView, Tone } from '../../shared/protocol';
 import type { Translate } from './translate';
 

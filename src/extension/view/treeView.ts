@@ -2,9 +2,7 @@
  * The MIME tree as the user sees it, each part marked with what protects it. What protects a part is decided in
  * core/mail (partProtection, RFC 8551 §3.5): this file only turns it into the webview's words and colours.
  */
-import { childrenOf, partKind, partProtection, type MessageTree } from '../../core/mail';
-import type { MimeEntity } from '../../core/mime/entity';
-import { worstStatus, type SecurityReport } from '../../core/smime/report';
+import { childrenOf, partKind, partProtection, worstStatus, type MessageTree, type MimeEntity, type SecurityReport } from '../../core';
 import type { PartView, Tone } from '../../shared/protocol';
 import { statusTone } from './summaryView';
 
