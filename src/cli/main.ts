@@ -24,6 +24,7 @@ Usage:
                 [options of sign and encrypt] [--order sign-encrypt|encrypt-sign|triple] (-o OUT | --out-dir DIR) [--json]
   smime demo DIR [--force] [--json]   (writes a TEST-ONLY PKI and sample messages into DIR)
   smime inbox DIR [--port P] [--host H] [--max-bytes N] [--ca PATH]... [--json]
+                [--auth-user USER --password-env VAR] [--starttls [--tls-cert F --tls-key F]]
                 (an SMTP test inbox on 127.0.0.1:2525 saving each message to DIR; one line per message)
   smime compare BEFORE AFTER [--json]   (what a relay changed in the signed part; exit 1 when that breaks it)
 

@@ -2,6 +2,10 @@
  * `smime inbox DIR`: the test inbox without VS Code, for CI. Start it, run the application's tests against it, then
  * `smime verify DIR/*.eml`. One line per message received on stdout (tab-separated: file, verdict, size, envelope
  * sender, subject); refusals and the start-up line on stderr. Runs until SIGINT or SIGTERM, then exits 0.
+ *
+ * `--auth-user USER --password-env VAR` requires AUTH (PLAIN, LOGIN) as the relay under test would; the password
+ * comes from the environment, never from the command line (where `ps` shows it). `--starttls` offers STARTTLS with a
+ * throwaway certificate for 127.0.0.1, or with `--tls-cert`/`--tls-key` when the sender pins one.
  */
 import { readFile } from 'node:fs/promises';
 import { analyzeMessage, inboxVerdict, type AnalyzeOptions } from '../../core';
@@ -12,7 +16,39 @@ const INBOX_OPTIONS = {
   port: { type: 'string' },
   host: { type: 'string' },
   'max-bytes': { type: 'string' },
+  'auth-user': { type: 'string' },
+  'password-env': { type: 'string' },
+  starttls: { type: 'boolean' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
 } as const;
+
+type InboxValues = { [K in keyof typeof INBOX_OPTIONS]?: (typeof INBOX_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+
+function authFrom(values: InboxValues): { user: string; password: string } | undefined {
+  if (values['auth-user'] === undefined) {
+    if (values['password-env'] !== undefined) throw new UsageError('--password-env needs --auth-user');
+    return undefined;
+  }
+  const variable = values['password-env'];
+  if (variable === undefined) throw new UsageError('--auth-user needs --password-env VAR (the password is never taken from the command line)');
+  const password = process.env[variable];
+  if (!password) throw new UsageError(`--password-env: the environment variable ${variable} is not set or empty`);
+  return { user: values['auth-user'], password };
+}
+
+async function tlsFrom(values: InboxValues): Promise<{ key: string; cert: string } | undefined> {
+  const certFile = values['tls-cert'];
+  const keyFile = values['tls-key'];
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
+  if (certFile !== undefined && keyFile !== undefined) {
+    if (!values.starttls) throw new UsageError('--tls-cert and --tls-key need --starttls');
+    return { cert: await readFile(certFile, 'utf8'), key: await readFile(keyFile, 'utf8') };
+  }
+  if (!values.starttls) return undefined;
+  const { createDemoTlsCertificate } = await import('../../inbox/demoTls');
+  return createDemoTlsCertificate();
+}
 
 function integer(value: string | undefined, name: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
@@ -33,6 +69,8 @@ export async function runInbox(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { ...INBOX_OPTIONS, ...TRUST_OPTIONS, ...OUTPUT_OPTIONS }, { min: 1, max: 1, names: 'DIR' });
   const port = integer(values.port, '--port', 0, 65535);
   const maxMessageBytes = integer(values['max-bytes'], '--max-bytes', 1, 2 ** 31 - 1);
+  const auth = authFrom(values);
+  const tls = await tlsFrom(values);
   const trust = trustFrom(values);
   // Loaded here, not at start-up: only this command needs the SMTP server.
   const { startCatcher } = await import('../../inbox/catcher');
@@ -44,6 +82,8 @@ export async function runInbox(argv: string[]): Promise<number> {
       host: values.host,
       port,
       maxMessageBytes,
+      ...(auth ? { auth } : {}),
+      ...(tls ? { tls } : {}),
       onMessage: (message) => {
         void readFile(message.path).then((bytes) => {
           const verdict = verdictOf(bytes, trust);
@@ -59,7 +99,8 @@ export async function runInbox(argv: string[]): Promise<number> {
     return 2;
   }
   const running = catcher;
-  process.stderr.write(`smime inbox: listening on ${running.host}:${running.port}, saving to ${positionals[0]} (Ctrl+C stops)\n`);
+  const security = [tls ? 'STARTTLS offered' : '', auth ? `AUTH required as ${auth.user}` : ''].filter(Boolean).join(', ');
+  process.stderr.write(`smime inbox: listening on ${running.host}:${running.port}, saving to ${positionals[0]}${security ? ` (${security})` : ''} (Ctrl+C stops)\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

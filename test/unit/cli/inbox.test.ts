@@ -34,8 +34,8 @@ after(() => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
 });
 
-async function startInbox(folder: string, extra: string[] = []): Promise<Running> {
-  const child = spawn(process.execPath, [cli, 'inbox', folder, '--port', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function startInbox(folder: string, extra: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<Running> {
+  const child = spawn(process.execPath, [cli, 'inbox', folder, '--port', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'], env });
   children.push(child);
   const lines: string[] = [];
   const stderr: string[] = [];
@@ -100,6 +100,41 @@ describe('smime inbox', () => {
     const exit = new Promise<number | null>((r) => inbox.child.once('exit', r));
     inbox.child.kill('SIGINT');
     assert.equal(await exit, 0);
+  });
+
+  test('--auth-user with --password-env and --starttls: only an authenticated sender over TLS is accepted', async () => {
+    const password = 'inbox-secret-7';
+    const inbox = await startInbox(join(dir, 'secure'), ['--auth-user', 'relay', '--password-env', 'INBOX_PASS', '--starttls'], { ...process.env, INBOX_PASS: password });
+    assert.match(inbox.stderr.join(''), /STARTTLS offered, AUTH required as relay/);
+    assert.doesNotMatch(inbox.stderr.join(''), new RegExp(password));
+    const message = wrapMessage({ ...env, subject: 'Authenticated' }, text);
+    const envelope = { from: 'alice@example.com', to: ['bob@example.com'] };
+    const over = (auth?: { user: string; pass: string }, requireTLS = true) =>
+      createTransport({ host: '127.0.0.1', port: inbox.port, requireTLS, ignoreTLS: !requireTLS, tls: { rejectUnauthorized: false }, ...(auth ? { auth } : {}) }).sendMail({ envelope, raw: message });
+    await assert.rejects(over(undefined), /530|Authentication|auth/i);
+    await assert.rejects(over({ user: 'relay', pass: 'wrong' }), /535/);
+    await assert.rejects(over({ user: 'relay', pass: password }, false), /538|TLS|secure|auth/i);
+    const sent = (await over({ user: 'relay', pass: password })) as { response: string };
+    assert.match(sent.response, /^250/);
+    await waitFor(() => inbox.lines.length === 1, 'one line');
+    assert.equal(inbox.lines[0].split('\t')[4], 'Authenticated');
+    inbox.child.kill('SIGTERM');
+  });
+
+  test('the AUTH password is never taken from the command line, and TLS files go with --starttls', () => {
+    const run = (args: string[], envVars: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [cli, 'inbox', join(dir, 'refused'), '--port', '0', ...args], { encoding: 'utf8', timeout: 10_000, env: { ...process.env, ...envVars } });
+    const cases: [string[], NodeJS.ProcessEnv, RegExp][] = [
+      [['--auth-user', 'relay'], {}, /--auth-user needs --password-env/],
+      [['--password-env', 'X'], { X: 'p' }, /--password-env needs --auth-user/],
+      [['--auth-user', 'relay', '--password-env', 'UNSET_INBOX_PASS'], {}, /UNSET_INBOX_PASS is not set/],
+      [['--tls-cert', 'c.pem'], {}, /--tls-cert and --tls-key go together/],
+      [['--tls-cert', pki.root.cert, '--tls-key', pki.root.key], {}, /need --starttls/],
+    ];
+    for (const [args, envVars, message] of cases) {
+      const r = run(args, envVars);
+      assert.equal(r.status, 2, args.join(' '));
+      assert.match(r.stderr, message, args.join(' '));
+    }
   });
 
   test('a port in use: exit 2 with the reason', async () => {
