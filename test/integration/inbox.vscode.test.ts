@@ -185,6 +185,11 @@ suite('Test inbox', () => {
       const sent = await vscode.commands.executeCommand<{ response: string } | undefined>('smime.inbox.sendTestMessage', vscode.Uri.file(file));
       assert.match(sent?.response ?? '(send failed)', /^250/);
       await waitFor('the authenticated message', async () => ((await state()).count === 1 ? true : undefined));
+      // Forget SMTP Passwords removes it from SecretStorage, and says what it removed.
+      assert.equal(await vscode.commands.executeCommand('smime._test.hasInboxPassword'), true);
+      assert.deepEqual(await vscode.commands.executeCommand('smime.inbox.forgetPasswords'), ['inbox']);
+      assert.equal(await vscode.commands.executeCommand('smime._test.hasInboxPassword'), false);
+      assert.deepEqual(await vscode.commands.executeCommand('smime.inbox.forgetPasswords'), []);
     } finally {
       await vscode.commands.executeCommand('smime.inbox.stop');
       await setting('inbox.authUser', undefined);

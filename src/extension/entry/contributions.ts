@@ -27,6 +27,7 @@ export const CONTRIBUTED_COMMANDS: readonly string[] = [
   'smime.inbox.start',
   'smime.inbox.stop',
   'smime.inbox.refresh',
+  'smime.inbox.forgetPasswords',
   'smime.inbox.sendTestMessage',
   'smime.compareMessages',
 ];
@@ -45,6 +46,7 @@ export const TEST_COMMANDS: readonly string[] = [
   'smime._test.inboxState',
   'smime._test.lastCompare',
   'smime._test.storeInboxPassword',
+  'smime._test.hasInboxPassword',
 ];
 
 /** The Test Inbox view (Explorer): the entry shows it and asks the core for its data on first use. */

@@ -36,3 +36,12 @@ export function sendPassword(secrets: vscode.SecretStorage, user: string, host: 
 export function forgetSendPassword(secrets: vscode.SecretStorage, user: string, host: string, port: number): Thenable<void> {
   return secrets.delete(sendKey(user, host, port));
 }
+
+/** Whether a password is kept for the test inbox or the given account (so "forget" can say what it removed). */
+export async function hasInboxPassword(secrets: vscode.SecretStorage): Promise<boolean> {
+  return (await secrets.get(INBOX_KEY)) !== undefined;
+}
+
+export async function hasSendPassword(secrets: vscode.SecretStorage, user: string, host: string, port: number): Promise<boolean> {
+  return (await secrets.get(sendKey(user, host, port))) !== undefined;
+}

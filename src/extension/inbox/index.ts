@@ -9,8 +9,9 @@ import { registerCommand } from '../commands/registerCommand';
 import { targetUri } from '../commands/target';
 import type { EditorRegistry } from '../editorRegistry';
 import type { CompareDocuments, CompareOutcome } from './compareCommand';
-import { storeInboxPassword } from './inboxSecrets';
+import { forgetInboxPassword, forgetSendPassword, hasInboxPassword, hasSendPassword, storeInboxPassword } from './inboxSecrets';
 import { InboxServer, currentInboxSettings } from './inboxServer';
+import { readSendSettings } from './inboxSettings';
 import { InboxTree } from './inboxTree';
 
 export { INBOX_VIEW } from '../entry/contributions';
@@ -20,6 +21,32 @@ function fileArgument(arg: unknown): vscode.Uri | undefined {
   if (arg instanceof vscode.Uri) return arg;
   const uri = (arg as { uri?: unknown } | undefined)?.uri;
   return uri instanceof vscode.Uri ? uri : undefined;
+}
+
+/**
+ * "Forget SMTP Passwords": removes the test inbox's AUTH password and the password of the account Send Test Message
+ * uses now (smime.send.user on smime.send.host:port) from SecretStorage, so the next use asks again. Returns what was
+ * removed, as "inbox" / "user@host:port".
+ */
+async function forgetSmtpPasswords(secrets: vscode.SecretStorage): Promise<string[]> {
+  const forgotten: string[] = [];
+  if (await hasInboxPassword(secrets)) {
+    await forgetInboxPassword(secrets);
+    forgotten.push('inbox');
+  }
+  const config = vscode.workspace.getConfiguration('smime');
+  const send = readSendSettings((key, fallback) => config.get(key, fallback));
+  if (send.host && send.user && (await hasSendPassword(secrets, send.user, send.host, send.port))) {
+    await forgetSendPassword(secrets, send.user, send.host, send.port);
+    forgotten.push(`${send.user}@${send.host}:${send.port}`);
+  }
+  const t = vscode.l10n.t;
+  void vscode.window.showInformationMessage(
+    forgotten.length === 0
+      ? t('No SMTP password was kept for the test inbox or the account in smime.send.user.')
+      : t('Forgotten: {0}. The next send or start asks again.', forgotten.map((f) => (f === 'inbox' ? t('the test inbox password') : f)).join(', ')),
+  );
+  return forgotten;
 }
 
 export interface TestInbox extends vscode.Disposable {
@@ -49,6 +76,7 @@ export function registerTestInbox(context: vscode.ExtensionContext, analysis: An
     }),
     registerCommand('smime.inbox.stop', t('Stop Test Inbox'), () => server.stop()),
     registerCommand('smime.inbox.refresh', t('Refresh Test Inbox'), () => tree.refresh(true)),
+    registerCommand('smime.inbox.forgetPasswords', t('Forget SMTP Passwords'), () => forgetSmtpPasswords(context.secrets)),
     registerCommand('smime.inbox.sendTestMessage', t('Send Test Message'), async (arg: unknown) => {
       const uri = targetUri(fileArgument(arg), registry);
       const { sendTestMessage } = await import('./sendCommand');
@@ -98,5 +126,7 @@ export function registerTestInboxHooks(inbox: TestInbox): vscode.Disposable {
     vscode.commands.registerCommand('smime._test.lastCompare', () => inbox.lastCompare()),
     /** Seeds the test inbox's AUTH password as if the user had typed it (SecretStorage). */
     vscode.commands.registerCommand('smime._test.storeInboxPassword', (password: string) => storeInboxPassword(inbox.secrets, password)),
+    /** Whether the test inbox's AUTH password is kept (never the password itself). */
+    vscode.commands.registerCommand('smime._test.hasInboxPassword', () => hasInboxPassword(inbox.secrets)),
   );
 }
