@@ -44,12 +44,13 @@ function toTree(e: MimeEntity, inner: Map<string, { root: MimeEntity }>): TreeNo
 
 /** A layer as `inspect` shows it: where it is, and who signed or how it is encrypted. */
 function layerSummary(l: LayerReport, certificates: SecurityReport['certificates']) {
-  const place = { kind: l.kind, path: l.path, covers: l.covers, range: l.range, source: l.source, coversMessage: l.coversMessage };
+  const place = { path: l.path, covers: l.covers, range: l.range, source: l.source, coversMessage: l.coversMessage };
   switch (l.kind) {
     case 'signed':
       return {
-        ...place,
+        kind: l.kind,
         form: l.form,
+        ...place,
         signers: l.signers.map((s) => ({
           email: s.email,
           subject: signerName(certificates, { certificate: s.certificate, email: null }),
@@ -60,9 +61,9 @@ function layerSummary(l: LayerReport, certificates: SecurityReport['certificates
       };
     case 'enveloped':
     case 'authEnveloped':
-      return { ...place, contentEncryption: l.contentEncryption, recipients: l.recipients };
+      return { kind: l.kind, ...place, contentEncryption: l.contentEncryption, recipients: l.recipients };
     case 'compressed':
-      return place;
+      return { kind: l.kind, ...place };
   }
 }
 
