@@ -17,16 +17,7 @@ import { messageContext, protectedHeaderReasons, withProtectedHeaders } from './
 import { notMimeReason } from './notMime';
 import { judgeMessage } from './verdict';
 import { CertificateRegistry } from './certificateRegistry';
-import {
-  reason,
-  type CertificateId,
-  type CompressedLayerReport,
-  type EnvelopedLayerReport,
-  type LayerReport,
-  type Reason,
-  type SecurityReport,
-  type SignedLayerReport,
-} from './report';
+import { reason, type CertificateId, type CompressedLayerReport, type EnvelopedLayerReport, type LayerReport, type Reason, type SecurityReport, type SignedLayerReport } from './report';
 import { verifySignedLayer } from './signedLayer';
 import { ambiguityReasons, multipartSignedProblems, smimeTypeProblem } from './structure';
 import type { MessageContext, TrustOptions } from './verifySigner';
