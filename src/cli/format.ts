@@ -1,5 +1,7 @@
 /** Human-readable output of the reports (the JSON output is the report itself). */
-import type { MimeEntity, Check, LayerReport, Reason, SecurityReport, SignerReport } from '../core';
+import { signerCertificate, type MimeEntity, type Check, type LayerReport, type Reason, type SecurityReport, type SignerReport } from '../core';
+
+type Registry = SecurityReport['certificates'];
 
 const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
 
@@ -50,35 +52,47 @@ function formatReason(r: Reason): string {
   return `${mark} ${r.code}: ${q(r.message)}${r.rfc ? dim(` [${r.rfc}]`) : ''}`;
 }
 
-function formatSigner(s: SignerReport, indent: string): string[] {
-  const who = q(s.email ?? s.subject ?? 'unknown signer');
+function formatSigner(s: SignerReport, certificates: Registry, indent: string): string[] {
+  const cert = signerCertificate(certificates, s);
+  const who = q(s.email ?? cert?.subject ?? 'unknown signer');
   const lines = [`${indent}signer ${bold(who)}: ${VERDICT_STYLE[s.status === 'valid' ? 'valid' : s.status](s.status)}`];
-  if (s.subject) lines.push(`${indent}  subject   ${q(s.subject)}`);
-  if (s.issuer) lines.push(`${indent}  issuer    ${q(s.issuer)}  serial ${q(s.serial ?? '')}`);
+  if (cert) {
+    lines.push(`${indent}  subject   ${q(cert.subject)}`);
+    lines.push(`${indent}  issuer    ${q(cert.issuer)}  serial ${q(cert.serial)}`);
+  }
   lines.push(`${indent}  algorithm ${q(s.signatureAlgorithm)}, digest ${q(s.digestAlgorithm)}`);
   if (s.signingTime) lines.push(`${indent}  signed at ${q(s.signingTime)}`);
   for (const c of s.checks) lines.push(`${indent}  ${CHECK_MARK[c.status]} ${c.id.padEnd(18)} ${q(c.detail)}${c.rfc ? dim(` [${c.rfc}]`) : ''}`);
   return lines;
 }
 
-function formatLayer(l: LayerReport): string[] {
-  const indent = '  '.repeat(l.depth + 1);
-  const head = l.kind === 'signed' ? `signed (${l.form})` : l.kind;
-  const extra =
-    l.kind === 'signed'
-      ? `covers part ${l.covers}, bytes ${l.range.start}-${l.range.end}${l.source === 'file' ? '' : ` of the content of part ${l.source}`}${l.coversMessage ? '' : ' (not the whole message)'}`
-      : l.kind === 'compressed'
-        ? `part ${l.path}`
-        : `part ${l.path}, ${l.contentEncryption}, ${l.decrypted ? 'decrypted' : 'not decrypted'}`;
-  const lines = [`${indent}${bold(head)}  ${extra}`];
-  for (const r of l.recipients ?? []) {
-    const id = q(r.issuer ? `${r.issuer} #${r.serial}` : r.ski ? `key id ${r.ski}` : r.type);
-    lines.push(`${indent}  recipient ${id} (${r.keyEncryption})${r.matchedKey ? green(' ← your key') : ''}`);
+function layerLines(l: LayerReport, certificates: Registry, indent: string): string[] {
+  switch (l.kind) {
+    case 'signed': {
+      const where = `covers part ${l.covers}, bytes ${l.range.start}-${l.range.end}${l.source === 'file' ? '' : ` of the content of part ${l.source}`}${l.coversMessage ? '' : ' (not the whole message)'}`;
+      return [
+        `${indent}${bold(`signed (${l.form})`)}  ${where}`,
+        ...l.checks.map((c) => `${indent}  ${CHECK_MARK[c.status]} ${c.id.padEnd(18)} ${q(c.detail)}${c.rfc ? dim(` [${c.rfc}]`) : ''}`),
+        ...l.signers.flatMap((s) => formatSigner(s, certificates, indent + '  ')),
+      ];
+    }
+    case 'enveloped':
+    case 'authEnveloped':
+      return [
+        `${indent}${bold(l.kind)}  part ${l.path}, ${l.contentEncryption}, ${l.decrypted ? 'decrypted' : 'not decrypted'}`,
+        ...l.recipients.map((r) => {
+          const id = q(r.issuer ? `${r.issuer} #${r.serial}` : r.ski ? `key id ${r.ski}` : r.type);
+          return `${indent}  recipient ${id} (${r.keyEncryption})${r.matchedKey ? green(' ← your key') : ''}`;
+        }),
+      ];
+    case 'compressed':
+      return [`${indent}${bold(l.kind)}  part ${l.path}`];
   }
-  for (const c of l.checks ?? []) lines.push(`${indent}  ${CHECK_MARK[c.status]} ${c.id.padEnd(18)} ${q(c.detail)}${c.rfc ? dim(` [${c.rfc}]`) : ''}`);
-  for (const s of l.signers ?? []) lines.push(...formatSigner(s, indent + '  '));
-  for (const r of l.reasons) lines.push(`${indent}  ${formatReason(r)}`);
-  return lines;
+}
+
+function formatLayer(l: LayerReport, certificates: Registry): string[] {
+  const indent = '  '.repeat(l.depth + 1);
+  return [...layerLines(l, certificates, indent), ...l.reasons.map((r) => `${indent}  ${formatReason(r)}`)];
 }
 
 export function formatReport(report: SecurityReport): string {
@@ -88,7 +102,7 @@ export function formatReport(report: SecurityReport): string {
   lines.push(dim(`Validation time: ${report.validationTime}`));
   if (report.layers.length) {
     lines.push('', 'Layers (outside in):');
-    for (const l of report.layers) lines.push(...formatLayer(l));
+    for (const l of report.layers) lines.push(...formatLayer(l, report.certificates));
   }
   if (report.messageReasons.length) {
     lines.push('', 'Message:');

@@ -26,8 +26,24 @@ export type { AnalysisResult, AnalyzeOptions } from './smime/analyze';
 export { ComposeError, encryptMessage, messageAddresses, resolveRecipients, saveSignerCertificates, signAndEncrypt, signMessage, writeFileAtomic } from './smime/compose';
 export type { ComposeResult, ContentCipherName, RefusalCode, ResolvedRecipients, SignDigestName, SignerIdentity, WrapOrder } from './smime/compose';
 export { isEncrypted, layerStatus } from './smime/layers';
-export { statusForReason, worstStatus } from './smime/report';
-export type { CertificateSummary, Check, LayerReport, Reason, SecurityReport, SignerReport, SignerStatus } from './smime/report';
+export { REPORT_SCHEMA, statusForReason, worstStatus } from './smime/report';
+export type {
+  CertificateEntry,
+  CertificateFields,
+  CertificateId,
+  Check,
+  CompressedLayerReport,
+  EnvelopedLayerReport,
+  LayerReport,
+  LayerStatus,
+  Reason,
+  RecipientReport,
+  SecurityReport,
+  SignedLayerReport,
+  SignerReport,
+  SignerStatus,
+} from './smime/report';
+export { signerCertificate, signerName } from './smime/reportLookup';
 export type { TrustOptions } from './smime/verifySigner';
 export { tryParseCertificate } from './x509/certificate';
 export type { Certificate } from './x509/certificate';

@@ -176,7 +176,7 @@ export class MessageEditor implements OpenEditor {
   }
 
   certificates() {
-    return this.analysis ? certificateIndex(this.analysis.result.report, this.analysis.result.certificates) : new Map();
+    return this.analysis ? certificateIndex(this.analysis.result) : new Map();
   }
 
   reveal(partId: string): void {

@@ -5,7 +5,7 @@
 import { innermostContent, messageTree, isEncrypted, type AnalysisResult } from '../core';
 import type { DecryptState, HeaderView, MessageView, SummaryView } from '../shared/protocol';
 import { bodiesAndAttachments, headerViews } from './view/bodyView';
-import { certificateIndex, certificateViews } from './view/certificateView';
+import { certificateViews } from './view/certificateView';
 import { layerViews, summaryView } from './view/summaryView';
 import { treeView } from './view/treeView';
 import { formatMessage, type Translate } from './view/translate';
@@ -40,7 +40,7 @@ function decryptState(result: AnalysisResult, failed: boolean, keyLocked: boolea
  * actually signed beside them, so the reader compares the two where the false one is shown.
  */
 function flagSpoofedFrom(headers: HeaderView[], report: AnalysisResult['report'], t: Translate): HeaderView[] {
-  const signers = report.layers.filter((l) => l.kind === 'signed' && l.coversMessage).flatMap((l) => l.signers ?? []);
+  const signers = report.layers.flatMap((l) => (l.kind === 'signed' && l.coversMessage ? l.signers : []));
   const addresses = [...new Set(signers.map((s) => s.email).filter((e): e is string => Boolean(e)))];
   const note = addresses.length ? t('signed by {0}', addresses.join(', ')) : t('the signer\'s certificate names no address');
   return headers.map((h) => (h.name.toLowerCase() === 'from' || h.name.toLowerCase() === 'sender' ? { ...h, flag: { tone: 'error', note } } : h));
@@ -85,7 +85,7 @@ export function buildViewModel(result: AnalysisResult, options: ViewModelOptions
     // A file that is not a message has no body worth showing: its bytes would be hundreds of KB of noise.
     bodies: notMime ? [] : bodies,
     attachments: notMime ? [] : attachments,
-    certificates: certificateViews(certificateIndex(report, result.certificates), t),
+    certificates: certificateViews(report, t),
     decryptState: state,
     warnings: [...(options.problems ?? []), ...report.warnings.map((w) => `${w.path}: ${w.message}`)],
     trustedWorkspace: options.trustedWorkspace !== false,

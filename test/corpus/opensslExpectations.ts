@@ -9,6 +9,7 @@ import { loadIdentity } from '../../src/core/keys/index';
 import type { LayerReport } from '../../src/core/smime/report';
 import { loadCertificates } from '../../src/core/x509/trustStore';
 import { corpusRoot, thunderbirdTrust, type ManifestMessage, type OpensslRecord } from './tbExpectations';
+import { signersOf } from '../helpers/report';
 
 export type FacetName = 'signature' | 'chain@now' | 'chain@signingTime' | 'decrypt' | 'policy' | 'digest';
 
@@ -75,12 +76,12 @@ export function layerAt(result: AnalysisResult, path: string): LayerReport | und
 }
 
 function signatureHolds(l: LayerReport): boolean {
-  const codes = [...l.reasons, ...(l.signers ?? []).flatMap((s) => s.reasons)].map((r) => r.code);
-  return (l.signers ?? []).length > 0 && !codes.some((c) => SIGNATURE_FAILURES.has(c));
+  const codes = [...l.reasons, ...signersOf(l).flatMap((s) => s.reasons)].map((r) => r.code);
+  return signersOf(l).length > 0 && !codes.some((c) => SIGNATURE_FAILURES.has(c));
 }
 
 function chainHolds(l: LayerReport): boolean {
-  return (l.signers ?? []).length > 0 && (l.signers ?? []).every((s) => s.chainTrusted);
+  return signersOf(l).length > 0 && signersOf(l).every((s) => s.chainTrusted);
 }
 
 /** Our answer to a facet; `atSigningTime` is the same message analysed at the facet's time. */
@@ -88,7 +89,7 @@ export function ourFacet(f: Facet, result: AnalysisResult, atSigningTime?: Analy
   const layer = layerAt(f.name === 'chain@signingTime' && atSigningTime ? atSigningTime : result, f.path);
   if (f.name === 'digest') return { ok: false, said: result.report.messageReasons.map((r) => r.code).join(',') || 'not opened' };
   if (!layer) return undefined;
-  const codes = [...new Set([...layer.reasons, ...(layer.signers ?? []).flatMap((s) => s.reasons)].map((r) => r.code))].join(',');
+  const codes = [...new Set([...layer.reasons, ...signersOf(layer).flatMap((s) => s.reasons)].map((r) => r.code))].join(',');
   switch (f.name) {
     case 'signature':
       return { ok: signatureHolds(layer), said: codes || 'holds' };
@@ -97,7 +98,7 @@ export function ourFacet(f: Facet, result: AnalysisResult, atSigningTime?: Analy
     case 'policy':
       return { ok: chainHolds(layer), said: chainHolds(layer) ? 'chain trusted' : codes };
     case 'decrypt':
-      return { ok: !!layer.decrypted, said: layer.decrypted ? 'decrypted' : codes };
+      return { ok: layer.status === 'decrypted', said: layer.status === 'decrypted' ? 'decrypted' : codes };
   }
 }
 

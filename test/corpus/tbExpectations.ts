@@ -9,6 +9,7 @@ import { loadCertificates } from '../../src/core/x509/trustStore';
 import type { LayerReport, SecurityReport } from '../../src/core/smime/report';
 import { decodeBody } from '../../src/core/mime/index';
 import type { MimeEntity } from '../../src/core/mime/index';
+import { signersOf } from '../helpers/report';
 
 export const corpusRoot = process.env.SMIME_CORPUS ?? join(__dirname, '../../../../shared/corpus');
 
@@ -63,16 +64,16 @@ export function countingLayers(report: SecurityReport): LayerReport[] {
 }
 
 export function outerSignerEmails(report: SecurityReport): string[] {
-  return (countingLayers(report)[0]?.signers ?? []).map((s) => s.email ?? '');
+  return signersOf(countingLayers(report)[0]).map((s) => s.email ?? '');
 }
 
 export function decryptedMessageLayer(report: SecurityReport): LayerReport | undefined {
-  return report.layers.find((l) => ENCRYPTED.has(l.kind) && l.coversMessage && l.decrypted);
+  return report.layers.find((l) => ENCRYPTED.has(l.kind) && l.coversMessage && l.status === 'decrypted');
 }
 
 /** The codes of a layer's errors and its signers' errors (warnings such as weak-algorithm under --allow-sha1 left out). */
 export function errorCodes(l: LayerReport): string[] {
-  const reasons = [...l.reasons, ...(l.signers ?? []).flatMap((s) => s.reasons)];
+  const reasons = [...l.reasons, ...signersOf(l).flatMap((s) => s.reasons)];
   return reasons.filter((r) => r.severity === 'error').map((r) => r.code);
 }
 

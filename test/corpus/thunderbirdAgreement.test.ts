@@ -30,6 +30,7 @@ import {
   type RowStatus,
   type TbCase,
 } from './tbExpectations';
+import { signersOf } from '../helpers/report';
 
 /** Enough to notice a manifest that lost its Thunderbird statements. */
 const MIN_CASES = 100;
@@ -45,7 +46,7 @@ interface KnownDifference {
 }
 
 const BOTH: Mode[] = ['default', 'allow-sha1'];
-const hasSigner = (l: LayerReport, email: string, status: string) => (l.signers ?? []).some((s) => s.email === email && s.status === status);
+const hasSigner = (l: LayerReport, email: string, status: string) => signersOf(l).some((s) => s.email === email && s.status === status);
 
 const sha256up = 'SHA(256|384|512)';
 const plainOpaqueInOpaque = (hash: string) => new RegExp(`alice\\.plain\\.sig\\.${hash}\\.opaque\\.dave\\.sig\\.SHA\\d+\\.opaque\\.eml$`);
@@ -118,7 +119,7 @@ const KNOWN_DIFFERENCES: KnownDifference[] = [
     aspect: 'signature',
     ours: (r) =>
       r.report.verdict === 'valid' &&
-      r.report.layers.flatMap((l) => l.signers ?? []).some((s) => s.reasons.some((x) => x.code === 'signing-time-mismatch' && x.severity === 'warning')),
+      signersOf(r.report.layers).some((s) => s.reasons.some((x) => x.code === 'signing-time-mismatch' && x.severity === 'warning')),
     why: "the signingTime is far from Date. Thunderbird folds that into NOT GOOD (VERIFY_TIME_MISMATCH); we show it as its own warning (signing-time-mismatch) and it does not change the verdict: the signature, the chain and the From binding are proven without it, and clocks and drafts differ",
   },
   {

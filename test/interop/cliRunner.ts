@@ -12,6 +12,9 @@ export interface CliSigner {
   digestAlgorithm?: string;
   signatureAlgorithm?: string;
   chainTrusted?: boolean;
+  /** Ids into CliReport.certificates (SHA-256 fingerprints), the chain leaf first. */
+  certificate?: string | null;
+  chain?: string[];
 }
 
 export interface CliLayer {
@@ -23,9 +26,11 @@ export interface CliLayer {
 }
 
 export interface CliReport {
+  schema?: number;
   verdict: string;
   reasons: string[];
   layers: CliLayer[];
+  certificates?: Record<string, { sha256Fingerprint: string; subject: string; carried: boolean }>;
 }
 
 export interface CliRun {

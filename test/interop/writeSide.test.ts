@@ -23,6 +23,7 @@ import { createNssDb, nssAvailable, nssDecryptDer, nssVerifyDer, type NssDb } fr
 import { opensslDecrypt, opensslVerify, runOpenssl } from '../helpers/openssl';
 import { sharedTestPki, workFile, type TestIdentity, type TestPki } from '../helpers/pki';
 import { WRITE_SIDE_CASES, type Tool, type WriteCase } from './writeSideCases';
+import { signersOf } from '../helpers/report';
 
 let pki: TestPki;
 let anchors: Certificate[];
@@ -114,7 +115,7 @@ function peel(tool: Exclude<Tool, 'ours' | 'openssl smime'>, message: Buffer, pr
 
 function ours(c: WriteCase, message: Buffer, prepared: Buffer, to: TestIdentity): { ok: boolean; detail: string } {
   const { report, inner } = analyzeMessage(message, { anchors, keys: [loadIdentity({ certPath: to.cert, keyPath: to.key })] });
-  const signers = report.layers.flatMap((l) => l.signers ?? []);
+  const signers = signersOf(report.layers);
   // The innermost layer's content: the covered range of a detached signature, else the unwrapped content.
   const last = report.layers[report.layers.length - 1];
   const source = last?.source === 'file' ? message : inner.get(last?.source ?? '')?.source;

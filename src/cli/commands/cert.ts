@@ -20,8 +20,9 @@ function certificatesOf(data: Buffer, path: string, passphrase: string | undefin
     const { certificates, report } = analyzeMessage(data);
     // The SMIMECapabilities a signer advertised belong with that signer's certificate (RFC 8551 §2.5.2).
     const capabilities = new Map<string, string[]>();
-    for (const signer of report.layers.flatMap((l) => l.signers ?? [])) {
-      if (signer.sha256Fingerprint) capabilities.set(signer.sha256Fingerprint, signer.smimeCapabilities);
+    for (const layer of report.layers) {
+      if (layer.kind !== 'signed') continue;
+      for (const signer of layer.signers) if (signer.certificate) capabilities.set(signer.certificate, signer.smimeCapabilities);
     }
     return certificates.map((c) => ({
       cert: c.certificate,

@@ -1,4 +1,4 @@
-import { analyzeMessage, type MimeEntity } from '../../core';
+import { analyzeMessage, signerName, type LayerReport, type MimeEntity, type SecurityReport } from '../../core';
 import { OUTPUT_OPTIONS, parse } from '../args';
 import { readInput } from '../context';
 import { formatTree } from '../format';
@@ -42,23 +42,44 @@ function toTree(e: MimeEntity, inner: Map<string, { root: MimeEntity }>): TreeNo
   };
 }
 
+/** A layer as `inspect` shows it: where it is, and who signed or how it is encrypted. */
+function layerSummary(l: LayerReport, certificates: SecurityReport['certificates']) {
+  const place = { path: l.path, covers: l.covers, range: l.range, source: l.source, coversMessage: l.coversMessage };
+  switch (l.kind) {
+    case 'signed':
+      return {
+        kind: l.kind,
+        form: l.form,
+        ...place,
+        signers: l.signers.map((s) => ({
+          email: s.email,
+          subject: signerName(certificates, { certificate: s.certificate, email: null }),
+          digestAlgorithm: s.digestAlgorithm,
+          signatureAlgorithm: s.signatureAlgorithm,
+          signingTime: s.signingTime,
+        })),
+      };
+    case 'enveloped':
+    case 'authEnveloped':
+      return { kind: l.kind, ...place, contentEncryption: l.contentEncryption, recipients: l.recipients };
+    case 'compressed':
+      return { kind: l.kind, ...place };
+  }
+}
+
+function layerLine(l: ReturnType<typeof layerSummary>): string {
+  const what = 'signers' in l
+    ? `signed (${l.form}) by ${l.signers.map((s) => s.email ?? s.subject).join(', ') || 'nobody'}`
+    : 'contentEncryption' in l ? `${l.kind} (${l.contentEncryption})` : l.kind;
+  return `  part ${l.path}: ${what}; covers ${l.covers}${l.coversMessage ? '' : ' (not the whole message)'}`;
+}
+
 /** `smime inspect FILE`: the MIME tree and the S/MIME layers, no keys needed. Exit 0 when readable. */
 export async function runInspect(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, OUTPUT_OPTIONS, { min: 1, max: 1, names: 'FILE' });
   const input = await readInput(positionals[0]);
   const { report, message, inner } = analyzeMessage(input);
-  const layers = report.layers.map((l) => ({
-    kind: l.kind,
-    form: l.form,
-    path: l.path,
-    covers: l.covers,
-    range: l.range,
-    source: l.source,
-    coversMessage: l.coversMessage,
-    contentEncryption: l.contentEncryption,
-    recipients: l.recipients,
-    signers: l.signers?.map((s) => ({ email: s.email, subject: s.subject, digestAlgorithm: s.digestAlgorithm, signatureAlgorithm: s.signatureAlgorithm, signingTime: s.signingTime })),
-  }));
+  const layers = report.layers.map((l) => layerSummary(l, report.certificates));
   if (values.json) {
     const out = { size: input.length, lineEndings: message.lineEndings, entityCount: message.entityCount, tree: toTree(message.root, inner), layers, message: report.message };
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
@@ -66,10 +87,7 @@ export async function runInspect(argv: string[]): Promise<number> {
     const lines = [`${input.length} bytes, ${message.entityCount} parts, ${message.lineEndings} line endings`, '', formatTree(message.root, inner)];
     if (layers.length) {
       lines.push('', 'S/MIME layers (outside in):');
-      for (const l of layers) {
-        const what = l.kind === 'signed' ? `signed (${l.form}) by ${l.signers?.map((s) => s.email ?? s.subject).join(', ') || 'nobody'}` : l.kind + (l.contentEncryption ? ` (${l.contentEncryption})` : '');
-        lines.push(`  part ${l.path}: ${what}; covers ${l.covers}${l.coversMessage ? '' : ' (not the whole message)'}`);
-      }
+      for (const l of layers) lines.push(layerLine(l));
     }
     process.stdout.write(lines.join('\n') + '\n');
   }

@@ -3,7 +3,7 @@
  * verdict first, then each shown part with what protects it, then the attachments. Text from the message is made
  * inert for the terminal; HTML is shown as its text (`--json` gives the markup).
  */
-import { decodeText, attachments, displayParts, htmlToText, messageTree, partKind, partProtection, resolveContentId, analyzeMessage, type MimeEntity, type PartProtection, type SecurityReport } from '../../core';
+import { decodeText, attachments, displayParts, htmlToText, messageTree, partKind, partProtection, resolveContentId, analyzeMessage, signerName, type MimeEntity, type PartProtection, type SecurityReport } from '../../core';
 import { KEY_OPTIONS, OUTPUT_OPTIONS, TRUST_OPTIONS, parse } from '../args';
 import { keysFrom, readInput, trustFrom } from '../context';
 import { terminalSafe, terminalSafeText } from '../format';
@@ -20,8 +20,10 @@ function cidReferences(html: string): string[] {
   return out;
 }
 
-function protectionText(p: PartProtection): string {
-  const signed = p.signatures.map(({ layer, status }) => `signed by ${(layer.signers ?? []).map((s) => s.email ?? s.subject ?? 'unknown signer').join(', ') || 'nobody'} (${status})`);
+type Registry = SecurityReport['certificates'];
+
+function protectionText(p: PartProtection, certificates: Registry): string {
+  const signed = p.signatures.map(({ layer, status }) => `signed by ${layer.signers.map((s) => signerName(certificates, s) ?? 'unknown signer').join(', ') || 'nobody'} (${status})`);
   const parts = [...signed];
   if (p.encrypted) parts.push(p.decrypted ? 'decrypted' : 'encrypted, not decrypted');
   if (p.coverage === 'not-covered') parts.push('NOT covered by any signature');
@@ -40,10 +42,10 @@ interface ShownPart {
   warnings: string[];
 }
 
-function protectionJson(p: PartProtection): ShownPart['protection'] {
+function protectionJson(p: PartProtection, certificates: Registry): ShownPart['protection'] {
   return {
     coverage: p.coverage,
-    signedBy: p.signatures.map(({ layer, status }) => ({ layer: layer.path, status, signers: (layer.signers ?? []).map((s) => s.email ?? s.subject) })),
+    signedBy: p.signatures.map(({ layer, status }) => ({ layer: layer.path, status, signers: layer.signers.map((s) => signerName(certificates, s)) })),
     encrypted: p.encrypted,
     decrypted: p.decrypted,
   };
@@ -57,7 +59,7 @@ function shownPart(entity: MimeEntity, report: SecurityReport): ShownPart {
     kind: html ? 'html' : 'text',
     mimeType: entity.contentType.mimeType,
     charset: decoded.charset,
-    protection: protectionJson(partProtection(report, entity.path)),
+    protection: protectionJson(partProtection(report, entity.path), report.certificates),
     text: html ? htmlToText(decoded.text) : decoded.text,
     ...(html ? { html: decoded.text } : {}),
     warnings: decoded.warnings.map((w) => w.message),
@@ -84,7 +86,7 @@ export async function runShow(argv: string[]): Promise<number> {
     fileName: a.fileName,
     mimeType: a.mimeType,
     encodedSize: a.encodedSize,
-    protection: protectionJson(partProtection(report, a.entity.path)),
+    protection: protectionJson(partProtection(report, a.entity.path), report.certificates),
   }));
   if (values.json) {
     const out = { verdict: report.verdict, summary: report.summary, message: report.message, parts, attachments: files };
@@ -101,14 +103,14 @@ export async function runShow(argv: string[]): Promise<number> {
   ];
   for (const [i, part] of parts.entries()) {
     const entity = shown[i];
-    lines.push('', `--- part ${part.partId} ${part.mimeType}; ${terminalSafe(part.charset)} — ${protectionText(partProtection(report, entity.path))} ---`);
+    lines.push('', `--- part ${part.partId} ${part.mimeType}; ${terminalSafe(part.charset)} — ${protectionText(partProtection(report, entity.path), report.certificates)} ---`);
     lines.push(terminalSafeText(part.text));
     for (const w of part.warnings) lines.push(`(! ${terminalSafe(w)})`);
   }
   if (!parts.length) lines.push('', '(no text or HTML part to show)');
   if (files.length) {
     lines.push('', 'Attachments:');
-    for (const f of files) lines.push(`  ${f.partId}  ${terminalSafe(f.fileName)}  ${f.mimeType}  ${f.encodedSize} B encoded  ${protectionText(partProtection(report, f.partId))}`);
+    for (const f of files) lines.push(`  ${f.partId}  ${terminalSafe(f.fileName)}  ${f.mimeType}  ${f.encodedSize} B encoded  ${protectionText(partProtection(report, f.partId), report.certificates)}`);
   }
   process.stdout.write(lines.join('\n') + '\n');
   return 0;

@@ -10,7 +10,7 @@ import { parseMessage } from '../mime/parser';
 import type { ParsedMessage } from '../mime/entity';
 import { analyzeMessage } from '../smime/analyze';
 import { toCanonicalCrlf } from '../smime/canonical';
-import type { SecurityReport } from '../smime/report';
+import type { SecurityReport, SignedLayerReport } from '../smime/report';
 import { commonPrefix, compareEntities, excerpt, lineAt, unfoldedField, type Rewrite } from './rewrites';
 import { locateSignedPart, type SignedForm, type SignedPart } from './signedPart';
 
@@ -39,9 +39,9 @@ export interface CompareResult {
 }
 
 function integrityOf(report: SecurityReport): SignatureIntegrity {
-  const layer = report.layers.find((l) => l.kind === 'signed');
-  if (!layer || !layer.signers || layer.signers.length === 0) return 'not-checked';
-  const passes = (id: string) => layer.signers!.every((s) => s.checks.some((c) => c.id === id && c.status === 'pass'));
+  const layer = report.layers.find((l): l is SignedLayerReport => l.kind === 'signed');
+  if (!layer || layer.signers.length === 0) return 'not-checked';
+  const passes = (id: string) => layer.signers.every((s) => s.checks.some((c) => c.id === id && c.status === 'pass'));
   if (passes('digest') && passes('signature')) return 'intact';
   const fails = layer.signers.some((s) => s.checks.some((c) => (c.id === 'digest' || c.id === 'signature') && c.status === 'fail'));
   return fails ? 'broken' : 'not-checked';

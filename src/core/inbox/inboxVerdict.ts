@@ -11,7 +11,7 @@ export type InboxVerdict = 'valid' | 'invalid' | 'untrusted' | 'mismatch' | 'uns
 export const INBOX_VERDICTS: readonly InboxVerdict[] = ['valid', 'invalid', 'untrusted', 'mismatch', 'unsigned', 'encrypted', 'error'];
 
 export function inboxVerdict(report: SecurityReport): InboxVerdict {
-  const undecrypted = report.layers.some((l) => isEncrypted(l) && l.coversMessage && !l.decrypted);
+  const undecrypted = report.layers.filter(isEncrypted).some((l) => l.coversMessage && l.status === 'not-decrypted');
   if (report.verdict === 'error' && undecrypted) return 'encrypted';
   return report.verdict;
 }

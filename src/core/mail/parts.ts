@@ -5,8 +5,8 @@
  * attachment, and what protects each part.
  */
 import type { MimeEntity } from '../mime/entity';
-import type { LayerReport, SecurityReport, SignerStatus } from '../smime/report';
-import { isEncrypted, layerStatus, signsOnlyCiphertext } from '../smime/layers';
+import type { SecurityReport, SignedLayerReport, SignerStatus } from '../smime/report';
+import { isEncrypted, signsOnlyCiphertext } from '../smime/layers';
 import { safeFileName } from './fileNames';
 import { childrenOf, isWithin, walkTree, type MessageTree } from './tree';
 
@@ -121,7 +121,7 @@ export type Coverage = 'signed' | 'encrypted' | 'signed-encrypted' | 'not-covere
 export interface PartProtection {
   coverage: Coverage;
   /** The signed layers that cover the part, with their status (worst first is up to the reader). */
-  signatures: { layer: LayerReport; status: SignerStatus }[];
+  signatures: { layer: SignedLayerReport; status: SignerStatus }[];
   /** Inside an encryption layer. */
   encrypted: boolean;
   /** Inside an encryption layer that was decrypted. */
@@ -129,7 +129,7 @@ export interface PartProtection {
 }
 
 /** Whether a signed layer covers `path`: what it protects, plus its own carrier and signature part. */
-function layerCovers(layer: LayerReport, path: string): boolean {
+function layerCovers(layer: SignedLayerReport, path: string): boolean {
   if (path === layer.path || (layer.form === 'detached' && path === layer.path + '.2')) return true;
   return signsOnlyCiphertext(layer) ? path === layer.covers : isWithin(path, layer.covers);
 }
@@ -139,11 +139,11 @@ function layerCovers(layer: LayerReport, path: string): boolean {
  * so that a signed attachment cannot pass for a signed message (RFC 8551 §3.5).
  */
 export function partProtection(report: Pick<SecurityReport, 'layers'>, path: string): PartProtection {
-  const signedLayers = report.layers.filter((l) => l.kind === 'signed');
-  const signatures = signedLayers.filter((l) => layerCovers(l, path)).map((layer) => ({ layer, status: layerStatus(layer)! }));
+  const signedLayers = report.layers.filter((l): l is SignedLayerReport => l.kind === 'signed');
+  const signatures = signedLayers.filter((l) => layerCovers(l, path)).map((layer) => ({ layer, status: layer.status }));
   const encryption = report.layers.filter(isEncrypted);
   const encrypted = encryption.some((l) => isWithin(path, l.path));
-  const decrypted = encryption.some((l) => l.decrypted === true && isWithin(path, l.covers));
+  const decrypted = encryption.some((l) => l.decrypted && isWithin(path, l.covers));
   let coverage: Coverage;
   if (signatures.length) coverage = encrypted ? 'signed-encrypted' : 'signed';
   else if (encrypted) coverage = 'encrypted';

@@ -16,7 +16,8 @@ import { smimeKindOf, type SmimeKind } from '../mime/smimeDetect';
 import { messageContext, protectedHeaderReasons, withProtectedHeaders } from './messageContext';
 import { notMimeReason } from './notMime';
 import { judgeMessage } from './verdict';
-import { reason, type LayerReport, type Reason, type SecurityReport } from './report';
+import { CertificateRegistry } from './certificateRegistry';
+import { reason, type CertificateId, type CompressedLayerReport, type EnvelopedLayerReport, type LayerReport, type Reason, type SecurityReport, type SignedLayerReport } from './report';
 import { verifySignedLayer } from './signedLayer';
 import { ambiguityReasons, multipartSignedProblems, smimeTypeProblem } from './structure';
 import type { MessageContext, TrustOptions } from './verifySigner';
@@ -40,6 +41,8 @@ export interface AnalysisResult {
   inner: Map<string, ParsedMessage>;
   /** Every certificate carried by a signed layer, with the layer's path. */
   certificates: { certificate: Certificate; layerPath: string }[];
+  /** The certificate behind each id of report.certificates, for the front ends that export or trust one. */
+  certificatesById: ReadonlyMap<CertificateId, Certificate>;
 }
 
 interface WalkState {
@@ -50,6 +53,7 @@ interface WalkState {
   inner: Map<string, ParsedMessage>;
   messageReasons: Reason[];
   certificates: { certificate: Certificate; layerPath: string }[];
+  registry: CertificateRegistry;
   /** Bytes the message's CompressedData layers may still inflate to (MAX_DECOMPRESSED_TOTAL). */
   decompressBudget: number;
 }
@@ -74,6 +78,14 @@ function parseInner(state: WalkState, holder: MimeEntity, bytes: Buffer): Parsed
   rebase(inner.root, holder.path);
   state.inner.set(holder.path, inner);
   return inner;
+}
+
+/** Certificates a signed layer carries (RFC 5652 §5.1 certificates), kept for the front ends and the registry. */
+function carried(state: WalkState, certificates: Certificate[], layerPath: string): void {
+  for (const certificate of certificates) {
+    state.certificates.push({ certificate, layerPath });
+    state.registry.add(certificate, true);
+  }
 }
 
 function tryParseSignedData(content: Parameters<typeof parseSignedData>[0]): ReturnType<typeof parseSignedData> | undefined {
@@ -102,8 +114,9 @@ function walk(state: WalkState, entity: MimeEntity, pos: Position): void {
 
 function walkMultipartSigned(state: WalkState, entity: MimeEntity, pos: Position, kind: Extract<SmimeKind, { kind: 'multipart-signed' }>): void {
   const [content, signaturePart] = entity.children;
-  const layer: LayerReport = {
+  const layer: SignedLayerReport = {
     kind: 'signed',
+    status: 'invalid',
     form: 'detached',
     path: entity.path,
     covers: content?.path ?? entity.path,
@@ -112,7 +125,9 @@ function walkMultipartSigned(state: WalkState, entity: MimeEntity, pos: Position
     depth: pos.layerDepth,
     coversMessage: pos.isMessage,
     reasons: [],
+    checks: [],
     signers: [],
+    canonicalized: false,
   };
   state.layers.push(layer);
   const shapeProblems = multipartSignedProblems(entity, kind);
@@ -124,10 +139,10 @@ function walkMultipartSigned(state: WalkState, entity: MimeEntity, pos: Position
       const ci = parseContentInfo(der);
       if (ci.contentType !== OID.signedData) throw new Error(`the signature part holds ${ci.contentType}, not signed-data`);
       const sd = parseSignedData(ci.content);
-      for (const certificate of sd.certificates) state.certificates.push({ certificate, layerPath: entity.path });
+      carried(state, sd.certificates, entity.path);
       const signed = content.source.subarray(content.start, content.end);
       const msg = withProtectedHeaders(pos.msg, content);
-      const result = verifySignedLayer(sd, [signed], 'detached', state.trust, msg, shapeProblems);
+      const result = verifySignedLayer(sd, [signed], 'detached', state.trust, msg, state.registry, shapeProblems);
       layer.signers = result.signers;
       layer.checks = result.checks;
       layer.reasons.push(...result.reasons, ...protectedHeaderReasons(msg));
@@ -166,20 +181,20 @@ function walkPkcs7Mime(state: WalkState, entity: MimeEntity, pos: Position, smim
       const sd = tryParseSignedData(ci.content);
       if (sd && sd.signerInfos.length === 0 && !sd.eContent) {
         // RFC 8551 §3.8: a certificates-only message carries certificates, not a signature.
-        for (const certificate of sd.certificates) state.certificates.push({ certificate, layerPath: entity.path });
+        carried(state, sd.certificates, entity.path);
         state.messageReasons.push(reason('certs-only', 'info', `part ${entity.path} carries ${sd.certificates.length} certificate(s) and no signature`, 'RFC 8551 §3.8'));
         return;
       }
-      const layer: LayerReport = { ...base, kind: 'signed', form: 'opaque', signers: [] };
+      const layer: SignedLayerReport = { ...base, kind: 'signed', status: 'invalid', form: 'opaque', checks: [], signers: [], canonicalized: false };
       state.layers.push(layer);
       try {
         if (!sd) parseSignedData(ci.content); // throws the reason it cannot be read
         if (!sd) return;
-        for (const certificate of sd.certificates) state.certificates.push({ certificate, layerPath: entity.path });
+        carried(state, sd.certificates, entity.path);
         const segments = sd.eContent ? sd.eContent.octetSegments() : [];
         const inner = sd.eContent ? parseInner(state, entity, sd.eContent.octets()) : undefined;
         const msg = withProtectedHeaders(pos.msg, inner?.root);
-        const result = verifySignedLayer(sd, segments, 'opaque', state.trust, msg);
+        const result = verifySignedLayer(sd, segments, 'opaque', state.trust, msg, state.registry);
         layer.signers = result.signers;
         layer.checks = result.checks;
         layer.reasons.push(...result.reasons, ...protectedHeaderReasons(msg));
@@ -196,9 +211,10 @@ function walkPkcs7Mime(state: WalkState, entity: MimeEntity, pos: Position, smim
     case OID.envelopedData:
     case OID.authEnvelopedData: {
       const result = decryptEnveloped(der, state.keys, state.knownCertificates);
-      const layer: LayerReport = {
+      const layer: EnvelopedLayerReport = {
         ...base,
         kind: result.kind,
+        status: 'not-decrypted',
         decrypted: result.decrypted,
         contentEncryption: result.contentEncryption.name,
         recipients: result.recipients,
@@ -219,7 +235,7 @@ function walkPkcs7Mime(state: WalkState, entity: MimeEntity, pos: Position, smim
         : { reasons: [{ code: 'too-large', message: 'not decompressed: earlier layers used up the bytes allowed per message' }] };
       if (result.content) state.decompressBudget -= result.content.length;
       else if (result.reasons.some((r) => r.code === 'too-large')) state.decompressBudget = 0;
-      const layer: LayerReport = { ...base, kind: 'compressed', reasons: result.reasons.map((r) => reason(r.code as Reason['code'], 'error', r.message, 'RFC 3274')) };
+      const layer: CompressedLayerReport = { ...base, kind: 'compressed', status: 'failed', reasons: result.reasons.map((r) => reason(r.code as Reason['code'], 'error', r.message, 'RFC 3274')) };
       state.layers.push(layer);
       if (result.content) walk(state, parseInner(state, entity, result.content).root, next);
       return;
@@ -249,12 +265,13 @@ export function analyzeMessage(buf: Buffer, options: AnalyzeOptions = {}): Analy
     inner: new Map(),
     messageReasons: [],
     certificates: [],
+    registry: new CertificateRegistry(),
     decompressBudget: MAX_DECOMPRESSED_TOTAL,
   };
   const notMime = notMimeReason(buf, message.root);
   if (notMime) state.messageReasons.push(notMime);
   walk(state, message.root, { isMessage: true, layerDepth: 0, source: 'file', msg: messageContext(message.root) });
   state.messageReasons.push(...ambiguityReasons(message, state.inner.values()));
-  const report = judgeMessage(state.layers, state.messageReasons, message, state.inner, trust.at);
-  return { report, message, inner: state.inner, certificates: state.certificates };
+  const report = judgeMessage(state.layers, state.messageReasons, message, state.inner, trust.at, state.registry.entries(trust.budget));
+  return { report, message, inner: state.inner, certificates: state.certificates, certificatesById: state.registry.certificates };
 }

@@ -2,6 +2,7 @@
  * The security report: what a message's S/MIME layers are, what each covers, and one overall verdict.
  * Everything here is plain JSON-able data; the CLI prints it and the extension renders it.
  */
+import type { CertificateDetails } from '../x509/details';
 
 export type Verdict = 'valid' | 'invalid' | 'untrusted' | 'mismatch' | 'unsigned' | 'error';
 
@@ -85,7 +86,16 @@ export interface Check {
   rfc?: string;
 }
 
-export interface CertificateSummary {
+/**
+ * A certificate's id within one report: its SHA-256 fingerprint as upper-case hex pairs joined by colons, the form
+ * `openssl x509 -fingerprint -sha256` prints. Signers name certificates by it; SecurityReport.certificates holds them.
+ */
+export type CertificateId = string;
+
+/** What a report says about one certificate: the summary every front end shows and the full details, no bytes. */
+export interface CertificateEntry {
+  /** The id (the key of SecurityReport.certificates). */
+  sha256Fingerprint: CertificateId;
   subject: string;
   /** The subject's most specific commonName, read from the certificate (never re-parsed from `subject`). */
   subjectCommonName: string | null;
@@ -93,11 +103,16 @@ export interface CertificateSummary {
   serial: string;
   notBefore: string;
   notAfter: string;
-  sha256Fingerprint: string;
+  /** Every address the certificate names (SAN rfc822Name, then subject emailAddress), lower-case. */
   emails: string[];
-  /** PEM, so a UI can offer "export" and "show details" without key material. */
-  pem: string;
+  /** The message carries it (a signed layer's certificates); false when it came from the configured certificates. */
+  carried: boolean;
+  /** Everything a certificate viewer shows, computed once by the core (certificateDetails without the PEM). */
+  details: CertificateFields;
 }
+
+/** CertificateDetails without the encoded certificate: the report carries no certificate bytes. */
+export type CertificateFields = Omit<CertificateDetails, 'pem'>;
 
 export type SignerStatus = 'valid' | 'invalid' | 'untrusted' | 'mismatch';
 
@@ -105,24 +120,23 @@ export interface SignerReport {
   status: SignerStatus;
   reasons: Reason[];
   checks: Check[];
-  /** The signer's address (first SAN rfc822Name or subject emailAddress), lower-case. */
+  /** The signer certificate, an id into SecurityReport.certificates; null when it was not found. */
+  certificate: CertificateId | null;
+  /**
+   * The signer's usable address (the first of `emails`), lower-case. `emails` are the certificate's addresses that
+   * can be matched against From (RFC 8550 §3): a judgement of this signer, so kept here beside the certificate's own.
+   */
   email: string | null;
   emails: string[];
   /** Whether the signer's addresses include the From address (null when there is no signer certificate). */
   emailMatchesFrom: boolean | null;
-  subject: string | null;
-  /** The signer certificate's most specific commonName. */
-  subjectCommonName: string | null;
-  issuer: string | null;
-  serial: string | null;
-  sha256Fingerprint: string | null;
   digestAlgorithm: string;
   signatureAlgorithm: string;
   /** signingTime signed attribute (RFC 5652 §11.3), ISO-8601, if present. */
   signingTime: string | null;
   chainTrusted: boolean;
-  /** Leaf first. */
-  chain: CertificateSummary[];
+  /** Ids into SecurityReport.certificates, leaf first (the signer certificate alone when no chain was built). */
+  chain: CertificateId[];
   /** SMIMECapabilities the signer advertised (RFC 8551 §2.5.2), strongest first as sent. */
   smimeCapabilities: string[];
 }
@@ -145,8 +159,7 @@ export interface RecipientReport {
   email?: string;
 }
 
-export interface LayerReport {
-  kind: LayerKind;
+interface LayerBase {
   /** Entity path of the part that carries the layer (the multipart/signed or pkcs7-mime entity). */
   path: string;
   /** Entity path of what the layer protects (for multipart/signed the first child; for pkcs7-mime "<path>.1"). */
@@ -159,18 +172,41 @@ export interface LayerReport {
   /** True when the layer applies to the whole message (the root, possibly through outer layers). */
   coversMessage: boolean;
   reasons: Reason[];
-  /** signed */
-  form?: 'detached' | 'opaque';
-  /** Layer-level checklist (structure, signer count, content), beside each signer's own checks. */
-  checks?: Check[];
-  signers?: SignerReport[];
-  /** When the signed bytes had bare LF and were verified in canonical CRLF form (RFC 8551 §3.1.1). */
-  canonicalized?: boolean;
-  /** enveloped / authEnveloped */
-  decrypted?: boolean;
-  contentEncryption?: string;
-  recipients?: RecipientReport[];
 }
+
+export interface SignedLayerReport extends LayerBase {
+  kind: 'signed';
+  /** Every signer valid and no layer error (RFC 8551 §3.5); see layerStatus. */
+  status: SignerStatus;
+  form: 'detached' | 'opaque';
+  /** Layer-level checklist (structure, signer count, content), beside each signer's own checks. */
+  checks: Check[];
+  signers: SignerReport[];
+  /** When the signed bytes had bare LF and were verified in canonical CRLF form (RFC 8551 §3.1.1). */
+  canonicalized: boolean;
+}
+
+export type EncryptionLayerStatus = 'decrypted' | 'not-decrypted';
+
+export interface EnvelopedLayerReport extends LayerBase {
+  kind: 'enveloped' | 'authEnveloped';
+  status: EncryptionLayerStatus;
+  decrypted: boolean;
+  contentEncryption: string;
+  recipients: RecipientReport[];
+}
+
+export type CompressionLayerStatus = 'decompressed' | 'failed';
+
+export interface CompressedLayerReport extends LayerBase {
+  kind: 'compressed';
+  status: CompressionLayerStatus;
+}
+
+/** One S/MIME layer; narrow on `kind` to reach what that kind of layer has. */
+export type LayerReport = SignedLayerReport | EnvelopedLayerReport | CompressedLayerReport;
+
+export type LayerStatus = LayerReport['status'];
 
 export interface MessageSummary {
   from: string[];
@@ -180,7 +216,14 @@ export interface MessageSummary {
   date: string | null;
 }
 
+/**
+ * The version of the report's shape, the first field of every report (and of `smime verify --json`). 2: layers are
+ * a union on `kind` with their status, and signers name certificates by id in `certificates`.
+ */
+export const REPORT_SCHEMA = 2;
+
 export interface SecurityReport {
+  schema: typeof REPORT_SCHEMA;
   verdict: Verdict;
   /** A one-line human summary of the verdict. */
   summary: string;
@@ -189,6 +232,8 @@ export interface SecurityReport {
   /** Message-level reasons (partial signing, parse problems, ...). */
   messageReasons: Reason[];
   layers: LayerReport[];
+  /** Every certificate of every signer's chain and every certificate the message carries, by id. */
+  certificates: Record<CertificateId, CertificateEntry>;
   message: MessageSummary;
   validationTime: string;
   /** MIME parse warnings, with the entity path they concern. */

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { attributeViolations } from '../cms/attributeRules';
 import type { SignedData, SignerInfo } from '../cms/signedData';
 import type { DigestName } from '../cms/signatureAlgorithms';
+import type { CertificateRegistry } from './certificateRegistry';
 import { hasBareLf, toCanonicalCrlf } from './canonical';
 import { reason, worstStatus, type Check, type Reason, type SignerReport, type SignerStatus } from './report';
 import { verifySigner, type ContentDigester, type MessageContext, type TrustOptions } from './verifySigner';
@@ -103,6 +104,7 @@ export function verifySignedLayer(
   form: 'detached' | 'opaque',
   trust: TrustOptions,
   msg: MessageContext,
+  registry: CertificateRegistry,
   shapeProblems: Reason[] = [],
 ): SignedLayerResult {
   const reasons = [...shapeProblems, ...structuralReasons(sd, form)];
@@ -111,9 +113,9 @@ export function verifySignedLayer(
   const canonical = needsCanonical ? digesterFor([toCanonicalCrlf(stored.bytes())]) : stored;
   let canonicalized = needsCanonical;
   const signers = sd.signerInfos.map((signer) => {
-    const report = verifySigner(sd, signer, canonical, trust, msg);
+    const report = verifySigner(sd, signer, canonical, trust, msg, registry);
     if (needsCanonical && report.reasons.some((r) => r.code === 'digest-mismatch')) {
-      const asStored = verifySigner(sd, signer, stored, trust, msg);
+      const asStored = verifySigner(sd, signer, stored, trust, msg, registry);
       if (!asStored.reasons.some((r) => r.code === 'digest-mismatch')) {
         canonicalized = false;
         return withAttributeRules(asStored, signer);

@@ -26,11 +26,11 @@ import type { Certificate } from '../x509/certificate';
 import { validateChain, type PublicKeyBudget } from '../x509/chain';
 import { keyWeakness } from '../x509/keyStrength';
 import type { Crl } from '../x509/crl';
-import { certificateEmails } from '../x509/details';
 import { checkSignerUsage } from '../x509/usage';
 import { capabilityName } from './capabilities';
 import type { MailboxList } from './mailboxList';
-import { reason, statusForReason, worstStatus, type CertificateSummary, type Check, type Reason, type SignerReport } from './report';
+import type { CertificateRegistry } from './certificateRegistry';
+import { reason, statusForReason, worstStatus, type Check, type Reason, type SignerReport } from './report';
 import { bindSender, type SenderFields } from './senderBinding';
 import { signerAddresses } from './signerAddresses';
 
@@ -78,20 +78,6 @@ export interface ContentDigester {
   digest(hash: DigestName): Buffer;
   /** The content itself, for signatures without signed attributes. */
   bytes(): Buffer;
-}
-
-function summarize(cert: Certificate): CertificateSummary {
-  return {
-    subject: cert.subject.text,
-    subjectCommonName: cert.subject.commonName,
-    issuer: cert.issuer.text,
-    serial: cert.serialHex,
-    notBefore: cert.notBefore.toISOString(),
-    notAfter: cert.notAfter.toISOString(),
-    sha256Fingerprint: cert.fingerprint('sha256'),
-    emails: certificateEmails(cert),
-    pem: cert.toPem(),
-  };
 }
 
 class SignerJudgement {
@@ -314,6 +300,7 @@ export function verifySigner(
   content: ContentDigester,
   trust: TrustOptions,
   msg: MessageContext,
+  registry: CertificateRegistry,
 ): SignerReport {
   const j = new SignerJudgement();
   const scheme = signatureScheme(signer.signatureAlgorithm, signer.digestAlgorithm.oid);
@@ -360,19 +347,15 @@ export function verifySigner(
     status,
     reasons: j.reasons,
     checks: j.checks,
+    certificate: cert ? registry.add(cert, false) : null,
     email: emails[0] ?? null,
     emails,
     emailMatchesFrom,
-    subject: cert?.subject.text ?? null,
-    subjectCommonName: cert?.subject.commonName ?? null,
-    issuer: cert?.issuer.text ?? null,
-    serial: cert?.serialHex ?? null,
-    sha256Fingerprint: cert?.fingerprint('sha256') ?? null,
     digestAlgorithm: digestLabel(signer.digestAlgorithm.oid),
     signatureAlgorithm: scheme.name,
     signingTime: signingTime?.toISOString() ?? null,
     chainTrusted: trusted,
-    chain: (chain.length ? chain : cert ? [cert] : []).map(summarize),
+    chain: (chain.length ? chain : cert ? [cert] : []).map((c) => registry.add(c, false)),
     smimeCapabilities: smimeCapabilitiesOf(signer).map(capabilityName),
   };
 }

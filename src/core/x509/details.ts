@@ -6,6 +6,7 @@
 import { parseDer, type Asn1Node } from '../asn1/der';
 import { OID, oidName } from '../asn1/oids';
 import type { Certificate } from './certificate';
+import type { PublicKeyBudget } from './chain';
 import {
   certificateEmails,
   decodeAuthorityInfoAccess,
@@ -94,12 +95,29 @@ function certificateSignatureName(cert: Certificate): string {
   }
 }
 
-/** Self-signed: issuer equals subject and the certificate's own key verifies its signature. */
-function isSelfSigned(cert: Certificate): boolean {
-  return cert.isSelfIssued && cert.verifySignatureBy(cert);
+/**
+ * Self-signed: issuer equals subject and the certificate's own key verifies its signature. The check is a public-key
+ * operation, so it is drawn from the message's budget when one is given; without budget left it fails closed.
+ */
+function isSelfSigned(cert: Certificate, warnings: string[], budget: PublicKeyBudget | undefined): boolean {
+  if (!cert.isSelfIssued) return false;
+  if (budget) {
+    if (budget.remaining <= 0) {
+      warnings.push('whether it is self-signed was not checked: the message used up its public-key operations');
+      return false;
+    }
+    budget.remaining -= 1;
+  }
+  return cert.verifySignatureBy(cert);
 }
 
-export function certificateDetails(cert: Certificate, extra?: { smimeCapabilities?: string[] }): CertificateDetails {
+export interface DetailsOptions {
+  smimeCapabilities?: string[];
+  /** The public-key operations the caller may still spend (a message's budget). */
+  budget?: PublicKeyBudget;
+}
+
+export function certificateDetails(cert: Certificate, extra?: DetailsOptions): CertificateDetails {
   const warnings: string[] = [];
   const read = <T>(oid: string, parse: (node: Asn1Node) => T): T | undefined => {
     const r = readExtension(cert, oid, parse);
@@ -129,7 +147,7 @@ export function certificateDetails(cert: Certificate, extra?: { smimeCapabilitie
     authorityInfoAccess: read(OID.authorityInfoAccess, decodeAuthorityInfoAccess) ?? { ocsp: [], caIssuers: [] },
     criticalExtensions: cert.extensions.filter((e) => e.critical).map((e) => e.oid),
     extensions: cert.extensions.map((e) => ({ oid: e.oid, name: oidName(e.oid), critical: e.critical })),
-    selfSigned: isSelfSigned(cert),
+    selfSigned: isSelfSigned(cert, warnings, extra?.budget),
     pem: cert.toPem(),
     warnings,
   };

@@ -40,12 +40,12 @@ async function decrypt(deps: CommandDeps, arg: unknown): Promise<void> {
 async function showCertificate(deps: CommandDeps, arg: unknown, layerPath?: unknown, signerIndex?: unknown): Promise<void> {
   const uri = targetUri(arg, deps.registry);
   const { result } = await deps.analysis.analyzeDocument(uri);
-  const layers = result.report.layers.filter((l) => l.kind === 'signed' && (typeof layerPath !== 'string' || l.path === layerPath));
-  const signers = layers.flatMap((l) => l.signers ?? []);
+  const layers = result.report.layers.filter((l) => typeof layerPath !== 'string' || l.path === layerPath);
+  const signers = layers.flatMap((l) => (l.kind === 'signed' ? l.signers : []));
   const signer = signers[typeof signerIndex === 'number' ? signerIndex : 0];
-  if (!signer?.sha256Fingerprint) throw new UserError(vscode.l10n.t('This message has no signer certificate to show.'));
+  if (!signer?.certificate) throw new UserError(vscode.l10n.t('This message has no signer certificate to show.'));
   const editor = await openMessageEditor(uri, deps.registry);
-  editor.revealCertificate(signer.sha256Fingerprint);
+  editor.revealCertificate(signer.certificate);
 }
 
 async function openMessageView(deps: CommandDeps, arg: unknown, partPath?: unknown): Promise<void> {

@@ -4,7 +4,7 @@
  * message's overall verdict.
  */
 import * as vscode from 'vscode';
-import { isSavablePart, walk, isEncrypted, type MimeEntity, type LayerReport } from '../../core';
+import { isSavablePart, walk, isEncrypted, signerName, type MimeEntity, type LayerReport, type EnvelopedLayerReport, type SignedLayerReport } from '../../core';
 import { encryptionTitle, partDescription, signatureTitle, verdictTitle } from './labels';
 import type { RawModel, RawModelStore } from './rawModel';
 import { RAW_COMMANDS, OPEN_MESSAGE_VIEW_COMMAND } from './commandIds';
@@ -24,18 +24,19 @@ function layersAt(model: RawModel, entity: MimeEntity): LayerReport[] {
   return model.analysis.report.layers.filter((l) => l.path === entity.path);
 }
 
-function signatureLenses(model: RawModel, range: vscode.Range, layer: LayerReport): vscode.CodeLens[] {
+function signatureLenses(model: RawModel, range: vscode.Range, layer: SignedLayerReport): vscode.CodeLens[] {
   const uri = model.uri;
-  const lenses = [label(range, signatureTitle(layer), layer.reasons.concat(layer.signers?.flatMap((s) => s.reasons) ?? []).map((r) => r.message).join('\n') || undefined)];
-  (layer.signers ?? []).forEach((signer, index) => {
+  const certificates = model.analysis.report.certificates;
+  const lenses = [label(range, signatureTitle(layer, certificates), layer.reasons.concat(layer.signers.flatMap((s) => s.reasons)).map((r) => r.message).join('\n') || undefined)];
+  layer.signers.forEach((signer, index) => {
     if (signer.chain.length === 0) return;
-    const who = (layer.signers ?? []).length > 1 ? ` (${signer.email ?? signer.subject ?? index + 1})` : '';
+    const who = layer.signers.length > 1 ? ` (${signerName(certificates, signer) ?? index + 1})` : '';
     lenses.push(action(range, `Show certificate${who}`, RAW_COMMANDS.showCertificate, [uri, layer.path, index]));
   });
   return lenses;
 }
 
-function encryptionLenses(model: RawModel, range: vscode.Range, layer: LayerReport): vscode.CodeLens[] {
+function encryptionLenses(model: RawModel, range: vscode.Range, layer: EnvelopedLayerReport): vscode.CodeLens[] {
   const lenses = [label(range, encryptionTitle(layer))];
   if (layer.decrypted) lenses.push(action(range, 'Open decrypted content', RAW_COMMANDS.openDecrypted, [model.uri, layer.path]));
   else lenses.push(action(range, 'Decrypt', RAW_COMMANDS.decrypt, [model.uri, layer.path], 'Decrypt with the configured keys'));

@@ -4,7 +4,7 @@
  * from a lens is never used to reach anything else.
  */
 import * as vscode from 'vscode';
-import { messageTree, openedContent, findEntity, isEncrypted, type MimeEntity, type CertificateSummary, type LayerReport } from '../../core';
+import { messageTree, openedContent, findEntity, isEncrypted, type MimeEntity, type LayerReport } from '../../core';
 import { registerCommand } from '../commands/registerCommand';
 import { openDecrypted as openDecryptedContent, openPartAsText, saveAttachment } from '../partActions';
 import { contentName } from '../partContent';
@@ -36,10 +36,11 @@ async function showCertificate(store: RawModelStore, documents: InMemoryDocument
     await vscode.commands.executeCommand(SHOW_CERTIFICATE_COMMAND, uri, layerPath, signerIndex);
     return;
   }
-  const layer = layerOf(await modelOf(store, uri), layerPath, (l) => l.kind === 'signed');
-  const chain: CertificateSummary[] = layer?.signers?.[Number(signerIndex)]?.chain ?? [];
+  const model = await modelOf(store, uri);
+  const layer = layerOf(model, layerPath, (l) => l.kind === 'signed');
+  const chain = layer?.kind === 'signed' ? (layer.signers[Number(signerIndex)]?.chain ?? []) : [];
   if (chain.length === 0) throw new UserError(vscode.l10n.t('The signature carries no certificate for this signer.'));
-  const document = await documents.create(contentName(uri.path, `certificate ${String(layerPath)}`), certificateMarkdown(chain), 'markdown');
+  const document = await documents.create(contentName(uri.path, `certificate ${String(layerPath)}`), certificateMarkdown(model.analysis, chain), 'markdown');
   await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
 }
 
@@ -47,7 +48,7 @@ async function openDecrypted(store: RawModelStore, documents: InMemoryDocuments,
   const model = await modelOf(store, uri);
   const path = String(layerPath);
   const layer = layerOf(model, path, isEncrypted);
-  const decrypted = layer?.decrypted ? openedContent(messageTree(model.analysis.message, model.analysis.inner), path) : undefined;
+  const decrypted = layer && isEncrypted(layer) && layer.decrypted ? openedContent(messageTree(model.analysis.message, model.analysis.inner), path) : undefined;
   if (!decrypted) return false;
   await openDecryptedContent(documents, uri, path, decrypted);
   return true;

@@ -3,7 +3,7 @@
  * encryption problems of every S/MIME layer on the part that carries it.
  */
 import * as vscode from 'vscode';
-import { messageTree, openedContent, walkTree, findEntity, walk, statusForReason, type MimeEntity, type LayerReport, type Reason } from '../../core';
+import { messageTree, openedContent, walkTree, findEntity, walk, statusForReason, signerName, type MimeEntity, type LayerReport, type Reason } from '../../core';
 import type { RawModel, RawModelStore } from './rawModel';
 
 /** Warnings that describe a harmless oddity rather than a defect. */
@@ -72,7 +72,9 @@ function layerDiagnostics(model: RawModel, layer: LayerReport): vscode.Diagnosti
   const entity = fileEntity(model, layer.path);
   const range = firstLine(model, entity);
   const severityOf = layer.kind === 'signed' ? signedSeverity : encryptedSeverity;
-  const reasons = [...layer.reasons, ...(layer.signers ?? []).flatMap((s) => s.reasons.map((r) => ({ ...r, message: `${s.email ?? s.subject ?? 'signer'}: ${r.message}` })))];
+  const certificates = model.analysis.report.certificates;
+  const signers = layer.kind === 'signed' ? layer.signers : [];
+  const reasons = [...layer.reasons, ...signers.flatMap((s) => s.reasons.map((r) => ({ ...r, message: `${signerName(certificates, s) ?? 'signer'}: ${r.message}` })))];
   return reasons.map((r) => {
     const d = new vscode.Diagnostic(range, r.rfc ? `${r.message} (${r.rfc})` : r.message, severityOf(r));
     d.code = r.code;

@@ -2,7 +2,9 @@
  * The words the raw-text features show (CodeLens titles, outline details, diagnostics), built from the core's
  * report and entity tree. Plain TypeScript without `vscode`, so the wording is unit-tested.
  */
-import { layerStatus, type MimeEntity, type LayerReport, type Reason, type SecurityReport, type SignerStatus } from '../../core';
+import { signerName, type MimeEntity, type EnvelopedLayerReport, type Reason, type SecurityReport, type SignedLayerReport, type SignerStatus } from '../../core';
+
+type Registry = SecurityReport['certificates'];
 
 export function formatSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -36,37 +38,37 @@ export interface LayerStatus {
   reason?: Reason;
 }
 
-/** A signed layer's status (core's layerStatus) and the reason that decided it: the layer's own error, no signer
+/** A signed layer's status (set by the core) and the reason that decided it: the layer's own error, no signer
  *  at all, or the first error of the first signer with the worst status. */
-export function signedLayerStatus(layer: LayerReport): LayerStatus {
-  const status = layerStatus(layer) ?? 'invalid';
+export function signedLayerStatus(layer: SignedLayerReport): LayerStatus {
+  const status = layer.status;
   const layerError = layer.reasons.find((r) => r.severity === 'error');
   if (layerError) return { status, reason: layerError };
-  const signers = layer.signers ?? [];
+  const signers = layer.signers;
   if (signers.length === 0) return { status, reason: { code: 'no-signers', severity: 'error', message: 'no signer' } };
   return { status, reason: signers.find((s) => s.status === status)?.reasons.find((r) => r.severity === 'error') };
 }
 
-function signerNames(layer: LayerReport): string {
-  const names = (layer.signers ?? []).map((s) => s.email ?? s.subject ?? 'unknown signer');
+function signerNames(layer: SignedLayerReport, certificates: Registry): string {
+  const names = layer.signers.map((s) => signerName(certificates, s) ?? 'unknown signer');
   return names.length ? names.join(', ') : 'nobody';
 }
 
 /** "Signed by alice@example.com: valid", "Signature invalid: digest mismatch",
  *  "Signed by bob@example.com: untrusted (untrusted root)". */
-export function signatureTitle(layer: LayerReport): string {
+export function signatureTitle(layer: SignedLayerReport, certificates: Registry): string {
   const { status, reason } = signedLayerStatus(layer);
-  if (status === 'valid') return `Signed by ${signerNames(layer)}: valid`;
+  if (status === 'valid') return `Signed by ${signerNames(layer, certificates)}: valid`;
   const why = reason ? reasonWords(reason.code) : undefined;
   if (status === 'invalid') return `Signature invalid${why ? `: ${why}` : ''}`;
-  return `Signed by ${signerNames(layer)}: ${status}${why ? ` (${why})` : ''}`;
+  return `Signed by ${signerNames(layer, certificates)}: ${status}${why ? ` (${why})` : ''}`;
 }
 
 /** "Encrypted with AES-256-CBC for 2 recipients" or "Decrypted (AES-256-CBC)". */
-export function encryptionTitle(layer: LayerReport): string {
-  const algorithm = layer.contentEncryption ?? 'unknown cipher';
+export function encryptionTitle(layer: EnvelopedLayerReport): string {
+  const algorithm = layer.contentEncryption || 'unknown cipher';
   if (layer.decrypted) return `Decrypted (${algorithm})`;
-  const count = layer.recipients?.length ?? 0;
+  const count = layer.recipients.length;
   return `Encrypted with ${algorithm} for ${count} recipient${count === 1 ? '' : 's'}`;
 }
 

@@ -1,15 +1,16 @@
 /**
- * Every certificate of every signer's chain, plus the others the message carries, with all the fields of
- * certificateDetails flattened into label/value rows. Ids are SHA-256 fingerprints; the host maps them back to
- * its own Certificate objects (certificateIndex), so the webview never hands the host certificate bytes.
+ * Every certificate of every signer's chain, plus the others the message carries, with all the fields the core
+ * computed for the report's registry flattened into label/value rows. Ids are the registry's (SHA-256
+ * fingerprints); the host maps them to the analysis's Certificate objects (certificateIndex) for export and trust,
+ * so neither the view model nor the webview holds certificate bytes.
  */
-import { tryParseCertificate, certificateDetails, decodePemBlocks, type Certificate, type CertificateDetails, type SecurityReport } from '../../core';
+import type { AnalysisResult, Certificate, CertificateFields, CertificateId, SecurityReport } from '../../core';
 import type { CertificateFieldView, CertificateView } from '../../shared/protocol';
 import type { Translate } from './translate';
 
 type Role = CertificateView['role'];
 
-function fieldRows(d: CertificateDetails, t: Translate): CertificateFieldView[] {
+function fieldRows(d: CertificateFields, t: Translate): CertificateFieldView[] {
   const rows: CertificateFieldView[] = [];
   const add = (label: string, value: string | undefined) => {
     if (value !== undefined && value !== '') rows.push({ label, value });
@@ -46,36 +47,41 @@ function fieldRows(d: CertificateDetails, t: Translate): CertificateFieldView[] 
   return rows;
 }
 
-function fromPem(pem: string): Certificate | undefined {
-  const block = decodePemBlocks(pem).find((b) => b.label === 'CERTIFICATE');
-  return block ? tryParseCertificate(block.der) : undefined;
-}
-
-/** Every certificate the view may show, by SHA-256 fingerprint (the id the webview sends back). */
-export function certificateIndex(report: SecurityReport, carried: { certificate: Certificate }[]): Map<string, { certificate: Certificate; role: Role }> {
-  const index = new Map<string, { certificate: Certificate; role: Role }>();
+/** Each certificate of the report with its role: every signer's chain first (leaf first), then the others the
+ *  message carries. The roles come from the chains; a certificate in several chains keeps its first role. */
+function certificateRoles(report: SecurityReport): Map<CertificateId, Role> {
+  const roles = new Map<CertificateId, Role>();
   for (const layer of report.layers) {
-    for (const signer of layer.signers ?? []) {
-      signer.chain.forEach((summary, i) => {
-        if (index.has(summary.sha256Fingerprint)) return;
-        const certificate = fromPem(summary.pem);
-        if (!certificate) return;
+    if (layer.kind !== 'signed') continue;
+    for (const signer of layer.signers) {
+      signer.chain.forEach((id, i) => {
+        const entry = report.certificates[id];
+        if (roles.has(id) || !entry) return;
         const last = i === signer.chain.length - 1;
-        const role: Role = i === 0 ? 'signer' : last && certificate.isSelfIssued ? 'root' : 'intermediate';
-        index.set(summary.sha256Fingerprint, { certificate, role });
+        roles.set(id, i === 0 ? 'signer' : last && entry.details.selfSigned ? 'root' : 'intermediate');
       });
     }
   }
-  for (const { certificate } of carried) {
-    const id = certificate.fingerprint('sha256');
-    if (!index.has(id)) index.set(id, { certificate, role: certificate.isSelfIssued ? 'root' : 'other' });
+  for (const [id, entry] of Object.entries(report.certificates)) {
+    if (!roles.has(id)) roles.set(id, entry.details.selfSigned ? 'root' : 'other');
+  }
+  return roles;
+}
+
+/** Every certificate the view may show, by id (the id the webview sends back), with the host's Certificate. */
+export function certificateIndex(result: Pick<AnalysisResult, 'report' | 'certificatesById'>): Map<CertificateId, { certificate: Certificate; role: Role }> {
+  const index = new Map<CertificateId, { certificate: Certificate; role: Role }>();
+  for (const [id, role] of certificateRoles(result.report)) {
+    const certificate = result.certificatesById.get(id);
+    if (certificate) index.set(id, { certificate, role });
   }
   return index;
 }
 
-export function certificateViews(index: Map<string, { certificate: Certificate; role: Role }>, t: Translate): CertificateView[] {
-  return [...index.entries()].map(([id, { certificate, role }]) => {
-    const d = certificateDetails(certificate);
+/** The certificate viewer's model, from the report's registry alone (details computed by the core, no PEM). */
+export function certificateViews(report: SecurityReport, t: Translate): CertificateView[] {
+  return [...certificateRoles(report)].map(([id, role]) => {
+    const { details: d } = report.certificates[id];
     return {
       id,
       title: d.subject.commonName ?? d.emails[0] ?? d.subject.text,

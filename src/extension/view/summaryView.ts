@@ -3,7 +3,17 @@
  * message itself makes the banner green (RFC 8551 §3.5; the "Johnny" partial-signing attacks); everything else
  * is shown per layer.
  */
-import { isEncrypted, layerStatus, type Check, type LayerReport, type Reason, type SecurityReport, type SignerReport, type SignerStatus } from '../../core';
+import {
+  isEncrypted,
+  signerCertificate,
+  type Check,
+  type LayerReport,
+  type Reason,
+  type SecurityReport,
+  type SignedLayerReport,
+  type SignerReport,
+  type SignerStatus,
+} from '../../core';
 import type { CheckView, EncryptionView, LayerView, ReasonView, SignerView, SummaryView, Tone } from '../../shared/protocol';
 import type { Translate } from './translate';
 
@@ -40,33 +50,36 @@ export function statusTone(status: SignerStatus): Tone {
   return status === 'valid' ? 'ok' : status === 'invalid' ? 'error' : 'warn';
 }
 
-export function signerName(s: SignerReport, t: Translate): string {
-  const name = s.subjectCommonName;
+type Registry = SecurityReport['certificates'];
+
+/** "Common Name <address>", from the signer's certificate in the report's registry. */
+export function signerLabel(s: SignerReport, certificates: Registry, t: Translate): string {
+  const cert = signerCertificate(certificates, s);
+  const name = cert?.subjectCommonName ?? null;
   if (name && s.email) return `${name} <${s.email}>`;
-  return name ?? s.email ?? s.subject ?? t('unknown signer');
+  return name ?? s.email ?? cert?.subject ?? t('unknown signer');
 }
 
-function signerView(s: SignerReport, t: Translate): SignerView {
+function signerView(s: SignerReport, certificates: Registry, t: Translate): SignerView {
   return {
     status: s.status,
     tone: statusTone(s.status),
-    name: signerName(s, t),
+    name: signerLabel(s, certificates, t),
     email: s.email,
     signingTime: s.signingTime,
     digestAlgorithm: s.digestAlgorithm,
     signatureAlgorithm: s.signatureAlgorithm,
     chainTrusted: s.chainTrusted,
-    chain: s.chain.map((c) => c.sha256Fingerprint),
+    chain: s.chain,
     checks: s.checks.map((c) => checkView(c, t)),
   };
 }
 
 function layerTone(layer: LayerReport): Tone {
-  const status = layerStatus(layer);
-  if (status) return statusTone(status);
+  if (layer.kind === 'signed') return statusTone(layer.status);
   if (layer.reasons.some((r) => r.severity === 'error')) return 'error';
   if (layer.reasons.some((r) => r.severity === 'warning')) return 'warn';
-  return isEncrypted(layer) && !layer.decrypted ? 'neutral' : 'ok';
+  return layer.status === 'not-decrypted' ? 'neutral' : 'ok';
 }
 
 function layerTitle(layer: LayerReport, t: Translate): string {
@@ -74,9 +87,9 @@ function layerTitle(layer: LayerReport, t: Translate): string {
     case 'signed':
       return layer.form === 'opaque' ? t('Signed (opaque, application/pkcs7-mime)') : t('Signed (detached, multipart/signed)');
     case 'enveloped':
-      return t('Encrypted (EnvelopedData, {0})', layer.contentEncryption ?? '?');
+      return t('Encrypted (EnvelopedData, {0})', layer.contentEncryption);
     case 'authEnveloped':
-      return t('Encrypted and authenticated (AuthEnvelopedData, {0})', layer.contentEncryption ?? '?');
+      return t('Encrypted and authenticated (AuthEnvelopedData, {0})', layer.contentEncryption);
     default:
       return t('Compressed (RFC 3274)');
   }
@@ -90,16 +103,16 @@ export function layerViews(report: SecurityReport, t: Translate): LayerView[] {
     covers: layer.covers,
     coversMessage: layer.coversMessage,
     tone: layerTone(layer),
-    checks: (layer.checks ?? []).map((c) => checkView(c, t)),
-    signers: (layer.signers ?? []).map((s) => signerView(s, t)),
+    checks: layer.kind === 'signed' ? layer.checks.map((c) => checkView(c, t)) : [],
+    signers: layer.kind === 'signed' ? layer.signers.map((s) => signerView(s, report.certificates, t)) : [],
     reasons: layer.reasons.map(reasonView),
   }));
 }
 
 function encryptionView(report: SecurityReport, t: Translate): EncryptionView | undefined {
-  const layer = report.layers.find((l) => isEncrypted(l) && l.coversMessage);
+  const layer = report.layers.filter(isEncrypted).find((l) => l.coversMessage);
   if (!layer) return undefined;
-  const algorithm = layer.contentEncryption ?? '?';
+  const algorithm = layer.contentEncryption;
   const weak = layer.reasons.some((r) => r.code === 'not-integrity-protected');
   const notes: string[] = [];
   if (weak) notes.push(t('not integrity-protected: {0} without a signature inside can be altered in transit (EFAIL)', algorithm));
@@ -107,10 +120,14 @@ function encryptionView(report: SecurityReport, t: Translate): EncryptionView | 
   return {
     text: layer.decrypted ? t('Encrypted with {0}; decrypted in memory only', algorithm) : t('Encrypted with {0}; not decrypted', algorithm),
     algorithm,
-    decrypted: layer.decrypted === true,
+    decrypted: layer.decrypted,
     integrityProtected: layer.kind === 'authEnveloped' || !weak,
     notes,
   };
+}
+
+function signedLayers(report: SecurityReport): SignedLayerReport[] {
+  return report.layers.filter((l): l is SignedLayerReport => l.kind === 'signed');
 }
 
 function formatTime(iso: string | null): string | null {
@@ -120,11 +137,12 @@ function formatTime(iso: string | null): string | null {
 }
 
 function signedByLines(report: SecurityReport, t: Translate): string[] {
-  const counting = report.layers.filter((l) => l.kind === 'signed' && l.coversMessage);
+  const counting = signedLayers(report).filter((l) => l.coversMessage);
   return counting.flatMap((l) =>
-    (l.signers ?? []).map((s) => {
+    l.signers.map((s) => {
       const when = formatTime(s.signingTime);
-      return when ? t('Signed by {0} on {1}', signerName(s, t), when) : t('Signed by {0} (no signing time)', signerName(s, t));
+      const name = signerLabel(s, report.certificates, t);
+      return when ? t('Signed by {0} on {1}', name, when) : t('Signed by {0} (no signing time)', name);
     }),
   );
 }
@@ -160,21 +178,21 @@ function verdictLook(verdict: SummaryView['verdict'], partial: boolean, t: Trans
 /** What the headline says when only part of the message is signed, or when the file is not a message at all. */
 function specialLook(report: SecurityReport, t: Translate): VerdictLook | undefined {
   if (report.messageReasons.some((r) => r.code === 'not-mime')) return { tone: 'error', icon: 'circle-slash', title: t('Not a MIME message') };
-  const partial = report.layers.filter((l) => l.kind === 'signed' && !l.coversMessage && !l.reasons.some((r) => r.code === 'signed-ciphertext'));
-  if (report.verdict === 'unsigned' && partial.some((l) => layerTone(l) === 'error')) {
+  const partial = signedLayers(report).filter((l) => !l.coversMessage && !l.reasons.some((r) => r.code === 'signed-ciphertext'));
+  if (report.verdict === 'unsigned' && partial.some((l) => l.status === 'invalid')) {
     return { tone: 'error', icon: 'error', title: t('Only part of the message is signed, and that signature is broken') };
   }
   return undefined;
 }
 
 export function summaryView(report: SecurityReport, t: Translate): SummaryView {
-  const locked = report.verdict === 'error' && report.layers.some((l) => isEncrypted(l) && l.coversMessage && !l.decrypted);
+  const locked = report.verdict === 'error' && report.layers.filter(isEncrypted).some((l) => l.coversMessage && l.status === 'not-decrypted');
   const verdict: SummaryView['verdict'] = locked ? 'locked' : report.verdict;
   const partial = report.messageReasons.some((r) => r.code === 'partial-signature');
   const look = specialLook(report, t) ?? verdictLook(verdict, partial, t);
   const reasons = [
     ...report.messageReasons,
-    ...report.layers.flatMap((l) => [...l.reasons, ...(l.signers ?? []).flatMap((s) => s.reasons)]),
+    ...report.layers.flatMap((l) => [...l.reasons, ...(l.kind === 'signed' ? l.signers.flatMap((s) => s.reasons) : [])]),
   ];
   const seen = new Set<string>();
   const unique = reasons.filter((r) => !seen.has(r.code + r.message) && seen.add(r.code + r.message));

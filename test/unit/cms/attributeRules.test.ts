@@ -17,6 +17,7 @@ import type { Certificate } from '../../../src/core/x509/certificate';
 import { multipartSigned, sampleTextEntity, wrapMessage } from '../../helpers/mime';
 import { opensslSignDer, opensslVerifyDetached } from '../../helpers/openssl';
 import { sharedTestPki, type TestPki } from '../../helpers/pki';
+import { signersOf } from '../../helpers/report';
 
 const CONTENT = sampleTextEntity('Amount: 100 EUR');
 const COUNTERSIGNATURE = '1.2.840.113549.1.9.6';
@@ -172,7 +173,7 @@ describe('signed attribute rules (RFC 5652 §11), against OpenSSL', () => {
       const report = ours(der);
       assert.equal(report.verdict, 'invalid', report.summary);
       assert.ok(report.reasons.includes('ambiguous-attribute'), report.reasons.join(','));
-      const signer = report.layers[0].signers?.[0];
+      const signer = signersOf(report.layers[0])[0];
       assert.equal(signer?.status, 'invalid');
       // The signature itself verifies: the refusal is the attribute rule, not a broken signature.
       assert.ok(!report.reasons.includes('bad-signature'), report.reasons.join(','));

@@ -16,6 +16,7 @@ import { createGpgsmHome, gpgsmAvailable, gpgsmVerifyDer, type GpgsmHome } from 
 import { multipartSigned, pkcs7Mime, sampleMixedEntity, wrapMessage } from '../../helpers/mime';
 import { sharedTestPki, workFile, type TestPki } from '../../helpers/pki';
 import { identityOf, issueUser, loadCert, opensslVerifyDer, type BuildIdentity } from './buildFixtures';
+import { asSigned, signersOf } from '../../helpers/report';
 
 type Digest = 'sha256' | 'sha384' | 'sha512';
 type Kind = 'rsa' | 'rsa-pss' | 'p256' | 'p384' | 'ed25519';
@@ -109,9 +110,9 @@ for (const kind of KINDS) {
         test(`${name}: our read side finds it valid`, () => {
           const report = analyzeSigned(signed(kind, digest, mode), digest, mode, signers[kind].email);
           assert.equal(report.verdict, 'valid', JSON.stringify(report.reasons));
-          const signer = report.layers[0].signers?.[0];
+          const signer = signersOf(report.layers[0])[0];
           assert.equal(signer?.status, 'valid');
-          assert.equal(report.layers[0].form, mode);
+          assert.equal(asSigned(report.layers[0]).form, mode);
           assert.match(signer?.digestAlgorithm ?? '', new RegExp(digest.replace('sha', 'SHA-')));
         });
         if (!PEER_READABLE[kind]) continue;

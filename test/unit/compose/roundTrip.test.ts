@@ -14,6 +14,7 @@ import type { Certificate } from '../../../src/core/x509/certificate';
 import { loadCertificates } from '../../../src/core/x509/trustStore';
 import { sharedTestPki, type TestIdentity, type TestPki, type UserName } from '../../helpers/pki';
 import { expectedSignedVerdict, Rand, randomMessage } from './randomMessages';
+import { signersOf } from '../../helpers/report';
 
 const RUNS = Number(process.env.COMPOSE_PROPERTY_RUNS ?? 40);
 const SIGNERS: { name: UserName; pss?: boolean }[] = [{ name: 'alice' }, { name: 'pssuser', pss: true }, { name: 'ecuser' }, { name: 'ec384' }];
@@ -97,7 +98,7 @@ describe(`core round trips over ${RUNS} random messages`, () => {
       const analysis = analyzeMessage(result.message, { anchors, keys: [key(to)] });
       const layers = analysis.report.layers;
       assert.ok(layers.some((l) => l.kind === 'enveloped' && l.decrypted), `${where}: not decrypted`);
-      const signers = layers.flatMap((l) => l.signers ?? []);
+      const signers = signersOf(layers);
       assert.equal(signers.length, order === 'triple' ? 2 : 1, where);
       const inner = signers[order === 'triple' ? 1 : 0];
       for (const signerReport of signers) {

@@ -70,6 +70,16 @@ describe('smime demo', () => {
     });
   }
 
+  test('--json names its schema, and the signer\'s certificate by the SHA-256 fingerprint OpenSSL prints', { skip: !HAS_OPENSSL && 'openssl not installed' }, () => {
+    const report = verify('signed-detached.eml').report;
+    assert.equal(report?.schema, 2);
+    const fingerprint = (pem: string) => /Fingerprint=([0-9A-F:]+)/i.exec(openssl(['x509', '-in', join(dir, pem), '-noout', '-fingerprint', '-sha256']).stdout)?.[1].toUpperCase();
+    const signer = report?.layers[0].signers?.[0];
+    assert.equal(signer?.certificate, fingerprint('alice.pem'));
+    assert.equal(signer?.chain?.at(-1), fingerprint('ca.pem'));
+    for (const id of signer?.chain ?? []) assert.equal(report?.certificates?.[id]?.sha256Fingerprint, id);
+  });
+
   test('GCM is not flagged as malleable, and the signed-encrypted message cannot be judged without a key', () => {
     assert.ok(!verify('encrypted-gcm.eml', withKey('bob')).report?.reasons.includes('not-integrity-protected'));
     assert.equal(verify('signed-encrypted.eml').report?.verdict, 'error');

@@ -12,6 +12,7 @@ import { analyzeMessage } from '../../../src/core/smime/analyze';
 import { validateChain } from '../../../src/core/x509/chain';
 import { certificateEmails } from '../../../src/core/x509/extensions';
 import { checkRecipientUsage, checkSignerUsage } from '../../../src/core/x509/usage';
+import { signersOf } from '../../helpers/report';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 const YEAR = 365 * 24 * 3600_000;
@@ -66,7 +67,7 @@ describe('demo PKI', () => {
     const signedAt = new Date(pki.users.expired.certificate.notAfter.getTime() - 24 * 3600_000);
     assert.ok(message.toString('latin1').includes(`Date: ${rfc5322Date(signedAt)}`));
     const report = analyzeMessage(message, { anchors: [pki.root.certificate], at: NOW }).report;
-    const signer = report.layers[0].signers?.[0];
+    const signer = signersOf(report.layers[0])[0];
     assert.equal(signer?.signingTime, new Date(Math.floor(signedAt.getTime() / 1000) * 1000).toISOString());
     assert.equal(report.verdict, 'untrusted');
     assert.ok(!report.reasons.includes('signing-time-mismatch'));

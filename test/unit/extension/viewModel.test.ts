@@ -4,6 +4,7 @@
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { certificateIndex } from '../../../src/extension/view/certificateView';
 import { buildViewModel } from '../../../src/extension/viewModel';
 import type { MessageView, PartView } from '../../../src/shared/protocol';
 import { analyzed, HTML_MARKER, sampleMessages, type SampleMessages } from './sampleMessages';
@@ -81,6 +82,18 @@ describe('view model: valid signed HTML mail', () => {
     assert.equal(signer?.title, 'Alice Example');
     assert.ok(signer?.fields.some((f) => f.label === 'Extended key usage' && /emailProtection|E-mail/i.test(f.value)));
     assert.deepEqual(v.layers[0].signers[0].chain[0], signer?.id);
+  });
+
+  test('certificates come from the report\'s registry: no certificate bytes in the view, the host maps ids back', () => {
+    const result = analyzed(s.valid, s.trust);
+    const v = buildViewModel(result, { fileName: 'mail.eml', styleNonce: NONCE });
+    assert.ok(!JSON.stringify(v).includes('BEGIN CERTIFICATE'), 'no PEM reaches the webview');
+    assert.deepEqual(v.certificates.map((c) => c.id).sort(), Object.keys(result.report.certificates).sort());
+    const index = certificateIndex(result);
+    for (const c of v.certificates) {
+      assert.equal(index.get(c.id)?.certificate.fingerprint('sha256'), c.id);
+      assert.equal(index.get(c.id)?.role, c.role);
+    }
   });
 
   test('remote images load only when the user allowed them for this message', () => {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { isLoopback, readInboxSettings, readSendSettings } from '../../../src/extension/inbox/inboxSettings';
 import { messageFileName, subjectOf, subjectSlug } from '../../../src/inbox/fileName';
 import { inboxVerdict } from '../../../src/core/inbox/inboxVerdict';
-import type { SecurityReport } from '../../../src/core/smime/report';
+import type { EnvelopedLayerReport, SecurityReport } from '../../../src/core/smime/report';
 
 const getter = (values: Record<string, unknown>) => <T>(key: string, fallback: T): T => (key in values ? (values[key] as T) : fallback);
 
@@ -70,12 +70,12 @@ describe('received message names', () => {
 });
 
 describe('inbox verdicts', () => {
-  const report = (verdict: SecurityReport['verdict'], layers: Partial<SecurityReport['layers'][number]>[] = []) => ({ verdict, layers }) as unknown as SecurityReport;
+  const report = (verdict: SecurityReport['verdict'], layers: Partial<EnvelopedLayerReport>[] = []) => ({ verdict, layers }) as unknown as SecurityReport;
 
   test('an encrypted message that was not decrypted is "encrypted", not "error"', () => {
-    assert.equal(inboxVerdict(report('error', [{ kind: 'enveloped', coversMessage: true, decrypted: false }])), 'encrypted');
+    assert.equal(inboxVerdict(report('error', [{ kind: 'enveloped', status: 'not-decrypted', coversMessage: true, decrypted: false }])), 'encrypted');
     assert.equal(inboxVerdict(report('error', [])), 'error');
-    assert.equal(inboxVerdict(report('valid', [{ kind: 'enveloped', coversMessage: true, decrypted: true }])), 'valid');
+    assert.equal(inboxVerdict(report('valid', [{ kind: 'enveloped', status: 'decrypted', coversMessage: true, decrypted: true }])), 'valid');
     assert.equal(inboxVerdict(report('untrusted')), 'untrusted');
   });
 });

@@ -83,7 +83,7 @@ describe('core/mail', () => {
     const plain = treeOf(MIXED);
     assert.equal(partProtection(plain.report, '1.1.1').coverage, 'unprotected');
     const fake = {
-      layers: [{ kind: 'signed', path: '1.2', covers: '1.2.1', form: 'detached', reasons: [], signers: [{ status: 'valid' }] }],
+      layers: [{ kind: 'signed', status: 'valid', path: '1.2', covers: '1.2.1', form: 'detached', reasons: [], signers: [{ status: 'valid' }] }],
     } as unknown as Parameters<typeof partProtection>[0];
     assert.equal(partProtection(fake, '1.1').coverage, 'not-covered');
     assert.equal(partProtection(fake, '1.2.1').coverage, 'signed');

@@ -13,6 +13,7 @@ import { analyzeMessage, type AnalyzeOptions } from '../../../src/core/smime/ana
 import { MAX_FIELD_ANALYSIS_BYTES } from '../../../src/core/mime/limits';
 import { Certificate } from '../../../src/core/x509/certificate';
 import type { SecurityReport } from '../../../src/core/smime/report';
+import { signersOf } from '../../helpers/report';
 
 /** One megabyte, below the 1 MiB header block limit so that the field is read, not cut off with the block. */
 const RUN_LENGTH = 1_000_000;
@@ -63,11 +64,11 @@ function signedTypeLine(): string {
 }
 
 function signerWarnings(report: SecurityReport): string[] {
-  return report.layers.flatMap((l) => (l.signers ?? []).flatMap((s) => s.reasons.filter((r) => r.severity === 'warning').map((r) => r.code)));
+  return signersOf(report.layers).flatMap((s) => s.reasons.filter((r) => r.severity === 'warning').map((r) => r.code));
 }
 
 function signerReasons(report: SecurityReport): string[] {
-  return report.layers.flatMap((l) => (l.signers ?? []).flatMap((s) => s.reasons.filter((r) => r.severity === 'error').map((r) => r.code)));
+  return signersOf(report.layers).flatMap((s) => s.reasons.filter((r) => r.severity === 'error').map((r) => r.code));
 }
 
 before(() => {

@@ -13,6 +13,7 @@ import type { Certificate } from '../../../src/core/x509/certificate';
 import { base64Lines, CRLF, entity, sampleTextEntity, wrapMessage } from '../../helpers/mime';
 import { opensslSignDer, opensslSigned } from '../../helpers/openssl';
 import { sharedTestPki, type TestPki } from '../../helpers/pki';
+import { asSigned } from '../../helpers/report';
 
 const BOUNDARY = 'sig-b';
 const TYPE = `Content-Type: multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256; boundary="${BOUNDARY}"`;
@@ -73,7 +74,7 @@ describe('multipart/signed shape (RFC 1847 §2.1)', () => {
     const extra = entity(['Content-Type: text/html'], '<b>Pay 9000 EUR instead</b>\r\n');
     const report = analyze(message({ parts: [content, signaturePart(content), extra] }));
     assertInvalid(report, 'malformed', /has 3 part\(s\); it must have exactly two/);
-    assert.equal(report.layers[0].checks?.find((c) => c.id === 'structure')?.status, 'fail');
+    assert.equal(asSigned(report.layers[0]).checks.find((c) => c.id === 'structure')?.status, 'fail');
   });
 
   test('a single part (no signature part) is invalid', () => {

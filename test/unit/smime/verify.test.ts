@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeMessage, type AnalyzeOptions } from '../../../src/core/smime/analyze';
 import { Certificate } from '../../../src/core/x509/certificate';
+import { asSigned, signersOf } from '../../helpers/report';
 
 let dir = '';
 let options: AnalyzeOptions;
@@ -80,7 +81,7 @@ describe('detached signatures', () => {
     const report = analyze(headers() + signDetached(), { at: new Date(Date.now() + 20 * 86400_000) });
     assert.equal(report.verdict, 'untrusted');
     assert.ok(report.reasons.includes('cert-expired'));
-    const checks = report.layers[0].signers?.[0].checks ?? [];
+    const checks = signersOf(report.layers[0])[0].checks;
     const check = (id: string) => checks.find((c) => c.id === id);
     assert.equal(check('trust-anchor')?.status, 'pass');
     assert.match(check('trust-anchor')?.detail ?? '', /^anchored at /);
@@ -88,7 +89,7 @@ describe('detached signatures', () => {
     assert.match(check('validity')?.detail ?? '', /expired on \d{4}-\d\d-\d\d \(valid when signed on \d{4}-\d\d-\d\d\)$/);
     assert.match(report.summary, /valid when signed on/);
     // Without a path to an anchor the anchor check fails, whatever else holds.
-    const unanchored = analyze(headers() + signDetached(), { anchors: [] }).layers[0].signers?.[0].checks ?? [];
+    const unanchored = signersOf(analyze(headers() + signDetached(), { anchors: [] }).layers[0])[0].checks;
     assert.equal(unanchored.find((c) => c.id === 'trust-anchor')?.status, 'fail');
   });
 
@@ -96,7 +97,7 @@ describe('detached signatures', () => {
     const report = analyze(headers() + signDetached('mallory'));
     assert.equal(report.verdict, 'mismatch');
     assert.ok(report.reasons.includes('sender-mismatch'));
-    assert.equal(report.layers[0].signers?.[0].emailMatchesFrom, false);
+    assert.equal(signersOf(report.layers[0])[0].emailMatchesFrom, false);
   });
 
   test('a From display name showing another address is a mismatch', () => {
@@ -124,7 +125,7 @@ describe('detached signatures', () => {
     assert.equal(relaxed.verdict, 'valid');
     assert.ok(relaxed.reasons.includes('weak-algorithm'));
     // The rejection says how to allow it: the command line's flag, or the caller's own way (VS Code: a setting).
-    const sha1Reason = (r: typeof strict) => r.layers[0].signers?.[0].reasons.find((x) => x.code === 'weak-algorithm')?.message ?? '';
+    const sha1Reason = (r: typeof strict) => signersOf(r.layers[0])[0].reasons.find((x) => x.code === 'weak-algorithm')?.message ?? '';
     assert.match(sha1Reason(strict), /allow with --allow-sha1$/);
     const inEditor = sha1Reason(analyze(msg, { allowSha1Option: 'the setting smime.verify.allowSha1' }));
     assert.match(inEditor, /allow with the setting smime\.verify\.allowSha1$/);
@@ -135,7 +136,7 @@ describe('detached signatures', () => {
     const report = analyze(headers(undefined, 'Mon, 01 Jan 2024 00:00:00 +0000') + signDetached());
     assert.ok(report.reasons.includes('signing-time-mismatch'));
     assert.ok(!report.reasons.includes('sender-mismatch'));
-    const signer = report.layers[0].signers?.[0];
+    const signer = signersOf(report.layers[0])[0];
     assert.equal(signer?.reasons.find((r) => r.code === 'signing-time-mismatch')?.severity, 'warning');
     assert.equal(signer?.checks.find((c) => c.id === 'signing-time')?.status, 'warn');
     assert.equal(report.verdict, 'valid', report.summary);
@@ -144,7 +145,7 @@ describe('detached signatures', () => {
   test('a file saved with LF line endings verifies in canonical CRLF form and says so', () => {
     const report = analyze((headers() + signDetached()).replace(/\r\n/g, '\n'));
     assert.equal(report.verdict, 'valid', report.summary);
-    assert.equal(report.layers[0].canonicalized, true);
+    assert.equal(asSigned(report.layers[0]).canonicalized, true);
     assert.ok(report.reasons.includes('line-endings-canonicalized'));
   });
 });
@@ -193,7 +194,7 @@ describe('structural attacks', () => {
   test('an opaque signature is verified over its encapsulated content', () => {
     const report = analyze(headers() + signDetached('alice', ['-nodetach']));
     assert.equal(report.verdict, 'valid', report.summary);
-    assert.equal(report.layers[0].form, 'opaque');
+    assert.equal(asSigned(report.layers[0]).form, 'opaque');
     assert.equal(report.layers[0].covers, '1.1');
   });
 });

@@ -14,6 +14,7 @@ import { analyzeMessage } from '../../../src/core/smime/analyze';
 import type { SecurityReport, SignerReport } from '../../../src/core/smime/report';
 import { Certificate } from '../../../src/core/x509/certificate';
 import { keyWeakness } from '../../../src/core/x509/keyStrength';
+import { signersOf } from '../../helpers/report';
 
 let dir = '';
 const KEYS: Record<string, string[]> = {
@@ -65,7 +66,7 @@ function analyze(message: string, anchor: string): SecurityReport {
 }
 
 function signer(report: SecurityReport): SignerReport {
-  const s = report.layers[0]?.signers?.[0];
+  const s = signersOf(report.layers[0])[0];
   assert.ok(s, 'no signer');
   return s;
 }

@@ -15,6 +15,7 @@ import type { Certificate } from '../../../src/core/x509/certificate';
 import { entity, mixedOf, sampleTextEntity, wrapMessage } from '../../helpers/mime';
 import { opensslEncrypted, opensslSigned } from '../../helpers/openssl';
 import { sharedTestPki, type TestIdentity, type TestPki } from '../../helpers/pki';
+import { asEncrypted, signersOf } from '../../helpers/report';
 
 let pki: TestPki;
 let anchors: Certificate[];
@@ -36,12 +37,12 @@ function assertNotSignedByWrapper(report: SecurityReport): void {
   assert.equal(report.verdict, 'unsigned', report.summary);
   assert.ok(report.reasons.includes('signed-ciphertext'), report.reasons.join(','));
   assert.ok(report.reasons.includes('not-integrity-protected'), report.reasons.join(','));
-  const mallory = report.layers.find((l) => l.kind === 'signed' && l.signers?.some((s) => s.email === 'mallory@example.com'));
+  const mallory = report.layers.find((l) => signersOf(l).some((s) => s.email === 'mallory@example.com'));
   assert.equal(mallory?.coversMessage, false);
   // The signature itself is fine: what it covers is ciphertext.
-  assert.equal(mallory?.signers?.[0].status, 'valid');
+  assert.equal(signersOf(mallory)[0]?.status, 'valid');
   const enc = report.layers.find((l) => l.kind === 'enveloped');
-  assert.equal(enc?.decrypted, true);
+  assert.equal(asEncrypted(enc).decrypted, true);
 }
 
 before(async () => {

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeMessage } from '../analyze';
+import { signerName } from '../reportLookup';
 import type { Certificate } from '../../x509/certificate';
 import { certificateEmails } from '../../x509/extensions';
 import { certificatesFromBytes } from '../../x509/trustStore';
@@ -35,10 +36,11 @@ export function verifiedSignerCertificates(message: Buffer): { certs: Certificat
   const certs: Certificate[] = [];
   const skipped: string[] = [];
   for (const layer of report.layers) {
-    for (const signer of layer.signers ?? []) {
-      const who = signer.email ?? signer.subject ?? 'unknown signer';
+    if (layer.kind !== 'signed') continue;
+    for (const signer of layer.signers) {
+      const who = signerName(report.certificates, signer) ?? 'unknown signer';
       const verified = ['digest', 'signature'].every((id) => signer.checks.some((c) => c.id === id && c.status === 'pass'));
-      const cert = certificates.find((c) => c.certificate.fingerprint('sha256') === signer.sha256Fingerprint)?.certificate;
+      const cert = certificates.find((c) => c.certificate.fingerprint('sha256') === signer.certificate)?.certificate;
       if (!verified) skipped.push(`${who} (part ${layer.path}): the signature does not verify`);
       else if (!cert) skipped.push(`${who} (part ${layer.path}): the signer certificate is not in the message`);
       else if (!certs.some((c) => c.der.equals(cert.der))) certs.push(cert);
