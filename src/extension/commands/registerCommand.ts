@@ -54,20 +54,26 @@ export function toUserError(e: unknown): UserError | undefined {
   return undefined;
 }
 
-/** The last error message shown to the user: what failed and the text (taken by a test-only command). */
-let lastReported: { what: string; message: string } | undefined;
+export interface ReportedError {
+  what: string;
+  message: string;
+}
 
-/** The last error shown since the previous call, then forgets it. */
-export function takeLastReportedError(): { what: string; message: string } | undefined {
-  const taken = lastReported;
-  lastReported = undefined;
-  return taken;
+/** Who hears of each error shown to the user: nobody, unless the test hooks listen (nothing is kept otherwise). */
+const errorListeners = new Set<(reported: ReportedError) => void>();
+
+export function onDidReportError(listener: (reported: ReportedError) => void): vscode.Disposable {
+  errorListeners.add(listener);
+  return new vscode.Disposable(() => errorListeners.delete(listener));
 }
 
 export async function reportError(e: unknown, what: string): Promise<void> {
   if (e instanceof Cancelled) return;
   const known = toUserError(e);
-  lastReported = { what, message: known?.message ?? describeError(e).split('\n')[0] };
+  if (errorListeners.size) {
+    const reported = { what, message: known?.message ?? describeError(e).split('\n')[0] };
+    for (const listener of errorListeners) listener(reported);
+  }
   if (known) {
     log().warn(`${what}: ${known.message}`);
     const labels = known.actions.map(actionLabel);

@@ -9,7 +9,7 @@ import type { EditorRegistry, OpenEditor } from '../editorRegistry';
 import type { MessageView, RunAction } from '../../shared/protocol';
 import type { VerdictStatusBar } from '../verdictStatusBar';
 import { scriptPrompts, type ScriptedAnswer } from '../prompts';
-import { takeLastReportedError } from './registerCommand';
+import { onDidReportError, type ReportedError } from './registerCommand';
 
 export function registerTestHooks(registry: EditorRegistry, analysis: AnalysisService, verdictBar: VerdictStatusBar): vscode.Disposable {
   // What the webviews were sent, kept here rather than on the editors: only these hooks read it.
@@ -19,8 +19,10 @@ export function registerTestHooks(registry: EditorRegistry, analysis: AnalysisSe
     posted.set(editor, view);
     lastView = { uri: editor.uri.toString(), view };
   });
+  let lastError: ReportedError | undefined;
   return vscode.Disposable.from(
     { dispose: stopListening },
+    onDidReportError((reported) => (lastError = reported)),
     /** The last view model any message editor posted: { uri, view }. */
     vscode.commands.registerCommand('smime._test.lastViewModel', () => lastView),
     /** The view model the webview of the editor open on `uri` was last sent (undefined until it said 'ready'). */
@@ -36,7 +38,11 @@ export function registerTestHooks(registry: EditorRegistry, analysis: AnalysisSe
     /** Re-analyses every open editor and waits for it. */
     vscode.commands.registerCommand('smime._test.refresh', async (uri: vscode.Uri) => registry.forUri(uri)?.refresh()),
     /** The last error a command showed the user ({ what, message }) since the previous call, then forgets it. */
-    vscode.commands.registerCommand('smime._test.lastError', () => takeLastReportedError()),
+    vscode.commands.registerCommand('smime._test.lastError', () => {
+      const taken = lastError;
+      lastError = undefined;
+      return taken;
+    }),
     /** Answers the next prompts, dialogs and modals (undefined: show the real UI); returns the prompts shown so far. */
     vscode.commands.registerCommand('smime._test.answerPrompts', (answers: ScriptedAnswer[] | undefined) => scriptPrompts(answers)),
     /** Presses a button of the webview of the editor open on `uri`, as its click would (RunAction of protocol.ts). */

@@ -44,7 +44,6 @@ export const TEST_COMMANDS: readonly string[] = [
   'smime._test.verdictStatus',
   'smime._test.editorTitle',
   'smime._test.inboxState',
-  'smime._test.lastCompare',
   'smime._test.storeInboxPassword',
   'smime._test.hasInboxPassword',
 ];

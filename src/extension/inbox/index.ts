@@ -8,7 +8,7 @@ import type { AnalysisService } from '../analysisService';
 import { registerCommand } from '../commands/registerCommand';
 import { targetUri } from '../commands/target';
 import type { EditorRegistry } from '../editorRegistry';
-import type { CompareDocuments, CompareOutcome } from './compareCommand';
+import type { CompareDocuments } from './compareCommand';
 import { forgetInboxPassword, forgetSendPassword, hasInboxPassword, hasSendPassword, storeInboxPassword } from './inboxSecrets';
 import { InboxServer, currentInboxSettings } from './inboxServer';
 import { readSendSettings } from './inboxSettings';
@@ -53,14 +53,12 @@ export interface TestInbox extends vscode.Disposable {
   secrets: vscode.SecretStorage;
   server: InboxServer;
   tree: InboxTree;
-  lastCompare(): CompareOutcome | undefined;
 }
 
 export function registerTestInbox(context: vscode.ExtensionContext, analysis: AnalysisService, registry: EditorRegistry): TestInbox {
   const t = vscode.l10n.t;
   const tree = new InboxTree(analysis, () => currentInboxSettings().folder);
   const server = new InboxServer(context.secrets, tree);
-  let last: CompareOutcome | undefined;
   // Compare and Send load their modules when first run; the diff editor's document provider with them.
   let docs: CompareDocuments | undefined;
   const lazyDisposables: vscode.Disposable[] = [];
@@ -92,15 +90,13 @@ export function registerTestInbox(context: vscode.ExtensionContext, analysis: An
       // The message in front (message view or text editor) is "before" when the command has no file argument.
       let before = fileArgument(first);
       if (!before && registry.active()) before = targetUri(undefined, registry);
-      last = await compare.compareCommand(docs, before, uris);
-      return last.report;
+      return (await compare.compareCommand(docs, before, uris)).report;
     }),
   );
   return {
     secrets: context.secrets,
     server,
     tree,
-    lastCompare: () => last,
     dispose: () => {
       disposables.dispose();
       for (const d of lazyDisposables) d.dispose();
@@ -123,7 +119,6 @@ export function registerTestInboxHooks(inbox: TestInbox): vscode.Disposable {
         }),
       };
     }),
-    vscode.commands.registerCommand('smime._test.lastCompare', () => inbox.lastCompare()),
     /** Seeds the test inbox's AUTH password as if the user had typed it (SecretStorage). */
     vscode.commands.registerCommand('smime._test.storeInboxPassword', (password: string) => storeInboxPassword(inbox.secrets, password)),
     /** Whether the test inbox's AUTH password is kept (never the password itself). */
