@@ -33,7 +33,7 @@ export async function runInbox(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { ...INBOX_OPTIONS, ...TRUST_OPTIONS, ...OUTPUT_OPTIONS }, { min: 1, max: 1, names: 'DIR' });
   const port = integer(values.port, '--port', 0, 65535);
   const maxMessageBytes = integer(values['max-bytes'], '--max-bytes', 1, 2 ** 31 - 1);
-  const trust = trustFrom(values);
+  const trust = await trustFrom(values);
   // Loaded here, not at start-up: only this command needs the SMTP server.
   const { startCatcher } = await import('../../inbox/catcher');
   const json = values.json === true;

@@ -4,7 +4,7 @@
  * smime.output = "replace" it replaces the document in one undoable WorkspaceEdit instead.
  */
 import * as vscode from 'vscode';
-import { loadCertificates, encryptMessage, messageAddresses, resolveRecipients, signAndEncrypt, signMessage, type Certificate, type ComposeResult } from '../../core';
+import { certificatesFromBytes, encryptMessage, messageAddresses, resolveRecipients, signAndEncrypt, signMessage, type Certificate, type ComposeResult } from '../../core';
 import type { AnalysisService } from '../analysisService';
 import type { EditorRegistry } from '../editorRegistry';
 import { outputName } from '../fileNames';
@@ -14,6 +14,7 @@ import { openFile, pickMany } from '../prompts';
 import type { SmimeSettings } from '../settings';
 import { requireTrustedWorkspace } from '../trustActions';
 import { Cancelled, UserError } from '../userError';
+import { workspaceFiles } from '../workspaceFiles';
 import { registerCommand } from './registerCommand';
 import { targetUri } from './target';
 
@@ -31,8 +32,10 @@ async function chooseCertificate(address: string): Promise<Certificate | undefin
     [vscode.l10n.t('Certificates')]: ['pem', 'crt', 'cer', 'der', 'p7b', 'p7c'],
   });
   if (!picked) return undefined;
-  const { certs, problems } = loadCertificates([picked.fsPath]);
-  if (!certs.length) throw new Error(problems.join('; ') || `no certificate in ${picked.fsPath}`);
+  // The picked file is a URI (a virtual workspace's too): read it as such, not as a path.
+  const name = picked.scheme === 'file' ? picked.fsPath : picked.toString();
+  const { certs, problems } = certificatesFromBytes(Buffer.from(await vscode.workspace.fs.readFile(picked)), name);
+  if (!certs.length) throw new Error(problems.join('; ') || `no certificate in ${name}`);
   return certs[0];
 }
 
@@ -47,7 +50,7 @@ export async function recipientCertificates(input: Buffer, settings: SmimeSettin
   const missing: string[] = [];
   for (const address of new Set(addresses)) {
     try {
-      found.push(...resolveRecipients({ explicit: [], dir: settings.recipientsFolder, addresses: [address], names: RECIPIENT_SETTING_NAMES }).certificates);
+      found.push(...(await resolveRecipients(workspaceFiles, { explicit: [], dir: settings.recipientsFolder, addresses: [address], names: RECIPIENT_SETTING_NAMES })).certificates);
     } catch {
       missing.push(address);
     }

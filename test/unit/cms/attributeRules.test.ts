@@ -12,11 +12,11 @@ import { contextExplicit, contextImplicit, octetString, oid, raw, sequence, setO
 import { OID } from '../../../src/core/asn1/oids';
 import { attribute, signingCertificateV2 } from '../../../src/core/cms/build/attributes';
 import { analyzeMessage } from '../../../src/core/smime/analyze';
-import { loadCertificates } from '../../../src/core/x509/trustStore';
 import type { Certificate } from '../../../src/core/x509/certificate';
 import { multipartSigned, sampleTextEntity, wrapMessage } from '../../helpers/mime';
 import { opensslSignDer, opensslVerifyDetached } from '../../helpers/openssl';
 import { sharedTestPki, type TestPki } from '../../helpers/pki';
+import { certificatesIn } from '../../helpers/certFiles';
 
 const CONTENT = sampleTextEntity('Amount: 100 EUR');
 const COUNTERSIGNATURE = '1.2.840.113549.1.9.6';
@@ -138,7 +138,7 @@ const ATTACKS: Attack[] = [
   {
     name: 'signingCertificateV2 twice (RFC 5035 §5.4)',
     attrs: (a) => {
-      const essCertId = attribute(OID.signingCertificateV2, [signingCertificateV2(loadCertificates([pki.users.alice.cert]).certs[0])]).toBuffer();
+      const essCertId = attribute(OID.signingCertificateV2, [signingCertificateV2(certificatesIn([pki.users.alice.cert]).certs[0])]).toBuffer();
       return { ...a, signed: [...a.signed, essCertId, essCertId] };
     },
   },
@@ -150,7 +150,7 @@ const ATTACKS: Attack[] = [
 
 before(async () => {
   pki = await sharedTestPki();
-  anchors = loadCertificates([pki.root.cert]).certs;
+  anchors = certificatesIn([pki.root.cert]).certs;
   original = opensslSignDer(pki, pki.users.alice, CONTENT);
 });
 
