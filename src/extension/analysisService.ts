@@ -19,7 +19,8 @@
  *
  * Trust anchors, CRLs and the certificates that name recipients are read through vscode.workspace.fs
  * (workspaceFiles.ts) once per workspace folder and kept until the `smime` settings or workspace trust change, or
- * a FileSystemWatcher on one of those files or folders reports a change (then open messages are re-verified).
+ * a FileSystemWatcher on one of those files or folders reports a change (trustFileWatch.ts; then open messages
+ * are re-verified).
  *
  * In Restricted Mode VS Code hides workspace values of the restricted settings (package.json
  * `untrustedWorkspaces`); on top of that no key is ever loaded there.
@@ -109,7 +110,6 @@ export class AnalysisService implements vscode.Disposable {
   invalidate(reason: AnalysisChange['reason']): void {
     this.cache.clear();
     this.trustCache.clear();
-    this.trustFiles.clear();
     this.changed.fire({ reason });
   }
 
@@ -213,7 +213,7 @@ export class AnalysisService implements vscode.Disposable {
     const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.toString() ?? '';
     let pending = this.trustCache.get(folder);
     if (!pending) {
-      pending = this.loadTrust(settings);
+      pending = this.loadTrust(folder, settings);
       this.trustCache.set(folder, pending);
       pending.catch(() => this.trustCache.delete(folder));
     }
@@ -223,7 +223,7 @@ export class AnalysisService implements vscode.Disposable {
     return { ...loaded, at: 'at' in when ? when.at : new Date() };
   }
 
-  private async loadTrust(settings: SmimeSettings): Promise<TrustContext> {
+  private async loadTrust(folder: string, settings: SmimeSettings): Promise<TrustContext> {
     // Only for naming recipients: problems reading these are the compose commands' to report.
     const knownFiles = [
       ...(settings.recipientsFolder ? [settings.recipientsFolder] : []),
@@ -231,7 +231,7 @@ export class AnalysisService implements vscode.Disposable {
     ];
     const trusted = vscode.workspace.isTrusted;
     // Watched before reading, so a change made while they are read is not missed.
-    this.trustFiles.watch([...settings.anchors, ...settings.crls, ...(trusted ? knownFiles : [])]);
+    this.trustFiles.watch(folder, [...settings.anchors, ...settings.crls, ...(trusted ? knownFiles : [])]);
     const [anchors, crls, known] = await Promise.all([
       loadCertificates(workspaceFiles, settings.anchors),
       loadCrls(workspaceFiles, settings.crls),
@@ -286,7 +286,7 @@ export class AnalysisService implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.trustFiles.clear();
+    this.trustFiles.dispose();
     for (const { watcher } of this.watchers.values()) watcher.dispose();
     this.watchers.clear();
     for (const d of this.disposables) d.dispose();
