@@ -67,23 +67,27 @@ export const workspaceFiles: FileWriter = {
     return virtualFolderOf(folder) ? nativePath.posix.join(folder, name) : nativePath.join(folder, name);
   },
 
-  /**
-   * A temporary file beside the target, then a rename that refuses to replace: readers never see half a file
-   * and an existing file (even one created a moment ago) is never overwritten.
-   */
   async writeNewFile(path, data) {
-    const target = pathUri(path);
-    const name = target.path.slice(target.path.lastIndexOf('/') + 1);
-    const temp = vscode.Uri.joinPath(target, '..', `.${name}.${randomBytes(6).toString('hex')}.tmp`);
-    await vscode.workspace.fs.writeFile(temp, data);
-    try {
-      await vscode.workspace.fs.rename(temp, target, { overwrite: false });
-    } catch (e) {
-      await vscode.workspace.fs.delete(temp).then(undefined, () => undefined);
-      throw e;
-    }
+    await writeNewUri(pathUri(path), data);
   },
 };
+
+/**
+ * Creates `target` with `data`: a temporary file beside it, then a rename that refuses to replace. Readers never
+ * see half a file, and an existing file (even one created a moment ago) is never overwritten: rejects with a
+ * FileSystemError "FileExists" instead.
+ */
+export async function writeNewUri(target: vscode.Uri, data: Uint8Array): Promise<void> {
+  const name = target.path.slice(target.path.lastIndexOf('/') + 1);
+  const temp = vscode.Uri.joinPath(target, '..', `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+  await vscode.workspace.fs.writeFile(temp, data);
+  try {
+    await vscode.workspace.fs.rename(temp, target, { overwrite: false });
+  } catch (e) {
+    await vscode.workspace.fs.delete(temp).then(undefined, () => undefined);
+    throw e;
+  }
+}
 
 /** The setting path of a URI: the inverse of pathUri (a virtual workspace's files are named by their URI path). */
 export function settingPath(uri: vscode.Uri): string {

@@ -7,14 +7,14 @@ import * as vscode from 'vscode';
 import { certificatesFromBytes, encryptMessage, messageAddresses, resolveRecipients, signAndEncrypt, signMessage, type Certificate, type ComposeResult } from '../../core';
 import type { AnalysisService } from '../analysisService';
 import type { EditorRegistry } from '../editorRegistry';
-import { outputName } from '../fileNames';
+import { MAX_OUTPUT_NAME_ATTEMPTS, outputName } from '../fileNames';
 import { log } from '../log';
 import { MESSAGE_EDITOR_VIEW_TYPE } from '../entry/contributions';
 import { openFile, pickMany } from '../prompts';
 import type { SmimeSettings } from '../settings';
 import { requireTrustedWorkspace } from '../trustActions';
 import { Cancelled, UserError } from '../userError';
-import { workspaceFiles } from '../workspaceFiles';
+import { workspaceFiles, writeNewUri } from '../workspaceFiles';
 import { registerCommand } from './registerCommand';
 import { targetUri } from './target';
 
@@ -106,10 +106,18 @@ async function writeOutput(uri: vscode.Uri, message: Buffer, op: Operation, sett
     await doc.save();
     return uri;
   }
-  const name = outputName(uri.path.slice(uri.path.lastIndexOf('/') + 1), SUFFIX[op]);
-  const target = vscode.Uri.joinPath(uri, '..', name);
-  await vscode.workspace.fs.writeFile(target, message);
-  return target;
+  // An earlier output is never replaced (there is no undo for a file written beside the draft): NAME.signed-2.eml.
+  const input = uri.path.slice(uri.path.lastIndexOf('/') + 1);
+  for (let attempt = 0; attempt < MAX_OUTPUT_NAME_ATTEMPTS; attempt++) {
+    const target = vscode.Uri.joinPath(uri, '..', outputName(input, SUFFIX[op], attempt));
+    try {
+      await writeNewUri(target, message);
+      return target;
+    } catch (e) {
+      if (!(e instanceof vscode.FileSystemError && e.code === 'FileExists')) throw e;
+    }
+  }
+  throw new UserError(vscode.l10n.t('No free file name beside {0}: remove earlier outputs first.', input));
 }
 
 async function run(deps: ComposeDeps, op: Operation, arg: unknown): Promise<vscode.Uri | undefined> {

@@ -87,6 +87,7 @@ describe('file names', () => {
   test('output names sit beside the input', () => {
     assert.equal(outputName('mail.eml', 'signed'), 'mail.signed.eml');
     assert.equal(outputName('mail', 'encrypted'), 'mail.encrypted.eml');
+    assert.equal(outputName('mail.eml', 'signed', 1), 'mail.signed-2.eml');
   });
 });
 
