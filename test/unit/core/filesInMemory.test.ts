@@ -98,5 +98,11 @@ describe('identities and recipients through an in-memory adapter', () => {
     assert.equal(raced.saved[0].status, 'refused');
     assert.ok(racing.files.get('/in-memory/r2/alice@example.com.pem')?.equals(pem('mallory')));
     await assert.rejects(saveSignerCertificates(files, signed, '/in-memory/missing'), /is not a folder/);
+
+    const locked = new MemoryFiles({ '/in-memory/r3/ALICE@example.com.pem': pem('mallory') });
+    locked.unreadable.add('/in-memory/r3/ALICE@example.com.pem');
+    const kept = await saveSignerCertificates(locked, signed, '/in-memory/r3');
+    assert.deepEqual(kept.saved.map((s) => [s.path, s.status]), [['/in-memory/r3/ALICE@example.com.pem', 'refused']]);
+    assert.ok(locked.files.get('/in-memory/r3/ALICE@example.com.pem')?.equals(pem('mallory')));
   });
 });

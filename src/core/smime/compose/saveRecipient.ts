@@ -55,7 +55,12 @@ async function saveOne(files: FileWriter, dir: string, names: string[], address:
   const existing = existingFile(files, dir, names, address);
   const path = existing ?? files.join(dir, `${address}.pem`);
   if (existing) {
-    const held = certificatesFromBytes(await files.readFile(existing), existing).certs;
+    let held: Certificate[];
+    try {
+      held = certificatesFromBytes(await files.readFile(existing), existing).certs;
+    } catch (e) {
+      return { address, path, status: 'refused', message: `${path} exists but cannot be read (${fileErrorCause(e)}); not overwritten` };
+    }
     if (held.some((c) => c.der.equals(cert.der))) return { address, path, status: 'unchanged', message: `${path} already holds this certificate` };
     return { address, path, status: 'refused', message: `${path} holds a different certificate; not overwritten (remove it first to replace it)` };
   }
