@@ -26,4 +26,4 @@ function runMain(): Promise<number> {
 }
 
 // The verification code loads only in a worker (and in `verify` itself), never for every command's start-up.
-export const finished: Promise<number> = isVerifyWorker() ? import('./verifyPool').then((m) => (m.serveVerifyRequests(), 0)) : runMain();
+export const finished: Promise<number> = isVerifyWorker() ? import('./verifyPool').then(async (m) => (await m.serveVerifyRequests(), 0)) : runMain();

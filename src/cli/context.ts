@@ -2,6 +2,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { loadIdentity, loadCertificates, loadCrls, systemAnchors, type RecipientKey, type AnalyzeOptions } from '../core';
 import { InputError, UsageError } from './args';
+import { nodeFiles } from './nodeFiles';
 import { takeReadAhead } from './readAhead';
 
 /** A file named on the command line; unreadable is an InputError (exit 2). */
@@ -32,19 +33,19 @@ function failOnProblems(problems: string[], what: string): void {
   if (problems.length) throw new InputError(`${what}: ${problems.join('; ')}`);
 }
 
-export function trustFrom(values: {
+export async function trustFrom(values: {
   ca?: string[];
   crl?: string[];
   certfile?: string[];
   at?: string;
   'allow-sha1'?: boolean;
   'system-ca'?: boolean;
-}): AnalyzeOptions {
-  const anchors = loadCertificates(values.ca ?? []);
+}): Promise<AnalyzeOptions> {
+  const anchors = await loadCertificates(nodeFiles, values.ca ?? []);
   failOnProblems(anchors.problems, 'trust anchors (--ca)');
-  const extra = loadCertificates(values.certfile ?? []);
+  const extra = await loadCertificates(nodeFiles, values.certfile ?? []);
   failOnProblems(extra.problems, 'certificates (--certfile)');
-  const crls = loadCrls(values.crl ?? []);
+  const crls = await loadCrls(nodeFiles, values.crl ?? []);
   failOnProblems(crls.problems, 'CRLs (--crl)');
   let at: Date | undefined;
   if (values.at) {
@@ -61,19 +62,19 @@ export function trustFrom(values: {
 }
 
 /** Keys from repeated `--key K --cert C` pairs (in order) and `--p12 P`. */
-export function keysFrom(values: { key?: string[]; cert?: string[]; p12?: string[]; 'passphrase-env'?: string }): RecipientKey[] {
+export async function keysFrom(values: { key?: string[]; cert?: string[]; p12?: string[]; 'passphrase-env'?: string }): Promise<RecipientKey[]> {
   const passphrase = passphraseFrom(values);
   const keys: RecipientKey[] = [];
   const keyPaths = values.key ?? [];
   const certPaths = values.cert ?? [];
   if (certPaths.length > keyPaths.length) throw new UsageError('--cert needs a matching --key');
   try {
-    keyPaths.forEach((keyPath, i) => {
-      const id = loadIdentity({ keyPath, certPath: certPaths[i], passphrase });
+    for (const [i, keyPath] of keyPaths.entries()) {
+      const id = await loadIdentity(nodeFiles, { keyPath, certPath: certPaths[i], passphrase });
       keys.push({ privateKey: id.privateKey, certificate: id.certificate });
-    });
+    }
     for (const p12Path of values.p12 ?? []) {
-      const id = loadIdentity({ p12Path, passphrase: passphrase ?? '' });
+      const id = await loadIdentity(nodeFiles, { p12Path, passphrase: passphrase ?? '' });
       keys.push({ privateKey: id.privateKey, certificate: id.certificate });
     }
   } catch (e) {

@@ -18,13 +18,13 @@ type WorkerReply = { id: number; report: SecurityReport } | { id: number; error:
 export type VerifyResult = { report: SecurityReport } | { error: string };
 
 /** The worker's side: load trust and keys once, then verify what arrives. */
-export function serveVerifyRequests(): void {
+export async function serveVerifyRequests(): Promise<void> {
   const port = parentPort;
   if (!port) return;
-  let options: ReturnType<typeof trustFrom>;
+  let options: Awaited<ReturnType<typeof trustFrom>>;
   try {
     const values = (workerData as { values: VerifyValues }).values;
-    options = { ...trustFrom(values), keys: keysFrom(values) };
+    options = { ...(await trustFrom(values)), keys: await keysFrom(values) };
   } catch (e) {
     port.postMessage({ id: -1, error: (e as Error).message } satisfies WorkerReply);
     return;

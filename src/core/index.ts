@@ -5,6 +5,8 @@
 export type { RecipientKey } from './cms/enveloped';
 export { compareMessages, formatCompareReport } from './compare';
 export type { CompareReport } from './compare';
+export { fileErrorCause } from './files';
+export type { FileInfo, FileKind, FileReader, FileWriter } from './files';
 export { inboxVerdict } from './inbox/inboxVerdict';
 export type { InboxVerdict } from './inbox/inboxVerdict';
 export { KeyError, loadIdentity, loadPkcs12, parseIdentity } from './keys';
@@ -23,8 +25,8 @@ export { certificatesToPem, privateKeyToPem } from './pki/pemWriter';
 export { parseAddressList } from './smime/addresses';
 export { analyzeMessage } from './smime/analyze';
 export type { AnalysisResult, AnalyzeOptions } from './smime/analyze';
-export { ComposeError, encryptMessage, messageAddresses, resolveRecipients, saveSignerCertificates, signAndEncrypt, signMessage, writeFileAtomic } from './smime/compose';
-export type { ComposeResult, ContentCipherName, RefusalCode, ResolvedRecipients, SignDigestName, SignerIdentity, WrapOrder } from './smime/compose';
+export { ComposeError, encryptMessage, messageAddresses, resolveRecipients, saveSignerCertificates, signAndEncrypt, signMessage } from './smime/compose';
+export type { ComposeResult, ContentCipherName, HarvestResult, RefusalCode, ResolvedRecipients, SignDigestName, SignerIdentity, WrapOrder } from './smime/compose';
 export { isEncrypted, layerStatus } from './smime/layers';
 export { REPORT_SCHEMA, statusForReason, worstStatus } from './smime/report';
 export type {

@@ -12,9 +12,15 @@
  *       through vscode.workspace.fs when `bytes` is not given.
  *   onDidChangeAnalysis: Event<AnalysisChange>
  *       Fires when earlier results may be stale: `smime.*` settings changed, workspace trust was granted, a
- *       passphrase was forgotten, or a watched file changed (`uri` set).
+ *       passphrase was forgotten, a trust anchor, CRL or recipient certificate file changed, or a watched file
+ *       changed (`uri` set).
  *   watch(uri): Disposable — re-analysis on changes of that file.
  *   settings(uri?): SmimeSettings — the settings as the analysis sees them.
+ *
+ * Trust anchors, CRLs and the certificates that name recipients are read through vscode.workspace.fs
+ * (workspaceFiles.ts) once per workspace folder and kept until the `smime` settings or workspace trust change, or
+ * a FileSystemWatcher on one of those files or folders reports a change (trustFileWatch.ts; then open messages
+ * are re-verified).
  *
  * In Restricted Mode VS Code hides workspace values of the restricted settings (package.json
  * `untrustedWorkspaces`); on top of that no key is ever loaded there.
@@ -26,7 +32,9 @@ import { analyzeMessage, isEncrypted, loadCertificates, loadCrls, systemAnchors,
 import { asMimeMessage } from './cmsFile';
 import { KeyStore } from './keyStore';
 import { decryptionSources, passphraseFile, readSettings, validationDate, type KeySource, type SmimeSettings } from './settings';
+import { TrustFileWatch } from './trustFileWatch';
 import { Cancelled, UserError } from './userError';
+import { settingsBase, workspaceFiles } from './workspaceFiles';
 
 /** Analyses kept (per document and decrypt flag); an editor re-asks on every update. */
 const MAX_CACHED_ANALYSES = 32;
@@ -62,7 +70,7 @@ interface LoadedKeys {
 export interface AnalysisChange {
   /** The file that changed; undefined when every analysis may have changed. */
   uri?: vscode.Uri;
-  reason: 'settings' | 'trust' | 'keys' | 'file';
+  reason: 'settings' | 'trust' | 'keys' | 'file' | 'trustFiles';
 }
 
 interface TrustContext {
@@ -75,7 +83,8 @@ interface TrustContext {
 
 export class AnalysisService implements vscode.Disposable {
   private readonly cache = new Map<string, Promise<DocumentAnalysis>>();
-  private readonly trustCache = new Map<string, TrustContext>();
+  private readonly trustCache = new Map<string, Promise<TrustContext>>();
+  private readonly trustFiles = new TrustFileWatch(() => this.invalidate('trustFiles'));
   private readonly watchers = new Map<string, { watcher: vscode.FileSystemWatcher; count: number }>();
   private readonly changed = new vscode.EventEmitter<AnalysisChange>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -93,8 +102,8 @@ export class AnalysisService implements vscode.Disposable {
 
   settings(uri?: vscode.Uri): SmimeSettings {
     const config = vscode.workspace.getConfiguration('smime', uri);
-    const folder = (uri && vscode.workspace.getWorkspaceFolder(uri)) ?? vscode.workspace.workspaceFolders?.[0];
-    return readSettings((key, fallback) => config.get(key, fallback), folder?.uri.fsPath);
+    const base = settingsBase(uri);
+    return readSettings((key, fallback) => config.get(key, fallback), base.folder, base.style);
   }
 
   /** Drops every cached analysis (settings, trust or keys changed) and tells the listeners. */
@@ -128,7 +137,7 @@ export class AnalysisService implements vscode.Disposable {
 
   private async run(uri: vscode.Uri, buf: Buffer, options: AnalysisOptions): Promise<DocumentAnalysis> {
     const settings = this.settings(uri);
-    const trust = this.trust(uri, settings);
+    const trust = await this.trust(uri, settings);
     const analyze = (keys: RecipientKey[]) =>
       analyzeMessage(buf, { ...trust.options, at: trust.at, keys, knownCertificates: [...trust.known, ...keys.flatMap((k) => (k.certificate ? [k.certificate] : []))] });
     const isDecrypted = (r: AnalysisResult) => {
@@ -199,23 +208,39 @@ export class AnalysisService implements vscode.Disposable {
     return loaded;
   }
 
-  private trust(uri: vscode.Uri, settings: SmimeSettings): TrustContext {
+  /** The trust material of `uri`'s workspace folder: loaded once, then kept until it may have changed. */
+  private async trust(uri: vscode.Uri, settings: SmimeSettings): Promise<TrustContext> {
     const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.toString() ?? '';
-    const cached = this.trustCache.get(folder);
+    let pending = this.trustCache.get(folder);
+    if (!pending) {
+      pending = this.loadTrust(folder, settings);
+      this.trustCache.set(folder, pending);
+      pending.catch(() => this.trustCache.delete(folder));
+    }
+    const loaded = await pending;
     const when = validationDate(settings.validationTime);
     // "now" moves: only the loaded files are cached, the time is taken per analysis.
-    if (cached) return { ...cached, at: 'at' in when ? when.at : new Date() };
-    const anchors = loadCertificates(settings.anchors);
-    const crls = loadCrls(settings.crls);
+    return { ...loaded, at: 'at' in when ? when.at : new Date() };
+  }
+
+  private async loadTrust(folder: string, settings: SmimeSettings): Promise<TrustContext> {
     // Only for naming recipients: problems reading these are the compose commands' to report.
     const knownFiles = [
       ...(settings.recipientsFolder ? [settings.recipientsFolder] : []),
       ...[...decryptionSources(settings), settings.signing].flatMap((source) => (source.cert ? [source.cert] : [])),
     ];
-    const known = vscode.workspace.isTrusted ? loadCertificates(knownFiles).certs : [];
+    const trusted = vscode.workspace.isTrusted;
+    // Watched before reading, so a change made while they are read is not missed.
+    this.trustFiles.watch(folder, [...settings.anchors, ...settings.crls, ...(trusted ? knownFiles : [])]);
+    const [anchors, crls, known] = await Promise.all([
+      loadCertificates(workspaceFiles, settings.anchors),
+      loadCrls(workspaceFiles, settings.crls),
+      trusted ? loadCertificates(workspaceFiles, knownFiles) : { certs: [], problems: [] },
+    ]);
+    const when = validationDate(settings.validationTime);
     const problems = [...anchors.problems, ...crls.problems];
     if ('error' in when) problems.push(when.error);
-    const context: TrustContext = {
+    return {
       options: {
         anchors: [...anchors.certs, ...(settings.useSystemStore ? systemAnchors() : [])],
         extraCertificates: [],
@@ -226,10 +251,8 @@ export class AnalysisService implements vscode.Disposable {
       },
       at: 'at' in when ? when.at : new Date(),
       problems,
-      known,
+      known: known.certs,
     };
-    this.trustCache.set(folder, context);
-    return context;
   }
 
   /** Watches a file so its analyses are dropped (and listeners told) when it changes on disk. */
@@ -263,6 +286,7 @@ export class AnalysisService implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.trustFiles.dispose();
     for (const { watcher } of this.watchers.values()) watcher.dispose();
     this.watchers.clear();
     for (const d of this.disposables) d.dispose();

@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import { KeyError, parseIdentity, type Identity } from '../core';
 import { hasKey, passphraseFile, type KeySource } from './settings';
 import { Cancelled, UserError } from './userError';
+import { pathUri } from './workspaceFiles';
 
 /** Wrong passphrases accepted in a row before the prompt gives up. */
 const MAX_PASSPHRASE_ATTEMPTS = 3;
@@ -21,7 +22,7 @@ function needsPassphrase(e: unknown): e is KeyError {
 async function readKeyFile(path: string | undefined, what: string, setting: string): Promise<Buffer | undefined> {
   if (!path) return undefined;
   try {
-    return Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.file(path)));
+    return Buffer.from(await vscode.workspace.fs.readFile(pathUri(path)));
   } catch {
     throw new UserError(vscode.l10n.t('The {0} file {1} cannot be read.', what, path), ['openSettings', 'chooseFile'], setting);
   }

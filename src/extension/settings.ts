@@ -4,7 +4,7 @@
  * Settings hold file *references* only; passphrases live in SecretStorage (keyStore.ts).
  */
 import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import * as nativePath from 'node:path';
 
 export type SignFormat = 'detached' | 'opaque';
 export type OutputMode = 'newFile' | 'replace';
@@ -52,13 +52,21 @@ export const RESTRICTED_SETTINGS = [
   'smime.send.host', 'smime.send.port', 'smime.send.security', 'smime.send.user', 'smime.send.rejectUnauthorized',
 ] as const;
 
+/**
+ * How paths are spelled: "native" for folders on disk (local or remote, where the extension runs beside them),
+ * "posix" for a virtual workspace, whose folder is a URI path (workspaceFiles.ts maps such paths back to URIs).
+ */
+export type PathStyle = 'native' | 'posix';
+
 /** Expands `${workspaceFolder}` and `~`, and resolves a relative path against the workspace folder. */
-export function expandPath(value: string, workspaceFolder: string | undefined): string | undefined {
+export function expandPath(value: string, workspaceFolder: string | undefined, style: PathStyle = 'native'): string | undefined {
   const trimmed = value.trim();
   if (!trimmed) return undefined;
   if (trimmed.includes('${workspaceFolder}') && !workspaceFolder) return undefined;
-  let path = trimmed.replace(/\$\{workspaceFolder\}/g, workspaceFolder ?? '');
-  if (path === '~' || path.startsWith('~/')) path = join(homedir(), path.slice(1));
+  const path = trimmed.replace(/\$\{workspaceFolder\}/g, workspaceFolder ?? '');
+  // `~` is the home folder of the machine the extension runs on, always a native path.
+  if (path === '~' || path.startsWith('~/')) return nativePath.resolve(nativePath.join(homedir(), path.slice(1)));
+  const { isAbsolute, resolve } = style === 'posix' ? nativePath.posix : nativePath;
   if (isAbsolute(path)) return resolve(path);
   return workspaceFolder ? resolve(workspaceFolder, path) : undefined;
 }
@@ -67,22 +75,28 @@ function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback
   return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
 }
 
-function paths(get: ConfigGetter, key: string, folder: string | undefined): string[] {
+/** The folder relative setting paths resolve against, and how its paths are spelled. */
+interface PathBase {
+  folder: string | undefined;
+  style: PathStyle;
+}
+
+function paths(get: ConfigGetter, key: string, base: PathBase): string[] {
   const value = get<unknown>(key, []);
   const list = Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
-  return list.filter((v): v is string => typeof v === 'string').flatMap((v) => expandPath(v, folder) ?? []);
+  return list.filter((v): v is string => typeof v === 'string').flatMap((v) => expandPath(v, base.folder, base.style) ?? []);
 }
 
-function path(get: ConfigGetter, key: string, folder: string | undefined): string | undefined {
+function path(get: ConfigGetter, key: string, base: PathBase): string | undefined {
   const value = get<unknown>(key, '');
-  return typeof value === 'string' ? expandPath(value, folder) : undefined;
+  return typeof value === 'string' ? expandPath(value, base.folder, base.style) : undefined;
 }
 
-function keySource(get: ConfigGetter, prefix: string, folder: string | undefined): KeySource {
+function keySource(get: ConfigGetter, prefix: string, base: PathBase): KeySource {
   const source: KeySource = {};
-  const p12 = path(get, `${prefix}.p12`, folder);
-  const key = path(get, `${prefix}.key`, folder);
-  const cert = path(get, `${prefix}.cert`, folder);
+  const p12 = path(get, `${prefix}.p12`, base);
+  const key = path(get, `${prefix}.key`, base);
+  const cert = path(get, `${prefix}.cert`, base);
   if (p12) source.p12 = p12;
   if (key) source.key = key;
   if (cert) source.cert = cert;
@@ -90,14 +104,14 @@ function keySource(get: ConfigGetter, prefix: string, folder: string | undefined
 }
 
 /** The entries of smime.decrypt.identities: objects with p12, or key and cert; anything else is skipped. */
-function identities(get: ConfigGetter, folder: string | undefined): KeySource[] {
+function identities(get: ConfigGetter, base: PathBase): KeySource[] {
   const value = get<unknown>('decrypt.identities', []);
   if (!Array.isArray(value)) return [];
   return value.flatMap((entry): KeySource[] => {
     if (typeof entry !== 'object' || entry === null) return [];
     const field = (name: string) => {
       const v = (entry as Record<string, unknown>)[name];
-      return typeof v === 'string' ? expandPath(v, folder) : undefined;
+      return typeof v === 'string' ? expandPath(v, base.folder, base.style) : undefined;
     };
     const source: KeySource = {};
     for (const name of ['p12', 'key', 'cert'] as const) {
@@ -108,18 +122,19 @@ function identities(get: ConfigGetter, folder: string | undefined): KeySource[] 
   });
 }
 
-export function readSettings(get: ConfigGetter, workspaceFolder: string | undefined): SmimeSettings {
-  const recipientsFolder = path(get, 'recipients.folder', workspaceFolder);
+export function readSettings(get: ConfigGetter, workspaceFolder: string | undefined, style: PathStyle = 'native'): SmimeSettings {
+  const base: PathBase = { folder: workspaceFolder, style };
+  const recipientsFolder = path(get, 'recipients.folder', base);
   return {
-    anchors: paths(get, 'trust.anchors', workspaceFolder),
+    anchors: paths(get, 'trust.anchors', base),
     useSystemStore: get<unknown>('trust.useSystemStore', false) === true,
-    crls: paths(get, 'trust.crls', workspaceFolder),
+    crls: paths(get, 'trust.crls', base),
     allowSha1: get<unknown>('verify.allowSha1', false) === true,
     validationTime: String(get('verify.validationTime', 'now') || 'now'),
-    decrypt: keySource(get, 'decrypt', workspaceFolder),
-    decryptIdentities: identities(get, workspaceFolder),
+    decrypt: keySource(get, 'decrypt', base),
+    decryptIdentities: identities(get, base),
     decryptAutomatically: get<unknown>('decrypt.automatically', true) !== false,
-    signing: keySource(get, 'signing', workspaceFolder),
+    signing: keySource(get, 'signing', base),
     ...(recipientsFolder ? { recipientsFolder } : {}),
     digest: oneOf(get('sign.digest', 'sha256'), ['sha256', 'sha384', 'sha512'], 'sha256'),
     format: oneOf(get('sign.format', 'detached'), ['detached', 'opaque'], 'detached'),

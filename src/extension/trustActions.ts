@@ -8,6 +8,7 @@ import { safeFileName, saveSignerCertificates, parseBasicConstraints, type Certi
 import type { AnalysisService } from './analysisService';
 import { confirm } from './prompts';
 import { UserError } from './userError';
+import { pathUri, workspaceFiles } from './workspaceFiles';
 
 /** Where "Trust this CA" keeps the certificates it adds, relative to the workspace folder. */
 export const TRUSTED_CA_FOLDER = '.vscode/smime/anchors';
@@ -59,9 +60,9 @@ export async function saveRecipientCertificates(analysis: AnalysisService, uri: 
   if (!dir) {
     throw new UserError(vscode.l10n.t('Set smime.recipients.folder to the folder where recipient certificates are kept.'), ['openSettings'], 'smime.recipients.folder');
   }
-  await vscode.workspace.fs.createDirectory(vscode.Uri.file(dir));
+  await vscode.workspace.fs.createDirectory(pathUri(dir));
   const message = Buffer.from(await vscode.workspace.fs.readFile(uri));
-  const result = saveSignerCertificates(message, dir);
+  const result = await saveSignerCertificates(workspaceFiles, message, dir);
   const lines = [...result.saved.map((s) => s.message), ...result.skipped];
   if (!result.saved.length) throw new UserError(vscode.l10n.t('No certificate was saved: {0}', result.skipped.join('; ') || vscode.l10n.t('no signer')));
   void vscode.window.showInformationMessage(lines.join('\n'));

@@ -5,10 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AnalysisResult, AnalyzeOptions } from '../../src/core/smime/analyze';
-import { loadIdentity } from '../../src/core/keys/index';
 import type { LayerReport } from '../../src/core/smime/report';
-import { loadCertificates } from '../../src/core/x509/trustStore';
 import { corpusRoot, thunderbirdTrust, type ManifestMessage, type OpensslRecord } from './tbExpectations';
+import { certificatesIn, identityFrom } from '../helpers/certFiles';
 import { signersOf } from '../helpers/report';
 
 export type FacetName = 'signature' | 'chain@now' | 'chain@signingTime' | 'decrypt' | 'policy' | 'digest';
@@ -137,7 +136,7 @@ export function messageBytes(m: ManifestMessage): { bytes: Buffer; wrapped?: str
 
 /** The CA (and keys) the manifest names for each source: what OpenSSL was given as -CAfile / -recip. */
 export function sourceOptions(source: string): AnalyzeOptions {
-  const certs = (...files: string[]) => loadCertificates(files.map((f) => join(corpusRoot, f))).certs;
+  const certs = (...files: string[]) => certificatesIn(files.map((f) => join(corpusRoot, f))).certs;
   switch (source) {
     case 'thunderbird':
       return thunderbirdTrust();
@@ -150,7 +149,7 @@ export function sourceOptions(source: string): AnalyzeOptions {
       return { anchors: certs('openssl/test/certs/pkitsta.pem') };
     case 'python-smime': {
       const dir = 'python-smime/smime/testdata';
-      const bob = loadIdentity({ certPath: join(corpusRoot, dir, 'BobRSASignByCarl.pem'), keyPath: join(corpusRoot, dir, 'BobPrivRSAEncrypt.pem') });
+      const bob = identityFrom({ certPath: join(corpusRoot, dir, 'BobRSASignByCarl.pem'), keyPath: join(corpusRoot, dir, 'BobPrivRSAEncrypt.pem') });
       return { anchors: certs(`${dir}/CarlRSASelf.pem`, `${dir}/CarlDSSSelf.pem`), keys: [bob] };
     }
     default:

@@ -3,12 +3,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnalysisResult } from '../../src/core/smime/analyze';
-import { loadIdentity, type Identity } from '../../src/core/keys/index';
+import { type Identity } from '../../src/core/keys/index';
 import type { Certificate } from '../../src/core/x509/certificate';
-import { loadCertificates } from '../../src/core/x509/trustStore';
 import type { LayerReport, SecurityReport } from '../../src/core/smime/report';
 import { decodeBody } from '../../src/core/mime/index';
 import type { MimeEntity } from '../../src/core/mime/index';
+import { certificatesIn, identityFrom } from '../helpers/certFiles';
 import { signersOf } from '../helpers/report';
 
 export const corpusRoot = process.env.SMIME_CORPUS ?? join(__dirname, '../../../../shared/corpus');
@@ -43,9 +43,9 @@ const TB_ANCHOR_FILES = ['mailnews/test/data/smime/TestCA.pem', 'mail/test/brows
 const TB_KEY_FILES = ['smime/Alice.p12', 'smime/Bob.p12', 'smime/Dave.p12', 'smime-interop/Fran.p12', 'smime-interop/Fran-ec.p12'];
 
 export function thunderbirdTrust(): { anchors: Certificate[]; keys: Identity[] } {
-  const { certs: anchors, problems } = loadCertificates(TB_ANCHOR_FILES.map((f) => join(corpusRoot, 'thunderbird', f)));
+  const { certs: anchors, problems } = certificatesIn(TB_ANCHOR_FILES.map((f) => join(corpusRoot, 'thunderbird', f)));
   if (problems.length) throw new Error(problems.join('; '));
-  const keys = TB_KEY_FILES.map((f) => loadIdentity({ p12Path: join(corpusRoot, 'thunderbird/mailnews/test/data', f), passphrase: 'nss' }));
+  const keys = TB_KEY_FILES.map((f) => identityFrom({ p12Path: join(corpusRoot, 'thunderbird/mailnews/test/data', f), passphrase: 'nss' }));
   return { anchors, keys };
 }
 

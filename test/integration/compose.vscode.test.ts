@@ -7,12 +7,12 @@ import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { analyzeMessage } from '../../src/core/smime/analyze';
-import { loadCertificates } from '../../src/core/x509/trustStore';
 import { sampleTextEntity, wrapMessage } from '../helpers/mime';
 import { opensslDecrypt, opensslVerify } from '../helpers/openssl';
 import { TEST_PASSPHRASE, type TestIdentity, type TestPki } from '../helpers/pki';
 import { sampleMessages } from '../unit/extension/sampleMessages';
 import { answerPrompts, closeAllEditors, filesIn, lastError, setting, suiteDir, viewOf, writeIn } from './vscodeSupport';
+import { certificatesIn } from '../helpers/certFiles';
 
 const SETTINGS = ['signing.p12', 'decrypt.p12', 'recipients.folder', 'trust.anchors'];
 const ALICE = 'Alice Example <alice@example.com>';
@@ -28,7 +28,7 @@ suite('compose commands', () => {
   }
 
   function keyOf(id: TestIdentity) {
-    return { privateKey: createPrivateKey(readFileSync(id.key)), certificate: loadCertificates([id.cert]).certs[0] };
+    return { privateKey: createPrivateKey(readFileSync(id.key)), certificate: certificatesIn([id.cert]).certs[0] };
   }
 
   suiteSetup(async function () {
@@ -62,7 +62,7 @@ suite('compose commands', () => {
     assert.equal(target.fsPath, join(dir, 'both.signed-encrypted.eml'));
     const message = readFileSync(target.fsPath);
 
-    const anchors = loadCertificates([pki.root.cert]).certs;
+    const anchors = certificatesIn([pki.root.cert]).certs;
     const core = analyzeMessage(message, { anchors, keys: [keyOf(pki.users.bob)] });
     assert.equal(core.report.verdict, 'valid', core.report.summary);
     assert.deepEqual(core.report.layers.map((l) => [l.kind, l.kind === 'signed' || l.status === 'decrypted']), [['enveloped', true], ['signed', true]]);

@@ -12,17 +12,16 @@ import { join } from 'node:path';
 import { OID } from '../../src/core/asn1/oids';
 import { parseContentInfo } from '../../src/core/cms/contentInfo';
 import { parseSignedData, signedAttribute } from '../../src/core/cms/signedData';
-import { loadIdentity } from '../../src/core/keys';
 import { decodeBody, entityBytes, parseMessage, smimeKindOf } from '../../src/core/mime';
 import { analyzeMessage } from '../../src/core/smime/analyze';
 import { encryptMessage, prepareMessage, signAndEncrypt, signMessage, type SignerIdentity } from '../../src/core/smime/compose';
 import type { Certificate } from '../../src/core/x509/certificate';
-import { loadCertificates } from '../../src/core/x509/trustStore';
 import { createGpgsmHome, gpgsmAvailable, gpgsmDecryptDer, gpgsmVerifyDer, type GpgsmHome } from '../helpers/gpgsm';
 import { createNssDb, nssAvailable, nssDecryptDer, nssVerifyDer, type NssDb } from '../helpers/nss';
 import { opensslDecrypt, opensslVerify, runOpenssl } from '../helpers/openssl';
 import { sharedTestPki, workFile, type TestIdentity, type TestPki } from '../helpers/pki';
 import { WRITE_SIDE_CASES, type Tool, type WriteCase } from './writeSideCases';
+import { certificatesIn, identityFrom } from '../helpers/certFiles';
 import { signersOf } from '../helpers/report';
 
 let pki: TestPki;
@@ -47,12 +46,12 @@ function createEd25519User(p: TestPki): TestIdentity {
 }
 
 function identity(user: TestIdentity): SignerIdentity {
-  return { ...loadIdentity({ certPath: user.cert, keyPath: user.key }), chain: loadCertificates([pki.inter.cert]).certs };
+  return { ...identityFrom({ certPath: user.cert, keyPath: user.key }), chain: certificatesIn([pki.inter.cert]).certs };
 }
 
 before(async () => {
   pki = await sharedTestPki();
-  anchors = loadCertificates([pki.root.cert]).certs;
+  anchors = certificatesIn([pki.root.cert]).certs;
   ed25519 = createEd25519User(pki);
   if (nssAvailable()) nss = createNssDb(pki, [pki.users.bob]);
   if (gpgsmAvailable()) gpgsm = createGpgsmHome(pki, [pki.users.bob]);
@@ -114,7 +113,7 @@ function peel(tool: Exclude<Tool, 'ours' | 'openssl smime'>, message: Buffer, pr
 }
 
 function ours(c: WriteCase, message: Buffer, prepared: Buffer, to: TestIdentity): { ok: boolean; detail: string } {
-  const { report, inner } = analyzeMessage(message, { anchors, keys: [loadIdentity({ certPath: to.cert, keyPath: to.key })] });
+  const { report, inner } = analyzeMessage(message, { anchors, keys: [identityFrom({ certPath: to.cert, keyPath: to.key })] });
   const signers = signersOf(report.layers);
   // The innermost layer's content: the covered range of a detached signature, else the unwrapped content.
   const last = report.layers[report.layers.length - 1];
@@ -139,7 +138,7 @@ function build(c: WriteCase): { message: Buffer; prepared: Buffer } {
   const input = Buffer.from(`From: ${signerUser.email}\r\nTo: ${to.email}\r\nSubject: interop ${c.name}\r\nDate: ${new Date().toUTCString()}\r\n` +
     'Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nGrüße aus Köln\r\nFrom the interop matrix.\r\n');
   const prepared = prepareMessage(input).entity;
-  const recipients = [loadCertificates([to.cert]).certs[0]];
+  const recipients = [certificatesIn([to.cert]).certs[0]];
   const sign = { detached: !c.opaque, pss: c.pss, digest: c.digest };
   if (c.kind === 'sign') return { message: signMessage({ input, signer: identity(signerUser), ...sign }).message, prepared };
   if (c.kind === 'encrypt') return { message: encryptMessage({ input, recipients, cipher: c.cipher, oaep: c.oaep }).message, prepared };

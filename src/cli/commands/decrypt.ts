@@ -7,7 +7,7 @@ import { keysFrom, readInput } from '../context';
 /** `smime decrypt FILE`: writes the decrypted MIME entity of the outermost encrypted layer. */
 export async function runDecrypt(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { ...KEY_OPTIONS, ...OUTPUT_OPTIONS, out: { type: 'string', short: 'o' } }, { min: 1, max: 1, names: 'FILE' });
-  const keys = keysFrom(values);
+  const keys = await keysFrom(values);
   if (keys.length === 0) throw new UsageError('decrypt needs --key (with --cert) or --p12');
   if (values.out && resolve(values.out) === resolve(positionals[0])) throw new UsageError('-o must not name the input file');
   const input = await readInput(positionals[0]);

@@ -4,10 +4,10 @@
  * written, 1 refused (a recipient without a certificate, an expired certificate without --force), 2 usage or
  * unreadable input.
  */
-import { statSync } from 'node:fs';
-import { loadIdentity, encryptMessage, messageAddresses, saveSignerCertificates, resolveRecipients, parseBasicConstraints, certificatesFromBytes, type ContentCipherName, type ResolvedRecipients, type Certificate } from '../../core';
+import { fileErrorCause, loadIdentity, encryptMessage, messageAddresses, saveSignerCertificates, resolveRecipients, parseBasicConstraints, certificatesFromBytes, type ContentCipherName, type ResolvedRecipients, type Certificate } from '../../core';
 import { InputError, UsageError, parse } from '../args';
 import { passphraseFrom, readInputSync } from '../context';
+import { nodeFiles } from '../nodeFiles';
 import { once, runWrites, WRITE_OPTIONS } from './output';
 
 export const RECIPIENT_OPTIONS = {
@@ -39,24 +39,24 @@ export function certificateFile(path: string): Certificate {
  * Each message's recipients: the explicit --to certificates (read once, when first needed, however many messages
  * there are) plus the folder lookup for its own To/Cc/Bcc addresses. The returned function throws ComposeError.
  */
-export function recipientsResolver(values: { to?: string[]; 'recipients-dir'?: string }): (input: Buffer) => ResolvedRecipients {
+export function recipientsResolver(values: { to?: string[]; 'recipients-dir'?: string }): (input: Buffer) => Promise<ResolvedRecipients> {
   const explicit = once(() => {
     if (!values.to?.length && !values['recipients-dir']) throw new UsageError('give --to CERT (repeatable) or --recipients-dir DIR');
     return (values.to ?? []).map(certificateFile);
   });
-  return (input) => {
+  return async (input) => {
     const a = messageAddresses(input);
     const addresses = [...a.to, ...a.cc, ...a.bcc].map((m) => m.address);
-    return resolveRecipients({ explicit: explicit(), dir: values['recipients-dir'], addresses });
+    return resolveRecipients(nodeFiles, { explicit: explicit(), dir: values['recipients-dir'], addresses });
   };
 }
 
-function selfFrom(values: { cert?: string; p12?: string; 'passphrase-env'?: string; 'no-self'?: boolean }): Certificate | undefined {
+async function selfFrom(values: { cert?: string; p12?: string; 'passphrase-env'?: string; 'no-self'?: boolean }): Promise<Certificate | undefined> {
   if (values['no-self']) return undefined;
   if (values.cert) return certificateFile(values.cert);
   if (values.p12) {
     try {
-      return loadIdentity({ p12Path: values.p12, passphrase: passphraseFrom(values) }).certificate;
+      return (await loadIdentity(nodeFiles, { p12Path: values.p12, passphrase: passphraseFrom(values) })).certificate;
     } catch (e) {
       if (e instanceof UsageError) throw e;
       throw new InputError((e as Error).message);
@@ -69,10 +69,10 @@ export async function runEncrypt(argv: string[]): Promise<number> {
   const options = { ...RECIPIENT_OPTIONS, ...WRITE_OPTIONS, cert: { type: 'string' }, p12: { type: 'string' }, 'passphrase-env': { type: 'string' } } as const;
   const { values, positionals } = parse(argv, options, { min: 1, max: Infinity, names: 'IN' });
   const cipher = cipherFrom(values.cipher);
-  const self = selfFrom(values);
+  const self = await selfFrom(values);
   const recipientsOf = recipientsResolver(values);
-  return runWrites('encrypt', values, positionals, 'encrypted', (input) => {
-    const resolved = recipientsOf(input);
+  return runWrites('encrypt', values, positionals, 'encrypted', async (input) => {
+    const resolved = await recipientsOf(input);
     const result = encryptMessage({
       input,
       recipients: resolved.certificates,
@@ -94,14 +94,16 @@ export async function runEncrypt(argv: string[]): Promise<number> {
  * DIR/<address>.pem, for `smime encrypt --recipients-dir DIR`. Exit 0 when all were saved or already there,
  * 1 when none could be saved or an existing different file was kept.
  */
-export function saveRecipients(message: Buffer, dir: string, json: boolean): number {
+export async function saveRecipients(message: Buffer, dir: string, json: boolean): Promise<number> {
+  let info;
   try {
-    if (!statSync(dir).isDirectory()) throw new InputError(`${dir} is not a folder`);
+    info = await nodeFiles.stat(dir);
   } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError(`cannot use ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new InputError(`cannot use ${dir}: ${fileErrorCause(e)}`);
   }
-  const result = saveSignerCertificates(message, dir);
+  if (!info) throw new InputError(`cannot use ${dir}: ENOENT`);
+  if (info.kind !== 'directory') throw new InputError(`${dir} is not a folder`);
+  const result = await saveSignerCertificates(nodeFiles, message, dir);
   for (const s of result.saved) process.stderr.write(`${s.status === 'refused' ? 'refused: ' : ''}${s.message}\n`);
   for (const why of result.skipped) process.stderr.write(`skipped: ${why}\n`);
   if (json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');

@@ -71,7 +71,7 @@ export async function runInbox(argv: string[]): Promise<number> {
   const maxMessageBytes = integer(values['max-bytes'], '--max-bytes', 1, 2 ** 31 - 1);
   const auth = authFrom(values);
   const tls = await tlsFrom(values);
-  const trust = trustFrom(values);
+  const trust = await trustFrom(values);
   // Loaded here, not at start-up: only this command needs the SMTP server.
   const { startCatcher } = await import('../../inbox/catcher');
   const json = values.json === true;

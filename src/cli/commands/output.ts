@@ -6,7 +6,8 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { ComposeError, writeFileAtomic, type ComposeResult, type RefusalCode } from '../../core';
+import { ComposeError, type ComposeResult, type RefusalCode } from '../../core';
+import { writeFileAtomic } from '../atomicWrite';
 import { InputError, OUTPUT_OPTIONS, UsageError } from '../args';
 import { readInput } from '../context';
 
@@ -76,10 +77,10 @@ function writeResult(out: string, result: ComposeResult, done: string): void {
 }
 
 /** Runs a write operation: refusals exit 1, success writes OUT atomically and exits 0. */
-export function runWrite(command: string, values: { json?: boolean }, out: string, done: string, operation: () => ComposeResult): number {
+export async function runWrite(command: string, values: { json?: boolean }, out: string, done: string, operation: () => ComposeResult | Promise<ComposeResult>): Promise<number> {
   let result: ComposeResult;
   try {
-    result = operation();
+    result = await operation();
   } catch (e) {
     if (!(e instanceof ComposeError)) throw e;
     for (const p of e.problems) process.stderr.write(`smime ${command}: refused: ${p.message}\n`);
@@ -94,6 +95,9 @@ export function runWrite(command: string, values: { json?: boolean }, out: strin
   return 0;
 }
 
+/** One message's operation; async when it reads files (recipient certificates) through the file adapter. */
+type ComposeOperation = (input: Buffer) => ComposeResult | Promise<ComposeResult>;
+
 interface FileOutcome {
   input: string;
   output: string | null;
@@ -107,12 +111,12 @@ interface FileOutcome {
  * Runs `operation` on every input and writes each result atomically to its output. Exit 0 when all were written,
  * 1 when one was refused (nothing written for it), 2 when one could not be read.
  */
-async function runWriteMany(command: string, values: { json?: boolean }, inputs: string[], outputs: string[], done: string, operation: (input: Buffer) => ComposeResult): Promise<number> {
+async function runWriteMany(command: string, values: { json?: boolean }, inputs: string[], outputs: string[], done: string, operation: ComposeOperation): Promise<number> {
   const outcomes: FileOutcome[] = [];
   for (const [i, file] of inputs.entries()) {
     let result: ComposeResult;
     try {
-      result = operation(await readInput(file));
+      result = await operation(await readInput(file));
     } catch (e) {
       if (e instanceof InputError) {
         outcomes.push({ input: file, output: null, error: e.message });
@@ -139,7 +143,7 @@ async function runWriteMany(command: string, values: { json?: boolean }, inputs:
  * The write commands' main loop: one input is read (an unreadable one is exit 2) and written with runWrite;
  * several are written with runWriteMany. `operation` may throw ComposeError (a refusal) or InputError.
  */
-export async function runWrites(command: string, values: { json?: boolean; out?: string; 'out-dir'?: string }, inputs: string[], done: string, operation: (input: Buffer) => ComposeResult): Promise<number> {
+export async function runWrites(command: string, values: { json?: boolean; out?: string; 'out-dir'?: string }, inputs: string[], done: string, operation: ComposeOperation): Promise<number> {
   const outputs = outputTargets(values, inputs);
   if (inputs.length > 1) return runWriteMany(command, values, inputs, outputs, done, operation);
   const input = await readInput(inputs[0]);

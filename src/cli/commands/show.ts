@@ -69,7 +69,7 @@ function shownPart(entity: MimeEntity, report: SecurityReport): ShownPart {
 export async function runShow(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { ...TRUST_OPTIONS, ...KEY_OPTIONS, ...OUTPUT_OPTIONS }, { min: 1, max: 1, names: 'FILE' });
   const input = await readInput(positionals[0]);
-  const { report, message, inner } = analyzeMessage(input, { ...trustFrom(values), keys: keysFrom(values) });
+  const { report, message, inner } = analyzeMessage(input, { ...(await trustFrom(values)), keys: await keysFrom(values) });
   const tree = messageTree(message, inner);
   const shown = displayParts(tree);
   const parts = shown.map((e) => shownPart(e, report));

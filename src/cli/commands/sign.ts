@@ -6,6 +6,7 @@
 import { KeyError, loadIdentity, ComposeError, signMessage, loadCertificates, type SignDigestName, type SignerIdentity } from '../../core';
 import { InputError, UsageError, parse } from '../args';
 import { passphraseFrom } from '../context';
+import { nodeFiles } from '../nodeFiles';
 import { once, runWrites, WRITE_OPTIONS } from './output';
 
 export const IDENTITY_OPTIONS = {
@@ -33,18 +34,18 @@ export function digestFrom(value: string | undefined): SignDigestName | undefine
 }
 
 /** The signer from --p12 or --cert/--key. A key that does not match its certificate is a refusal (exit 1). */
-export function signerFrom(values: { cert?: string; key?: string; p12?: string; 'passphrase-env'?: string; certfile?: string[] }): SignerIdentity {
+export async function signerFrom(values: { cert?: string; key?: string; p12?: string; 'passphrase-env'?: string; certfile?: string[] }): Promise<SignerIdentity> {
   if (!values.p12 && !(values.cert && values.key)) throw new UsageError('give --cert and --key, or --p12');
   if (values.p12 && (values.cert || values.key)) throw new UsageError('give either --p12 or --cert/--key, not both');
   const passphrase = passphraseFrom(values);
   let identity;
   try {
-    identity = values.p12 ? loadIdentity({ p12Path: values.p12, passphrase }) : loadIdentity({ certPath: values.cert, keyPath: values.key, passphrase });
+    identity = await loadIdentity(nodeFiles, values.p12 ? { p12Path: values.p12, passphrase } : { certPath: values.cert, keyPath: values.key, passphrase });
   } catch (e) {
     if (e instanceof KeyError && e.code === 'key-mismatch') throw new ComposeError([{ code: 'key-mismatch', message: e.message }]);
     throw new InputError((e as Error).message);
   }
-  const extra = loadCertificates(values.certfile ?? []);
+  const extra = await loadCertificates(nodeFiles, values.certfile ?? []);
   if (extra.problems.length) throw new InputError(`--certfile: ${extra.problems.join('; ')}`);
   return { privateKey: identity.privateKey, certificate: identity.certificate, chain: [...identity.chain, ...extra.certs] };
 }
@@ -54,10 +55,10 @@ export async function runSign(argv: string[]): Promise<number> {
   const digest = digestFrom(values.digest);
   const form = values.opaque ? 'opaque signed-data' : 'multipart/signed';
   const signer = once(() => signerFrom(values));
-  return runWrites('sign', values, positionals, `signed (${form})`, (input) =>
+  return runWrites('sign', values, positionals, `signed (${form})`, async (input) =>
     signMessage({
       input,
-      signer: signer(),
+      signer: await signer(),
       detached: !values.opaque,
       digest,
       pss: values.pss ?? false,

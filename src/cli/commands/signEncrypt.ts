@@ -25,9 +25,9 @@ export async function runSignEncrypt(argv: string[]): Promise<number> {
   const order = orderFrom(values.order);
   const loadSigner = once(() => signerFrom(values));
   const recipientsOf = recipientsResolver(values);
-  return runWrites('sign-encrypt', values, positionals, `signed and encrypted (${order})`, (input) => {
-    const signer = loadSigner();
-    const resolved = recipientsOf(input);
+  return runWrites('sign-encrypt', values, positionals, `signed and encrypted (${order})`, async (input) => {
+    const signer = await loadSigner();
+    const resolved = await recipientsOf(input);
     const result = signAndEncrypt({
       input,
       signer,

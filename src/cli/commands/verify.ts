@@ -67,7 +67,7 @@ export async function runVerify(argv: string[]): Promise<number> {
     throw new UsageError('missing FILE');
   }
   const jobs = jobCount(values.jobs);
-  const options: AnalyzeOptions = { ...trustFrom(values), keys: keysFrom(values) };
+  const options: AnalyzeOptions = { ...(await trustFrom(values)), keys: await keysFrom(values) };
   const mode: OutputMode = values.jsonl ? 'jsonl' : values.json ? 'json' : 'text';
   const inputs = expandInputs(paths);
 

@@ -1,6 +1,6 @@
 /** A signing/decryption identity: a private key with its certificate and chain, from PKCS#12 or PEM/DER files. */
-import { readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
+import { fileErrorCause, type FileReader } from '../files';
 import type { Certificate } from '../x509/certificate';
 import { certificatesFromBytes } from '../x509/trustStore';
 import { KeyError } from './keyError';
@@ -70,16 +70,17 @@ export function parseIdentity(src: IdentityBytes): Identity {
   return fromPem(certBytes, keyBytes, src.passphrase);
 }
 
-function read(path: string | undefined): Buffer | undefined {
+async function read(files: FileReader, path: string | undefined): Promise<Buffer | undefined> {
   if (path === undefined) return undefined;
   try {
-    return readFileSync(path);
+    return await files.readFile(path);
   } catch (e) {
-    throw new KeyError('io', `${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new KeyError('io', `${path}: ${fileErrorCause(e)}`);
   }
 }
 
-/** Reads the files and builds the identity (for the command line). Throws KeyError. */
-export function loadIdentity(paths: IdentityPaths): Identity {
-  return parseIdentity({ cert: read(paths.certPath), key: read(paths.keyPath), p12: read(paths.p12Path), passphrase: paths.passphrase });
+/** Reads the files through `files` and builds the identity. Throws (rejects with) KeyError. */
+export async function loadIdentity(files: FileReader, paths: IdentityPaths): Promise<Identity> {
+  const [cert, key, p12] = [await read(files, paths.certPath), await read(files, paths.keyPath), await read(files, paths.p12Path)];
+  return parseIdentity({ cert, key, p12, passphrase: paths.passphrase });
 }

@@ -2,10 +2,9 @@
  * Loading certificates and CRLs from files and folders: PEM (many blocks), DER, and PKCS#7 "certs-only"
  * bundles (.p7b/.p7c, RFC 8551 §3.8), which is how CAs and mail clients export chains.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
 import { Asn1Node, Tag, decodeOid, parseDer } from '../asn1/der';
 import { OID } from '../asn1/oids';
+import { fileErrorCause, type FileReader } from '../files';
 import { Certificate, tryParseCertificate } from './certificate';
 import { Crl, tryParseCrl } from './crl';
 import { decodePemBlocks, looksLikePem } from './pem';
@@ -87,56 +86,79 @@ export function crlsFromBytes(data: Buffer, source = 'input'): { crls: Crl[]; pr
   return { crls, problems };
 }
 
-/** Expands folders (one level) into the files with one of `extensions`; plain files are kept as given. */
-function expandPaths(paths: string[], extensions: string[], problems: string[]): { file: string; inFolder: boolean }[] {
-  const files: { file: string; inFolder: boolean }[] = [];
-  for (const path of paths) {
-    try {
-      if (!statSync(path).isDirectory()) {
-        files.push({ file: path, inFolder: false });
-        continue;
-      }
-      for (const name of readdirSync(path).sort()) {
-        const file = join(path, name);
-        if (extensions.includes(extname(name).toLowerCase()) && statSync(file).isFile()) files.push({ file, inFolder: true });
-      }
-    } catch (e) {
-      problems.push(`${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-  }
-  return files;
+/** The extension of a file name, lower-cased, with its dot ("" when it has none). */
+function extensionOf(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(dot).toLowerCase() : '';
 }
 
-function loadFiles<T>(paths: string[], extensions: string[], parse: (data: Buffer, file: string) => Loaded<T>): Loaded<T> {
+/**
+ * Expands folders (one level, sorted by name so the order never depends on the file system) into the files
+ * with one of `extensions`; plain files are kept as given.
+ */
+async function expandPaths(files: FileReader, paths: string[], extensions: string[], problems: string[]): Promise<{ file: string; size: number; inFolder: boolean }[]> {
+  const found: { file: string; size: number; inFolder: boolean }[] = [];
+  for (const path of paths) {
+    try {
+      const info = await files.stat(path);
+      if (!info) {
+        problems.push(`${path}: not found`);
+        continue;
+      }
+      if (info.kind === 'file') {
+        found.push({ file: path, size: info.size, inFolder: false });
+        continue;
+      }
+      for (const name of (await files.readDirectory(path)).sort()) {
+        if (!extensions.includes(extensionOf(name))) continue;
+        const file = files.join(path, name);
+        const entry = await files.stat(file);
+        if (entry?.kind === 'file') found.push({ file, size: entry.size, inFolder: true });
+      }
+    } catch (e) {
+      problems.push(`${path}: ${fileErrorCause(e)}`);
+    }
+  }
+  return found;
+}
+
+async function loadFiles<T>(files: FileReader, paths: string[], extensions: string[], parse: (data: Buffer, file: string) => Loaded<T>): Promise<Loaded<T>> {
   const problems: string[] = [];
   const items: T[] = [];
-  for (const { file, inFolder } of expandPaths(paths, extensions, problems)) {
+  for (const { file, size, inFolder } of await expandPaths(files, paths, extensions, problems)) {
     try {
-      if (statSync(file).size > MAX_STORE_FILE_BYTES) {
+      if (size > MAX_STORE_FILE_BYTES) {
         problems.push(`${file}: larger than ${MAX_STORE_FILE_BYTES} bytes, skipped`);
         continue;
       }
-      const loaded = parse(readFileSync(file), file);
+      const data = await files.readFile(file);
+      // The size may have changed between stat and read; the cap holds for what was read.
+      if (data.length > MAX_STORE_FILE_BYTES) {
+        problems.push(`${file}: larger than ${MAX_STORE_FILE_BYTES} bytes, skipped`);
+        continue;
+      }
+      const loaded = parse(data, file);
       items.push(...loaded.items);
       problems.push(...loaded.problems.filter((p) => !(inFolder && OTHER_KIND.test(p))));
     } catch (e) {
-      problems.push(`${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      problems.push(`${file}: ${fileErrorCause(e)}`);
     }
   }
   return { items, problems };
 }
 
-/** Certificates from PEM/DER/PKCS#7 files and folders, without duplicates (same DER). */
-export function loadCertificates(paths: string[]): { certs: Certificate[]; problems: string[] } {
-  const { items, problems } = loadFiles(paths, CERTIFICATE_FILE_EXTENSIONS, (data, file) => {
+/** Certificates from PEM/DER/PKCS#7 files and folders, read through `files`, without duplicates (same DER). */
+export async function loadCertificates(files: FileReader, paths: string[]): Promise<{ certs: Certificate[]; problems: string[] }> {
+  const { items, problems } = await loadFiles(files, paths, CERTIFICATE_FILE_EXTENSIONS, (data, file) => {
     const r = certificatesFromBytes(data, file);
     return { items: r.certs, problems: r.problems };
   });
   return { certs: uniqueCertificates(items), problems };
 }
 
-export function loadCrls(paths: string[]): { crls: Crl[]; problems: string[] } {
-  const { items, problems } = loadFiles(paths, CRL_FILE_EXTENSIONS, (data, file) => {
+/** CRLs from PEM/DER/PKCS#7 files and folders, read through `files`. */
+export async function loadCrls(files: FileReader, paths: string[]): Promise<{ crls: Crl[]; problems: string[] }> {
+  const { items, problems } = await loadFiles(files, paths, CRL_FILE_EXTENSIONS, (data, file) => {
     const r = crlsFromBytes(data, file);
     return { items: r.crls, problems: r.problems };
   });

@@ -4,16 +4,17 @@
  * smime.output = "replace" it replaces the document in one undoable WorkspaceEdit instead.
  */
 import * as vscode from 'vscode';
-import { loadCertificates, encryptMessage, messageAddresses, resolveRecipients, signAndEncrypt, signMessage, type Certificate, type ComposeResult } from '../../core';
+import { certificatesFromBytes, encryptMessage, messageAddresses, resolveRecipients, signAndEncrypt, signMessage, type Certificate, type ComposeResult } from '../../core';
 import type { AnalysisService } from '../analysisService';
 import type { EditorRegistry } from '../editorRegistry';
-import { outputName } from '../fileNames';
+import { MAX_OUTPUT_NAME_ATTEMPTS, outputName } from '../fileNames';
 import { log } from '../log';
 import { MESSAGE_EDITOR_VIEW_TYPE } from '../entry/contributions';
 import { openFile, pickMany } from '../prompts';
 import type { SmimeSettings } from '../settings';
 import { requireTrustedWorkspace } from '../trustActions';
 import { Cancelled, UserError } from '../userError';
+import { workspaceFiles, writeNewUri } from '../workspaceFiles';
 import { registerCommand } from './registerCommand';
 import { targetUri } from './target';
 
@@ -31,8 +32,10 @@ async function chooseCertificate(address: string): Promise<Certificate | undefin
     [vscode.l10n.t('Certificates')]: ['pem', 'crt', 'cer', 'der', 'p7b', 'p7c'],
   });
   if (!picked) return undefined;
-  const { certs, problems } = loadCertificates([picked.fsPath]);
-  if (!certs.length) throw new Error(problems.join('; ') || `no certificate in ${picked.fsPath}`);
+  // The picked file is a URI (a virtual workspace's too): read it as such, not as a path.
+  const name = picked.scheme === 'file' ? picked.fsPath : picked.toString();
+  const { certs, problems } = certificatesFromBytes(Buffer.from(await vscode.workspace.fs.readFile(picked)), name);
+  if (!certs.length) throw new Error(problems.join('; ') || `no certificate in ${name}`);
   return certs[0];
 }
 
@@ -47,7 +50,7 @@ export async function recipientCertificates(input: Buffer, settings: SmimeSettin
   const missing: string[] = [];
   for (const address of new Set(addresses)) {
     try {
-      found.push(...resolveRecipients({ explicit: [], dir: settings.recipientsFolder, addresses: [address], names: RECIPIENT_SETTING_NAMES }).certificates);
+      found.push(...(await resolveRecipients(workspaceFiles, { explicit: [], dir: settings.recipientsFolder, addresses: [address], names: RECIPIENT_SETTING_NAMES })).certificates);
     } catch {
       missing.push(address);
     }
@@ -103,10 +106,18 @@ async function writeOutput(uri: vscode.Uri, message: Buffer, op: Operation, sett
     await doc.save();
     return uri;
   }
-  const name = outputName(uri.path.slice(uri.path.lastIndexOf('/') + 1), SUFFIX[op]);
-  const target = vscode.Uri.joinPath(uri, '..', name);
-  await vscode.workspace.fs.writeFile(target, message);
-  return target;
+  // An earlier output is never replaced (there is no undo for a file written beside the draft): NAME.signed-2.eml.
+  const input = uri.path.slice(uri.path.lastIndexOf('/') + 1);
+  for (let attempt = 0; attempt < MAX_OUTPUT_NAME_ATTEMPTS; attempt++) {
+    const target = vscode.Uri.joinPath(uri, '..', outputName(input, SUFFIX[op], attempt));
+    try {
+      await writeNewUri(target, message);
+      return target;
+    } catch (e) {
+      if (!(e instanceof vscode.FileSystemError && e.code === 'FileExists')) throw e;
+    }
+  }
+  throw new UserError(vscode.l10n.t('No free file name beside {0}: remove earlier outputs first.', input));
 }
 
 async function run(deps: ComposeDeps, op: Operation, arg: unknown): Promise<vscode.Uri | undefined> {

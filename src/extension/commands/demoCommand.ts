@@ -13,6 +13,7 @@ import { confirm } from '../prompts';
 import { requireTrustedWorkspace } from '../trustActions';
 import { Cancelled, UserError } from '../userError';
 import { registerCommand } from './registerCommand';
+import { settingPath } from '../workspaceFiles';
 
 async function isEmpty(dir: vscode.Uri): Promise<boolean> {
   try {
@@ -87,7 +88,7 @@ async function createTestIdentity(analysis: AnalysisService, folderName: unknown
     await config.update('trust.anchors', [`${base}/ca.pem`], target);
     await config.update('recipients.folder', `${base}/recipients`, target);
   }
-  for (const user of ['alice', 'bob']) await analysis.keys.store(vscode.Uri.joinPath(dir, `${user}.p12`).fsPath, DEMO_PASSPHRASE);
+  for (const user of ['alice', 'bob']) await analysis.keys.store(settingPath(vscode.Uri.joinPath(dir, `${user}.p12`)), DEMO_PASSPHRASE);
   analysis.invalidate('settings');
   const sample = vscode.Uri.joinPath(dir, 'messages', 'signed-detached.eml');
   const open = vscode.l10n.t('Open Sample Message');

@@ -7,6 +7,7 @@ import { openFile } from '../prompts';
 import { requireTrustedWorkspace } from '../trustActions';
 import { Cancelled, UserError } from '../userError';
 import { registerCommand } from './registerCommand';
+import { settingPath } from '../workspaceFiles';
 
 function configuredKeyFiles(settings: SmimeSettings): { label: string; file: string; setting: string }[] {
   const out: { label: string; file: string; setting: string }[] = [];
@@ -60,7 +61,7 @@ async function chooseKeyFile(analysis: AnalysisService, arg: unknown): Promise<v
     { [vscode.l10n.t('Keys')]: ['p12', 'pfx', 'pem', 'key'] },
   );
   if (!picked) return;
-  const file = picked.fsPath;
+  const file = settingPath(picked);
   const config = vscode.workspace.getConfiguration(setting);
   const target = vscode.ConfigurationTarget.Global;
   if (/\.(p12|pfx)$/i.test(file)) {

@@ -12,11 +12,11 @@ import { contextExplicit, contextImplicit, octetString, oid, raw, sequence, setO
 import { OID } from '../../../src/core/asn1/oids';
 import { attribute, signingCertificateV2 } from '../../../src/core/cms/build/attributes';
 import { analyzeMessage } from '../../../src/core/smime/analyze';
-import { loadCertificates } from '../../../src/core/x509/trustStore';
 import type { Certificate } from '../../../src/core/x509/certificate';
 import { multipartSigned, sampleTextEntity, wrapMessage } from '../../helpers/mime';
 import { opensslSignDer, opensslVerifyDetached } from '../../helpers/openssl';
 import { sharedTestPki, type TestPki } from '../../helpers/pki';
+import { certificatesIn } from '../../helpers/certFiles';
 import { signersOf } from '../../helpers/report';
 
 const CONTENT = sampleTextEntity('Amount: 100 EUR');
@@ -139,7 +139,7 @@ const ATTACKS: Attack[] = [
   {
     name: 'signingCertificateV2 twice (RFC 5035 §5.4)',
     attrs: (a) => {
-      const essCertId = attribute(OID.signingCertificateV2, [signingCertificateV2(loadCertificates([pki.users.alice.cert]).certs[0])]).toBuffer();
+      const essCertId = attribute(OID.signingCertificateV2, [signingCertificateV2(certificatesIn([pki.users.alice.cert]).certs[0])]).toBuffer();
       return { ...a, signed: [...a.signed, essCertId, essCertId] };
     },
   },
@@ -151,7 +151,7 @@ const ATTACKS: Attack[] = [
 
 before(async () => {
   pki = await sharedTestPki();
-  anchors = loadCertificates([pki.root.cert]).certs;
+  anchors = certificatesIn([pki.root.cert]).certs;
   original = opensslSignDer(pki, pki.users.alice, CONTENT);
 });
 

@@ -7,19 +7,18 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadIdentity } from '../../../src/core/keys';
 import { analyzeMessage } from '../../../src/core/smime/analyze';
 import { ComposeError, encryptMessage, signMessage, type SignerIdentity } from '../../../src/core/smime/compose';
 import type { Certificate } from '../../../src/core/x509/certificate';
-import { loadCertificates } from '../../../src/core/x509/trustStore';
 import { sharedTestPki, type TestPki, type UserName } from '../../helpers/pki';
+import { certificatesIn, identityFrom } from '../../helpers/certFiles';
 
 let pki: TestPki;
 let anchors: Certificate[];
 
 function signer(name: UserName): SignerIdentity {
   const user = pki.users[name];
-  return { ...loadIdentity({ certPath: user.cert, keyPath: user.key }), chain: loadCertificates([user.chain]).certs };
+  return { ...identityFrom({ certPath: user.cert, keyPath: user.key }), chain: certificatesIn([user.chain]).certs };
 }
 
 function message(from: string, date = new Date()): Buffer {
@@ -38,7 +37,7 @@ function refusal(fn: () => unknown): ComposeError {
 
 before(async () => {
   pki = await sharedTestPki();
-  anchors = loadCertificates([pki.root.cert]).certs;
+  anchors = certificatesIn([pki.root.cert]).certs;
 });
 
 describe('signer checks', () => {
@@ -85,7 +84,7 @@ describe('signer checks', () => {
     writeFileSync(join(dir, 'ext.cnf'), '[leaf]\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=emailProtection\nsubjectAltName=email:alice@example.com\n');
     run(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'k.pem', '-out', 'r.csr', '-subj', '/CN=Alice/emailAddress=ceo@bank.example']);
     run(['x509', '-req', '-in', 'r.csr', '-CA', pki.inter.cert, '-CAkey', pki.inter.key, '-CAcreateserial', '-days', '30', '-extfile', 'ext.cnf', '-extensions', 'leaf', '-out', 'c.pem']);
-    const id = { ...loadIdentity({ certPath: join(dir, 'c.pem'), keyPath: join(dir, 'k.pem') }), chain: loadCertificates([pki.inter.cert]).certs };
+    const id = { ...identityFrom({ certPath: join(dir, 'c.pem'), keyPath: join(dir, 'k.pem') }), chain: certificatesIn([pki.inter.cert]).certs };
     const result = signMessage({ input: message('ceo@bank.example'), signer: id });
     assert.ok(result.warnings.some((w) => w.code === 'sender-mismatch' && /alice@example\.com/.test(w.message)), JSON.stringify(result.warnings));
     assert.equal(analyzeMessage(result.message, { anchors }).report.verdict, 'mismatch');

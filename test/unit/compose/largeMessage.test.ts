@@ -10,23 +10,22 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadIdentity } from '../../../src/core/keys';
 import { encryptMessage, prepareMessage, signMessage, type ContentCipherName, type SignerIdentity } from '../../../src/core/smime/compose';
 import { base64LinesLength, encodeBase64Lines, writeBase64Lines } from '../../../src/core/smime/compose/base64Lines';
 import { Pieces } from '../../../src/core/smime/compose/pieces';
-import { writeFileAtomic } from '../../../src/core/smime/compose/atomicWrite';
+import { writeFileAtomic } from '../../../src/cli/atomicWrite';
 import { scanBody, type BodyScan } from '../../../src/core/smime/compose/transferEncode';
-import { loadCertificates } from '../../../src/core/x509/trustStore';
 import { sharedTestPki, workFile, type TestPki } from '../../helpers/pki';
 import { Rand } from './randomMessages';
+import { certificatesIn, identityFrom } from '../../helpers/certFiles';
 
 let pki: TestPki;
 let alice: SignerIdentity;
 
 before(async () => {
   pki = await sharedTestPki();
-  const id = loadIdentity({ certPath: pki.users.alice.cert, keyPath: pki.users.alice.key });
-  alice = { ...id, chain: loadCertificates([pki.users.alice.chain]).certs };
+  const id = identityFrom({ certPath: pki.users.alice.cert, keyPath: pki.users.alice.key });
+  alice = { ...id, chain: certificatesIn([pki.users.alice.chain]).certs };
 });
 
 /** About 3 MB: 7-bit text and a base64 attachment, both already ESP-safe, CRLF throughout. */

@@ -7,13 +7,12 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RecipientKey } from '../../../src/core/cms/enveloped';
-import { loadIdentity } from '../../../src/core/keys';
 import { analyzeMessage } from '../../../src/core/smime/analyze';
 import { encryptMessage, prepareMessage, signAndEncrypt, signMessage, type ContentCipherName, type SignerIdentity, type WrapOrder } from '../../../src/core/smime/compose';
 import type { Certificate } from '../../../src/core/x509/certificate';
-import { loadCertificates } from '../../../src/core/x509/trustStore';
 import { sharedTestPki, type TestIdentity, type TestPki, type UserName } from '../../helpers/pki';
 import { expectedSignedVerdict, Rand, randomMessage } from './randomMessages';
+import { certificatesIn, identityFrom } from '../../helpers/certFiles';
 import { signersOf } from '../../helpers/report';
 
 const RUNS = Number(process.env.COMPOSE_PROPERTY_RUNS ?? 40);
@@ -25,18 +24,18 @@ let pki: TestPki;
 let anchors: Certificate[];
 
 function identity(user: TestIdentity): SignerIdentity {
-  const id = loadIdentity({ certPath: user.cert, keyPath: user.key });
-  return { ...id, chain: loadCertificates([user.chain]).certs };
+  const id = identityFrom({ certPath: user.cert, keyPath: user.key });
+  return { ...id, chain: certificatesIn([user.chain]).certs };
 }
 
 function key(user: TestIdentity): RecipientKey {
-  const id = loadIdentity({ certPath: user.cert, keyPath: user.key });
+  const id = identityFrom({ certPath: user.cert, keyPath: user.key });
   return { privateKey: id.privateKey, certificate: id.certificate };
 }
 
 before(async () => {
   pki = await sharedTestPki();
-  anchors = loadCertificates([pki.root.cert]).certs;
+  anchors = certificatesIn([pki.root.cert]).certs;
 });
 
 function inputFor(seed: number, from: TestIdentity, to: TestIdentity): Buffer {

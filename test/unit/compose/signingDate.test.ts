@@ -4,15 +4,14 @@
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadIdentity } from '../../../src/core/keys';
 import { MAX_HEADER_BYTES } from '../../../src/core/mime/limits';
 import { parseMessage } from '../../../src/core/mime/parser';
 import { analyzeMessage } from '../../../src/core/smime/analyze';
 import { prepareMessage, signMessage, type SignerIdentity } from '../../../src/core/smime/compose';
 import { rfc5322Date, withSigningDate } from '../../../src/core/smime/compose/signingDate';
 import type { Certificate } from '../../../src/core/x509/certificate';
-import { loadCertificates } from '../../../src/core/x509/trustStore';
 import { sharedTestPki, type TestPki } from '../../helpers/pki';
+import { certificatesIn, identityFrom } from '../../helpers/certFiles';
 
 let pki: TestPki;
 let anchors: Certificate[];
@@ -29,9 +28,9 @@ const dateFields = (message: Buffer) => parseMessage(message).root.headers.filte
 
 before(async () => {
   pki = await sharedTestPki();
-  anchors = loadCertificates([pki.root.cert]).certs;
+  anchors = certificatesIn([pki.root.cert]).certs;
   const user = pki.users.alice;
-  alice = { ...loadIdentity({ certPath: user.cert, keyPath: user.key }), chain: loadCertificates([user.chain]).certs };
+  alice = { ...identityFrom({ certPath: user.cert, keyPath: user.key }), chain: certificatesIn([user.chain]).certs };
 });
 
 describe('withSigningDate', () => {

@@ -24,6 +24,13 @@ describe('settings', () => {
     assert.equal(expandPath('  ', '/ws'), undefined);
   });
 
+  test('a virtual workspace: paths resolve with posix rules against the URI path of its folder, on every platform', () => {
+    assert.equal(expandPath('${workspaceFolder}/certs/../ca.pem', '/owner/repo', 'posix'), '/owner/repo/ca.pem');
+    assert.equal(expandPath('certs\\ca.pem', '/owner/repo', 'posix'), '/owner/repo/certs\\ca.pem');
+    const get: ConfigGetter = <T>(key: string, fallback: T) => (key === 'trust.anchors' ? (['anchors'] as T) : fallback);
+    assert.deepEqual(readSettings(get, '/owner/repo', 'posix').anchors, ['/owner/repo/anchors']);
+  });
+
   test('readSettings validates enums and expands every path setting', () => {
     const values: Record<string, unknown> = {
       'trust.anchors': ['${workspaceFolder}/ca.pem', 42], 'decrypt.p12': 'bob.p12', 'sign.format': 'bogus', 'encrypt.cipher': 'aes-128-gcm',
@@ -80,6 +87,7 @@ describe('file names', () => {
   test('output names sit beside the input', () => {
     assert.equal(outputName('mail.eml', 'signed'), 'mail.signed.eml');
     assert.equal(outputName('mail', 'encrypted'), 'mail.encrypted.eml');
+    assert.equal(outputName('mail.eml', 'signed', 1), 'mail.signed-2.eml');
   });
 });
 

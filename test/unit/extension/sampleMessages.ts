@@ -3,10 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { createPrivateKey } from 'node:crypto';
 import { analyzeMessage, type AnalysisResult, type AnalyzeOptions } from '../../../src/core/smime/analyze';
-import { loadCertificates } from '../../../src/core/x509/trustStore';
 import { CRLF, base64Lines, entity, mixedOf, replaceOnce, sampleTextEntity, wrapMessage } from '../../helpers/mime';
 import { opensslEncrypted, opensslSigned } from '../../helpers/openssl';
 import { sharedTestPki, type TestPki } from '../../helpers/pki';
+import { certificatesIn } from '../../helpers/certFiles';
 
 /** A 1x1 PNG. */
 export const PIXEL_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
@@ -77,8 +77,8 @@ export function sampleMessages(): Promise<SampleMessages> {
     const partial = wrapMessage(envelope, mixedOf([sampleTextEntity('Unsigned: pay 900 EUR'), opensslSigned(pki, alice, sampleTextEntity())]));
     return {
       pki,
-      trust: { anchors: loadCertificates([pki.root.cert]).certs },
-      untrustedTrust: { anchors: loadCertificates([pki.otherRoot.cert]).certs },
+      trust: { anchors: certificatesIn([pki.root.cert]).certs },
+      untrustedTrust: { anchors: certificatesIn([pki.otherRoot.cert]).certs },
       valid,
       tampered,
       encrypted,

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { createPublicKey } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadIdentity, parseIdentity, publicKeysMatch } from '../../../src/core/keys';
+import { nodeFiles } from '../../../src/cli/nodeFiles';
 import { CA_EXT, TestPki, hasOpenssl, openssl, type Issued } from '../x509/testPki';
-import { keyErrorCode } from './keyErrorCode';
+import { keyErrorCode, keyErrorCodeAsync } from './keyErrorCode';
 
 
 describe('identities from PKCS#12 or certificate + key files', { skip: !hasOpenssl() && 'openssl not installed' }, () => {
@@ -22,10 +23,10 @@ describe('identities from PKCS#12 or certificate + key files', { skip: !hasOpens
   });
   after(() => pki.cleanup());
 
-  test('cert + key files; the matching certificate is picked from a bundle, the rest ordered as chain', () => {
+  test('cert + key files; the matching certificate is picked from a bundle, the rest ordered as chain', async () => {
     const bundle = pki.path('bundle.pem');
     writeFileSync(bundle, root.cert.toPem() + other.cert.toPem() + leaf.cert.toPem() + inter.cert.toPem());
-    const id = loadIdentity({ certPath: bundle, keyPath: leaf.keyPath });
+    const id = await loadIdentity(nodeFiles, { certPath: bundle, keyPath: leaf.keyPath });
     assert.equal(id.certificate.serialHex, leaf.cert.serialHex);
     assert.deepEqual(id.chain.map((c) => c.subject.text), ['CN=inter', 'CN=root', 'CN=other']);
     const pub = createPublicKey(id.privateKey).export({ type: 'spki', format: 'pem' }).toString();
@@ -41,7 +42,7 @@ describe('identities from PKCS#12 or certificate + key files', { skip: !hasOpens
     assert.equal(keyErrorCode(() => parseIdentity({ key: combined, passphrase: 'nope' })), 'bad-passphrase');
   });
 
-  test('PKCS#12, with and without a passphrase', () => {
+  test('PKCS#12, with and without a passphrase', async () => {
     const protectedP12 = openssl(['pkcs12', '-export', '-inkey', leaf.keyPath, '-in', leaf.certPath, '-certfile', inter.certPath, '-passout', 'pass:pw']);
     const id = parseIdentity({ p12: protectedP12, passphrase: 'pw' });
     assert.equal(id.certificate.serialHex, leaf.cert.serialHex);
@@ -52,15 +53,15 @@ describe('identities from PKCS#12 or certificate + key files', { skip: !hasOpens
     assert.equal(parseIdentity({ p12: openP12 }).certificate.serialHex, other.cert.serialHex);
     const p12Path = pki.path('id.p12');
     writeFileSync(p12Path, protectedP12);
-    assert.equal(loadIdentity({ p12Path, passphrase: 'pw' }).certificate.serialHex, leaf.cert.serialHex);
+    assert.equal((await loadIdentity(nodeFiles, { p12Path, passphrase: 'pw' })).certificate.serialHex, leaf.cert.serialHex);
   });
 
-  test('mismatches and missing pieces', () => {
-    assert.equal(keyErrorCode(() => loadIdentity({ certPath: other.certPath, keyPath: leaf.keyPath })), 'key-mismatch');
-    assert.equal(keyErrorCode(() => loadIdentity({ keyPath: leaf.keyPath })), 'no-certificate');
-    assert.equal(keyErrorCode(() => loadIdentity({ certPath: leaf.certPath })), 'not-a-key');
-    assert.equal(keyErrorCode(() => loadIdentity({})), 'no-key');
-    assert.equal(keyErrorCode(() => loadIdentity({ p12Path: pki.path('missing.p12') })), 'io');
+  test('mismatches and missing pieces', async () => {
+    assert.equal(await keyErrorCodeAsync(loadIdentity(nodeFiles, { certPath: other.certPath, keyPath: leaf.keyPath })), 'key-mismatch');
+    assert.equal(await keyErrorCodeAsync(loadIdentity(nodeFiles, { keyPath: leaf.keyPath })), 'no-certificate');
+    assert.equal(await keyErrorCodeAsync(loadIdentity(nodeFiles, { certPath: leaf.certPath })), 'not-a-key');
+    assert.equal(await keyErrorCodeAsync(loadIdentity(nodeFiles, {})), 'no-key');
+    assert.equal(await keyErrorCodeAsync(loadIdentity(nodeFiles, { p12Path: pki.path('missing.p12') })), 'io');
     const certsOnly = openssl(['pkcs12', '-export', '-nokeys', '-in', leaf.certPath, '-passout', 'pass:c']);
     assert.equal(keyErrorCode(() => parseIdentity({ p12: certsOnly, passphrase: 'c' })), 'no-key');
   });

@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { MAX_PARTS } from '../../../src/core/mime/limits';
 import { PART_RESERVE, parseMessage } from '../../../src/core/mime/parser';
 import { analyzeMessage } from '../../../src/core/smime/analyze';
-import { loadCertificates } from '../../../src/core/x509/trustStore';
 import { mixedOf, sampleTextEntity, wrapMessage } from '../../helpers/mime';
 import { opensslSigned, opensslVerify } from '../../helpers/openssl';
 import { sharedTestPki, type TestPki } from '../../helpers/pki';
+import { certificatesIn } from '../../helpers/certFiles';
 
 let pki: TestPki;
 const envelope = { from: 'Alice Example <alice@example.com>', to: 'bob@example.com', subject: 'many parts' };
@@ -29,7 +29,7 @@ describe('the part limit', () => {
   test(`a message signed over more than ${MAX_PARTS} parts verifies, with the limit reported`, () => {
     const message = wrapMessage(envelope, opensslSigned(pki, pki.users.alice, manyParts(MAX_PARTS + 50)));
     assert.ok(opensslVerify(pki, message).ok, 'OpenSSL accepts the signature');
-    const { report } = analyzeMessage(message, { anchors: loadCertificates([pki.root.cert]).certs });
+    const { report } = analyzeMessage(message, { anchors: certificatesIn([pki.root.cert]).certs });
     assert.equal(report.verdict, 'valid', report.summary);
     assert.ok(report.warnings.some((w) => w.code === 'max-parts'), 'the limit is reported');
   });
@@ -38,7 +38,7 @@ describe('the part limit', () => {
     const message = wrapMessage(envelope, opensslSigned(pki, pki.users.alice, manyParts(MAX_PARTS + 50)));
     const at = message.lastIndexOf('part 10040');
     message[at] = 'P'.charCodeAt(0);
-    const { report } = analyzeMessage(message, { anchors: loadCertificates([pki.root.cert]).certs });
+    const { report } = analyzeMessage(message, { anchors: certificatesIn([pki.root.cert]).certs });
     assert.equal(report.verdict, 'invalid');
     assert.ok(report.reasons.includes('digest-mismatch'));
   });

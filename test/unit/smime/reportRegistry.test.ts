@@ -6,17 +6,16 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { loadIdentity } from '../../../src/core/keys';
 import { analyzeMessage, type AnalysisResult } from '../../../src/core/smime/analyze';
 import { layerStatus } from '../../../src/core/smime/layers';
 import { REPORT_SCHEMA, type LayerReport, type SecurityReport } from '../../../src/core/smime/report';
 import { signerCertificate, signerName } from '../../../src/core/smime/reportLookup';
 import type { Certificate } from '../../../src/core/x509/certificate';
-import { loadCertificates } from '../../../src/core/x509/trustStore';
 import { multipartSigned, sampleTextEntity, wrapMessage } from '../../helpers/mime';
 import { opensslEncrypted, opensslSigned, runOpenssl } from '../../helpers/openssl';
 import { sharedTestPki, workFile, type TestIdentity, type TestPki } from '../../helpers/pki';
 import { asEncrypted, asSigned, signersOf } from '../../helpers/report';
+import { certificatesIn, identityFrom } from '../../helpers/certFiles';
 
 let pki: TestPki;
 let anchors: Certificate[];
@@ -56,7 +55,7 @@ function referencedIds(report: SecurityReport): string[] {
 
 before(async () => {
   pki = await sharedTestPki();
-  anchors = loadCertificates([pki.root.cert]).certs;
+  anchors = certificatesIn([pki.root.cert]).certs;
 });
 
 describe('layers are a union on kind, with the status the core computed', () => {
@@ -88,7 +87,7 @@ describe('layers are a union on kind, with the status the core computed', () => 
     assert.equal(locked.status, 'not-decrypted');
     assert.equal(locked.decrypted, false);
     assert.equal(locked.recipients.length, 1);
-    const bob = loadIdentity({ certPath: pki.users.bob.cert, keyPath: pki.users.bob.key });
+    const bob = identityFrom({ certPath: pki.users.bob.cert, keyPath: pki.users.bob.key });
     const opened = asEncrypted(analyze(message, { keys: [{ privateKey: bob.privateKey, certificate: bob.certificate }] }).report.layers[0]);
     assert.equal(opened.status, 'decrypted');
     assert.match(opened.contentEncryption, /AES/i);

@@ -8,11 +8,11 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeMessage } from '../../../src/core/smime/analyze';
 import type { SecurityReport } from '../../../src/core/smime/report';
-import { loadCertificates } from '../../../src/core/x509/trustStore';
 import type { Certificate } from '../../../src/core/x509/certificate';
 import { base64Lines, CRLF, entity, sampleTextEntity, wrapMessage } from '../../helpers/mime';
 import { opensslSignDer, opensslSigned } from '../../helpers/openssl';
 import { sharedTestPki, type TestPki } from '../../helpers/pki';
+import { certificatesIn } from '../../helpers/certFiles';
 import { asSigned } from '../../helpers/report';
 
 const BOUNDARY = 'sig-b';
@@ -58,7 +58,7 @@ function assertInvalid(report: SecurityReport, code: string, text?: RegExp): voi
 
 before(async () => {
   pki = await sharedTestPki();
-  anchors = loadCertificates([pki.root.cert]).certs;
+  anchors = certificatesIn([pki.root.cert]).certs;
 });
 
 describe('multipart/signed shape (RFC 1847 §2.1)', () => {

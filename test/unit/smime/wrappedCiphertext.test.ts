@@ -7,14 +7,13 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RecipientKey } from '../../../src/core/cms/enveloped';
-import { loadIdentity } from '../../../src/core/keys';
 import { analyzeMessage } from '../../../src/core/smime/analyze';
 import type { SecurityReport } from '../../../src/core/smime/report';
-import { loadCertificates } from '../../../src/core/x509/trustStore';
 import type { Certificate } from '../../../src/core/x509/certificate';
 import { entity, mixedOf, sampleTextEntity, wrapMessage } from '../../helpers/mime';
 import { opensslEncrypted, opensslSigned } from '../../helpers/openssl';
 import { sharedTestPki, type TestIdentity, type TestPki } from '../../helpers/pki';
+import { certificatesIn, identityFrom } from '../../helpers/certFiles';
 import { asEncrypted, signersOf } from '../../helpers/report';
 
 let pki: TestPki;
@@ -47,8 +46,8 @@ function assertNotSignedByWrapper(report: SecurityReport): void {
 
 before(async () => {
   pki = await sharedTestPki();
-  anchors = loadCertificates([pki.root.cert]).certs;
-  const bob = loadIdentity({ certPath: pki.users.bob.cert, keyPath: pki.users.bob.key });
+  anchors = certificatesIn([pki.root.cert]).certs;
+  const bob = identityFrom({ certPath: pki.users.bob.cert, keyPath: pki.users.bob.key });
   bobKey = { privateKey: bob.privateKey, certificate: bob.certificate };
 });
 

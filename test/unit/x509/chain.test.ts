@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAX_CHAIN_LENGTH, validateChain, type ChainOptions, type ChainResult } from '../../../src/core/x509/chain';
 import type { Crl } from '../../../src/core/x509/crl';
-import { certificatesFromBytes, loadCertificates } from '../../../src/core/x509/trustStore';
+import { certificatesFromBytes } from '../../../src/core/x509/trustStore';
 import { CA_EXT, LEAF_EXT, TestPki, hasOpenssl, openssl, opensslVerify, type Issued } from './testPki';
+import { certificatesIn } from '../../helpers/certFiles';
 
 const DAY = 24 * 3600 * 1000;
 /** Validation time: a little ahead, so certificates issued during the run are already valid. */
@@ -226,7 +227,7 @@ test('corpus PKIs (OpenSSL S/MIME test certificates, RFC 4134 examples): same ve
   try {
     let compared = 0;
     for (const folder of ['openssl/test/smime-certs', 'python-smime/smime/testdata']) {
-      const { certs } = loadCertificates([join(corpus, folder)]);
+      const { certs } = certificatesIn([join(corpus, folder)]);
       const anchors = certs.filter((c) => c.isSelfIssued);
       const anchorFile = join(dir, 'anchors.pem');
       const poolFile = join(dir, 'pool.pem');

@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { certificatesFromBytes, crlsFromBytes, loadCertificates, loadCrls, systemAnchors } from '../../../src/core/x509/trustStore';
+import { nodeFiles } from '../../../src/cli/nodeFiles';
 import { CA_EXT, TestPki, hasOpenssl, openssl, type Issued } from './testPki';
 
 describe('loading certificates and CRLs from files and folders', { skip: !hasOpenssl() && 'openssl not installed' }, () => {
@@ -33,16 +34,16 @@ describe('loading certificates and CRLs from files and folders', { skip: !hasOpe
   });
   after(() => pki.cleanup());
 
-  test('a folder: PEM, DER, bundles and PKCS#7, de-duplicated, one level deep; broken files are reported', () => {
-    const { certs, problems } = loadCertificates([store]);
+  test('a folder: PEM, DER, bundles and PKCS#7, de-duplicated, one level deep; broken files are reported', async () => {
+    const { certs, problems } = await loadCertificates(nodeFiles, [store]);
     const subjects = certs.map((c) => c.subject.text).sort();
     assert.deepEqual(subjects, ['CN=inter', 'CN=leaf', 'CN=root']);
     assert.equal(problems.length, 1, problems.join('\n'));
     assert.match(problems[0], /broken\.cer: not a certificate/);
   });
 
-  test('CRLs from DER, PEM and PKCS#7 in a folder; certificate files are not problems there', () => {
-    const { crls, problems } = loadCrls([store]);
+  test('CRLs from DER, PEM and PKCS#7 in a folder; certificate files are not problems there', async () => {
+    const { crls, problems } = await loadCrls(nodeFiles, [store]);
     assert.deepEqual(problems, []);
     assert.equal(crls.length, 2, 'inter.crl and inter-crl.pem (.p7b is not a CRL extension)');
     assert.ok(crls.every((c) => c.entryFor(leaf.cert.serialHex)?.reason === 'keyCompromise'));
@@ -50,11 +51,11 @@ describe('loading certificates and CRLs from files and folders', { skip: !hasOpe
     assert.equal(fromP7.crls.length, 1);
   });
 
-  test('single files and missing paths', () => {
-    const r = loadCertificates([join(store, 'bundle.crt'), join(store, 'missing.pem')]);
+  test('single files and missing paths', async () => {
+    const r = await loadCertificates(nodeFiles, [join(store, 'bundle.crt'), join(store, 'missing.pem')]);
     assert.deepEqual(r.certs.map((c) => c.subject.text), ['CN=leaf', 'CN=root']);
-    assert.match(r.problems.join('\n'), /missing\.pem: ENOENT/);
-    const explicitCrl = loadCrls([root.certPath]);
+    assert.match(r.problems.join('\n'), /missing\.pem: not found/);
+    const explicitCrl = await loadCrls(nodeFiles, [root.certPath]);
     assert.match(explicitCrl.problems.join('\n'), /no X509 CRL block/);
   });
 

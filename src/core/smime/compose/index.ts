@@ -15,5 +15,4 @@ export {
 export { resolveRecipients, RECIPIENT_FILE_EXTENSIONS, type RecipientLookup, type RecipientMatch, type ResolvedRecipients } from './recipients';
 export { signerProblems, senderWarnings, recipientProblems, type SignerIdentity } from './identityChecks';
 export { saveSignerCertificates, verifiedSignerCertificates, type SavedCertificate, type HarvestResult } from './saveRecipient';
-export { writeFileAtomic } from './atomicWrite';
 export { ComposeError, type ComposeResult, type ComposeWarning, type PreflightChange, type Refusal, type RefusalCode } from './types';

@@ -4,8 +4,7 @@
  * addresses certificates name (RFC 8550 §3: rfc822Name SAN or the emailAddress attribute). A recipient left
  * without a certificate could not read the message, so with a folder that refuses the whole operation.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { fileErrorCause, type FileReader } from '../../files';
 import type { Certificate } from '../../x509/certificate';
 import { certificateEmails } from '../../x509/extensions';
 import { certificatesFromBytes, loadCertificates, MAX_STORE_FILE_BYTES } from '../../x509/trustStore';
@@ -53,44 +52,49 @@ function best(certs: Certificate[], now: Date): Certificate | undefined {
 }
 
 /** The folder's files by lower-cased name (one level, like a trust store folder). */
-function folderIndex(dir: string): Map<string, string> {
+async function folderIndex(files: FileReader, dir: string): Promise<Map<string, string>> {
   const index = new Map<string, string>();
   let names: string[];
   try {
-    names = readdirSync(dir);
+    names = await files.readDirectory(dir);
   } catch (e) {
-    throw new ComposeError([{ code: 'recipient-cert-missing', message: `cannot read the recipients folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }]);
+    throw new ComposeError([{ code: 'recipient-cert-missing', message: `cannot read the recipients folder ${dir}: ${fileErrorCause(e)}` }]);
   }
-  for (const name of names.sort()) index.set(name.toLowerCase(), join(dir, name));
+  for (const name of names.sort()) index.set(name.toLowerCase(), files.join(dir, name));
   return index;
 }
 
-function certificatesInFile(path: string): Certificate[] {
+async function certificatesInFile(files: FileReader, path: string): Promise<Certificate[]> {
   try {
-    if (statSync(path).size > MAX_STORE_FILE_BYTES) return [];
-    return certificatesFromBytes(readFileSync(path), path).certs;
+    const info = await files.stat(path);
+    if (info?.kind !== 'file' || info.size > MAX_STORE_FILE_BYTES) return [];
+    const data = await files.readFile(path);
+    return data.length > MAX_STORE_FILE_BYTES ? [] : certificatesFromBytes(data, path).certs;
   } catch {
     return [];
   }
 }
 
 class FolderLookup {
-  private readonly index: Map<string, string>;
   private all?: Certificate[];
 
-  constructor(
+  private constructor(
+    private readonly files: FileReader,
     private readonly dir: string,
+    private readonly index: Map<string, string>,
     private readonly now: Date,
-  ) {
-    this.index = folderIndex(dir);
+  ) {}
+
+  static async open(files: FileReader, dir: string, now: Date): Promise<FolderLookup> {
+    return new FolderLookup(files, dir, await folderIndex(files, dir), now);
   }
 
   /** <address>.<ext>: the certificate in it naming the address, else its first end-entity one. */
-  byFileName(address: string, warnings: ComposeWarning[]): RecipientMatch | undefined {
+  async byFileName(address: string, warnings: ComposeWarning[]): Promise<RecipientMatch | undefined> {
     for (const ext of RECIPIENT_FILE_EXTENSIONS) {
       const path = this.index.get(address + ext);
       if (!path) continue;
-      const certs = certificatesInFile(path);
+      const certs = await certificatesInFile(this.files, path);
       const named = certs.filter((c) => certificateEmails(c).includes(address));
       const cert = best(named, this.now) ?? certs[0];
       if (!cert) continue;
@@ -100,26 +104,27 @@ class FolderLookup {
     return undefined;
   }
 
-  bySubjectAltName(address: string): RecipientMatch | undefined {
-    if (!this.all) this.all = loadCertificates([this.dir]).certs;
+  async bySubjectAltName(address: string): Promise<RecipientMatch | undefined> {
+    if (!this.all) this.all = (await loadCertificates(this.files, [this.dir])).certs;
     const cert = best(this.all.filter((c) => certificateEmails(c).includes(address)), this.now);
     return cert ? { address, certificate: cert, source: this.dir } : undefined;
   }
 }
 
 /**
- * Resolves the recipients' certificates. Throws ComposeError when a folder is given and an address has no
- * certificate in it (every missing address is named), or when no certificate at all is left.
+ * Resolves the recipients' certificates, reading the folder through `files`. Rejects with ComposeError when a
+ * folder is given and an address has no certificate in it (every missing address is named), or when no
+ * certificate at all is left.
  */
-export function resolveRecipients(lookup: RecipientLookup): ResolvedRecipients {
+export async function resolveRecipients(files: FileReader, lookup: RecipientLookup): Promise<ResolvedRecipients> {
   const now = lookup.now ?? new Date();
   const warnings: ComposeWarning[] = [];
   const addresses = [...new Set(lookup.addresses.map(normalizeAddress))];
-  const folder = lookup.dir ? new FolderLookup(lookup.dir, now) : undefined;
+  const folder = lookup.dir ? await FolderLookup.open(files, lookup.dir, now) : undefined;
   const matches: RecipientMatch[] = [];
   for (const address of addresses) {
     const given = lookup.explicit.find((c) => certificateEmails(c).includes(address));
-    const match = given ? { address, certificate: given, source: '--to' } : (folder?.byFileName(address, warnings) ?? folder?.bySubjectAltName(address));
+    const match = given ? { address, certificate: given, source: '--to' } : ((await folder?.byFileName(address, warnings)) ?? (await folder?.bySubjectAltName(address)));
     matches.push(match ?? { address, source: '' });
   }
   const missing = matches.filter((m) => !m.certificate).map((m) => m.address);

@@ -3,14 +3,12 @@
  * (RFC 8551 §2.4.2 recommends including it for exactly this), which is what we encrypt to next time. Only a
  * signature that verifies cryptographically is taken: a certificate from a broken signature proves nothing.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { fileErrorCause, type FileWriter } from '../../files';
 import { analyzeMessage } from '../analyze';
 import { signerName } from '../reportLookup';
 import type { Certificate } from '../../x509/certificate';
 import { certificateEmails } from '../../x509/extensions';
 import { certificatesFromBytes } from '../../x509/trustStore';
-import { writeFileAtomic } from './atomicWrite';
 
 export type SaveStatus = 'written' | 'unchanged' | 'refused';
 
@@ -50,32 +48,44 @@ export function verifiedSignerCertificates(message: Buffer): { certs: Certificat
 }
 
 /** An existing file for this address, matched case-insensitively as the recipients lookup does. */
-function existingFile(dir: string, address: string): string | undefined {
-  const name = readdirSync(dir).find((n) => n.toLowerCase() === `${address}.pem`);
-  return name ? join(dir, name) : undefined;
+function existingFile(files: FileWriter, dir: string, names: string[], address: string): string | undefined {
+  const name = names.find((n) => n.toLowerCase() === `${address}.pem`);
+  return name ? files.join(dir, name) : undefined;
 }
 
-function saveOne(dir: string, address: string, cert: Certificate): SavedCertificate {
-  const existing = existingFile(dir, address);
-  const path = existing ?? join(dir, `${address}.pem`);
+async function saveOne(files: FileWriter, dir: string, names: string[], address: string, cert: Certificate): Promise<SavedCertificate> {
+  const existing = existingFile(files, dir, names, address);
+  const path = existing ?? files.join(dir, `${address}.pem`);
   if (existing) {
-    const held = certificatesFromBytes(readFileSync(existing), existing).certs;
+    let held: Certificate[];
+    try {
+      held = certificatesFromBytes(await files.readFile(existing), existing).certs;
+    } catch (e) {
+      return { address, path, status: 'refused', message: `${path} exists but cannot be read (${fileErrorCause(e)}); not overwritten` };
+    }
     if (held.some((c) => c.der.equals(cert.der))) return { address, path, status: 'unchanged', message: `${path} already holds this certificate` };
     return { address, path, status: 'refused', message: `${path} holds a different certificate; not overwritten (remove it first to replace it)` };
   }
-  writeFileAtomic(path, Buffer.from(cert.toPem(), 'latin1'));
+  try {
+    // writeNewFile refuses an existing file: one created since the folder was listed is not replaced either.
+    await files.writeNewFile(path, Buffer.from(cert.toPem(), 'latin1'));
+  } catch (e) {
+    return { address, path, status: 'refused', message: `${path} could not be written (${fileErrorCause(e)}); nothing was overwritten` };
+  }
+  names.push(`${address}.pem`);
   return { address, path, status: 'written', message: `saved ${address} to ${path}` };
 }
 
-/** Saves each verified signer certificate as DIR/<address>.pem, one file per address it names. */
-export function saveSignerCertificates(message: Buffer, dir: string): HarvestResult {
-  if (!existsSync(dir)) throw new Error(`${dir} does not exist`);
+/** Saves each verified signer certificate as DIR/<address>.pem through `files`, one file per address it names. */
+export async function saveSignerCertificates(files: FileWriter, message: Buffer, dir: string): Promise<HarvestResult> {
+  if ((await files.stat(dir))?.kind !== 'directory') throw new Error(`${dir} is not a folder`);
+  const names = await files.readDirectory(dir);
   const { certs, skipped } = verifiedSignerCertificates(message);
   const saved: SavedCertificate[] = [];
   for (const cert of certs) {
     const addresses = certificateEmails(cert).filter((a) => SAFE_ADDRESS.test(a));
     if (addresses.length === 0) skipped.push(`${cert.subject.text}: the certificate names no usable mail address`);
-    for (const address of addresses) saved.push(saveOne(dir, address, cert));
+    for (const address of addresses) saved.push(await saveOne(files, dir, names, address, cert));
   }
   return { saved, skipped };
 }

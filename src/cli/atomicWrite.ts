@@ -18,6 +18,16 @@ function writeAll(fd: number, parts: readonly Buffer[]): void {
   }
 }
 
+/** Creates `path` (failing when it exists) and writes `parts` into it. */
+export function writeFileExclusive(path: string, parts: readonly Buffer[]): void {
+  const fd = openSync(path, 'wx', 0o644);
+  try {
+    writeAll(fd, parts);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Writes `data` (one buffer, or consecutive parts written with writev so they are never joined in memory) to
  * `path` atomically: rename within one folder is atomic on POSIX file systems.
@@ -25,12 +35,7 @@ function writeAll(fd: number, parts: readonly Buffer[]): void {
 export function writeFileAtomic(path: string, data: Buffer | readonly Buffer[]): void {
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    const fd = openSync(temp, 'wx', 0o644);
-    try {
-      writeAll(fd, Buffer.isBuffer(data) ? [data] : data);
-    } finally {
-      closeSync(fd);
-    }
+    writeFileExclusive(temp, Buffer.isBuffer(data) ? [data] : data);
     renameSync(temp, path);
   } catch (e) {
     rmSync(temp, { force: true });
