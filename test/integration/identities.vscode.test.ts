@@ -50,6 +50,39 @@ suite('decryption identities', () => {
     assert.ok(open.bodies.some((b) => b.kind === 'text' && b.text.includes('Grüße aus Köln')));
   });
 
+  test('the raw view says "Key locked" on the encrypted part and unlocks that key; the part then opens', async function () {
+    this.timeout(60_000);
+    const { alice, bob } = s.pki.users;
+    for (const file of [alice.p12, bob.p12]) await vscode.commands.executeCommand('smime.forgetKeyPassphrase', file);
+    await setting('decrypt.p12', undefined);
+    await setting('decrypt.identities', [{ p12: bob.p12 }]);
+    const uri = writeIn(dir, 'to-bob-raw.eml', s.encrypted);
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    const titles = async () => ((await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? []).map((l) => l.command);
+    const deadline = Date.now() + 20_000;
+    let lenses = await titles();
+    while (!lenses.some((c) => c?.title.startsWith('Key locked')) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      lenses = await titles();
+    }
+    const lock = lenses.find((c) => c?.title.startsWith('Key locked'));
+    assert.ok(lock, `a Key locked lens among: ${lenses.map((c) => c?.title).join(' | ')}`);
+    assert.equal(lock.title, 'Key locked: enter passphrase (bob.p12)');
+    assert.equal(lock.command, 'smime.setKeyPassphrase');
+    assert.deepEqual(lock.arguments, [bob.p12]);
+    // What Set Key Passphrase stores once the password box is answered (the box itself cannot be driven here).
+    await vscode.commands.executeCommand('smime._test.storePassphrase', lock.arguments?.[0], TEST_PASSPHRASE);
+    const after = Date.now() + 20_000;
+    while (!lenses.some((c) => c?.title === 'Open decrypted content') && Date.now() < after) {
+      await new Promise((r) => setTimeout(r, 200));
+      lenses = await titles();
+    }
+    assert.ok(lenses.some((c) => c?.title === 'Open decrypted content'), lenses.map((c) => c?.title).join(' | '));
+    assert.ok(!lenses.some((c) => c?.title.startsWith('Key locked')));
+    await closeAllEditors();
+  });
+
   test('with smime.decrypt.automatically off, nothing is decrypted until asked', async function () {
     this.timeout(60_000);
     await setting('decrypt.automatically', false);

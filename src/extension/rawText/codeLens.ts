@@ -4,10 +4,11 @@
  * message's overall verdict.
  */
 import * as vscode from 'vscode';
+import { basename } from 'node:path';
 import { isSavablePart, walk, isEncrypted, signerName, type MimeEntity, type LayerReport, type EnvelopedLayerReport, type SignedLayerReport } from '../../core';
 import { encryptionTitle, partDescription, signatureTitle, verdictTitle } from './labels';
 import type { RawModel, RawModelStore } from './rawModel';
-import { RAW_COMMANDS, OPEN_MESSAGE_VIEW_COMMAND } from './commandIds';
+import { RAW_COMMANDS, OPEN_MESSAGE_VIEW_COMMAND, SET_KEY_PASSPHRASE_COMMAND } from './commandIds';
 
 /** A lens with no command is shown as plain text. */
 function label(range: vscode.Range, title: string, tooltip?: string): vscode.CodeLens {
@@ -38,8 +39,17 @@ function signatureLenses(model: RawModel, range: vscode.Range, layer: SignedLaye
 
 function encryptionLenses(model: RawModel, range: vscode.Range, layer: EnvelopedLayerReport): vscode.CodeLens[] {
   const lenses = [label(range, encryptionTitle(layer))];
-  if (layer.decrypted) lenses.push(action(range, 'Open decrypted content', RAW_COMMANDS.openDecrypted, [model.uri, layer.path]));
-  else lenses.push(action(range, 'Decrypt', RAW_COMMANDS.decrypt, [model.uri, layer.path], 'Decrypt with the configured keys'));
+  if (layer.decrypted) {
+    lenses.push(action(range, 'Open decrypted content', RAW_COMMANDS.openDecrypted, [model.uri, layer.path]));
+    return lenses;
+  }
+  // A configured identity waits for its passphrase: say so where the ciphertext is, as the message view does, and
+  // unlock that key (the message decrypts once it is entered, when smime.decrypt.automatically is on).
+  for (const file of model.lockedKeys) {
+    const name = basename(file);
+    lenses.push(action(range, `Key locked: enter passphrase (${name})`, SET_KEY_PASSPHRASE_COMMAND, [file], `The passphrase of ${name} is needed to try this key`));
+  }
+  lenses.push(action(range, 'Decrypt', RAW_COMMANDS.decrypt, [model.uri, layer.path], 'Decrypt with the configured keys'));
   return lenses;
 }
 

@@ -12,3 +12,6 @@ export const OPEN_MESSAGE_VIEW_COMMAND = 'smime.openMessageView';
 
 /** The message view's certificate command, when it registers one: (uri, layerPath, signerIndex). */
 export const SHOW_CERTIFICATE_COMMAND = 'smime.showCertificate';
+
+/** Unlocks a configured key: (keyFile) asks for its passphrase and keeps it in SecretStorage. */
+export const SET_KEY_PASSPHRASE_COMMAND = 'smime.setKeyPassphrase';

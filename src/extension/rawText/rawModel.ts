@@ -17,7 +17,8 @@ export interface RawAnalysisOptions {
 
 /** What the raw-text features need from the extension's analysis service. */
 export interface RawAnalysisSource {
-  analyze(uri: vscode.Uri, bytes: Uint8Array, options?: RawAnalysisOptions): Promise<AnalysisResult> | AnalysisResult;
+  /** The analysis, and the key files whose passphrase is needed before a configured identity can be tried. */
+  analyzeDocument(uri: vscode.Uri, bytes: Uint8Array, options?: RawAnalysisOptions): Promise<{ result: AnalysisResult; lockedKeys: string[] }>;
   /** Fires when analyses may have changed without the text changing (keys, trust settings). */
   readonly onDidChangeAnalysis?: vscode.Event<unknown>;
 }
@@ -29,6 +30,8 @@ export class RawModel {
     readonly bytes: Buffer,
     readonly lines: ByteLineMap,
     readonly analysis: AnalysisResult,
+    /** Key files (absolute paths) that must be unlocked before the message's encrypted layers can be tried. */
+    readonly lockedKeys: readonly string[] = [],
   ) {}
 
   get root(): MimeEntity {
@@ -167,7 +170,7 @@ export class RawModelStore implements vscode.Disposable {
   private async build(document: vscode.TextDocument, options: RawAnalysisOptions): Promise<RawModel> {
     const version = document.version;
     const { bytes, decoder } = this.inMemoryBytes(document) ?? (await documentBytes(document));
-    const analysis = await this.source.analyze(document.uri, bytes, options);
-    return new RawModel(document.uri, version, bytes, new ByteLineMap(bytes, decoder), analysis);
+    const { result, lockedKeys } = await this.source.analyzeDocument(document.uri, bytes, options);
+    return new RawModel(document.uri, version, bytes, new ByteLineMap(bytes, decoder), result, lockedKeys);
   }
 }
