@@ -3,6 +3,7 @@
  * Everything here is plain JSON-able data; the CLI prints it and the extension renders it.
  */
 import type { CertificateDetails } from '../x509/details';
+import type { RecipientSummary } from '../cms/enveloped';
 
 export type Verdict = 'valid' | 'invalid' | 'untrusted' | 'mismatch' | 'unsigned' | 'error';
 
@@ -148,16 +149,8 @@ export interface ByteRange {
 
 export type LayerKind = 'signed' | 'enveloped' | 'authEnveloped' | 'compressed';
 
-export interface RecipientReport {
-  type: string;
-  issuer?: string;
-  serial?: string;
-  ski?: string;
-  keyEncryption: string;
-  matchedKey: boolean;
-  /** The address of the recipient's certificate, when a known certificate is the one named. */
-  email?: string;
-}
+/** A recipient of an encrypted layer, as the CMS layer names it (RFC 5652 §6.2). */
+export type RecipientReport = RecipientSummary;
 
 interface LayerBase {
   /** Entity path of the part that carries the layer (the multipart/signed or pkcs7-mime entity). */
