@@ -21,6 +21,8 @@ export interface EntitySignOptions {
   pss?: boolean;
   /** signingTime attribute; default now. */
   now?: Date;
+  /** The entity's digest, already computed over exactly its bytes (prepareMessage's one-pass digest). */
+  contentDigest?: { algorithm: SignDigestName; value: Buffer };
 }
 
 export interface SignMessageOptions extends EntitySignOptions, PrepareOptions, SigningDateOptions {
@@ -77,7 +79,8 @@ export function signedPieces(entity: Buffer, signer: SignerIdentity, options: En
   const spec = { privateKey: signer.privateKey, certificate: signer.certificate, chain: signer.chain ?? [], digest: options.digest, pss: options.pss ?? false };
   const detached = options.detached ?? true;
   return buildOrRefuse(() => {
-    const der = buildSignedDataElement(entity, [spec], { detached, signingTime: options.now });
+    const contentDigests = options.contentDigest ? { [options.contentDigest.algorithm]: options.contentDigest.value } : undefined;
+    const der = buildSignedDataElement(entity, [spec], { detached, signingTime: options.now, contentDigests });
     return detached ? multipartSigned(entity, der.toBuffer(), micalgFor(digestOfSigner(spec))) : pkcs7MimePieces(base64Of(der.chunks), 'signed-data');
   });
 }
@@ -91,13 +94,22 @@ export function prepareDated(options: PrepareOptions & SigningDateOptions & { in
   return prepared;
 }
 
+/** The digest the signature will use, so that preparing can hash in its pass; undefined when it cannot be told. */
+function plannedDigest(options: SignMessageOptions): SignDigestName | undefined {
+  try {
+    return digestOfSigner({ privateKey: options.signer.privateKey, certificate: options.signer.certificate, digest: options.digest });
+  } catch {
+    return undefined; // the builder reports it, after the identity checks, as before
+  }
+}
+
 /** Prepares, checks and signs a message. Throws ComposeError when refused; nothing is written here. */
 export function signMessage(options: SignMessageOptions): ComposeResult {
   const now = options.now ?? new Date();
-  const prepared = prepareDated(options, now);
+  const prepared = prepareDated({ ...options, onePassDigest: plannedDigest(options) }, now);
   const warnings = [...prepared.warnings];
   enforce(signerProblems(options.signer, now), options.force ?? false, warnings);
   warnings.push(...senderWarnings(options.signer.certificate, prepared.addresses.from), ...dateWarnings(prepared.date, now));
-  const smime = signedPieces(prepared.entity, options.signer, { ...options, now });
+  const smime = signedPieces(prepared.entity, options.signer, { ...options, now, contentDigest: prepared.digest });
   return composeResult(messagePieces(prepared.outerHeaders, smime).toBuffers(), prepared.preflight, warnings);
 }
