@@ -2,8 +2,9 @@
  * One pass over a body on the write path: the ESP-safety scan (transferEncode.ts's BodyScan: 8-bit, NUL, bare CR,
  * bare LF, longest line, "From " lines, trailing white space), the canonical CRLF form (RFC 8551 §3.1.1) and
  * the bytes handed to a hash, all chunk by chunk while each chunk is in the CPU's cache. The canonical form is
- * made of views of the input with CRLF where a bare LF was, so a body that is already canonical is not copied.
+ * a view of the input where it is already canonical, so the usual CRLF body is not copied at all.
  */
+import { toCanonicalCrlf } from '../canonical';
 import { DATA, FLAG, LOOKAHEAD, LOOKBEHIND, lineScanner, POSITIONS, SCAN_CHUNK } from './lineScanWasm';
 import { scanBody, type BodyScan } from './transferEncode';
 
@@ -15,43 +16,52 @@ export interface CanonicalScan {
   scan: BodyScan;
   /** Whether the input had bare LFs (its canonical form then differs from it). */
   hadBareLf: boolean;
-  /** The canonical form: `[raw]` itself when it had no bare LF, else views of it with CRLF between them. */
+  /** The canonical form: `[raw]` itself when it had no bare LF, else views of it and copies of the chunks with one. */
   canonical: Buffer[];
 }
-
-const CRLF = Buffer.from('\r\n');
 
 function startsWithFrom(raw: Buffer): boolean {
   return raw.length >= 5 && raw[0] === 0x46 && raw[1] === 0x72 && raw[2] === 0x6f && raw[3] === 0x6d && raw[4] === 0x20;
 }
 
-/** Splits the input at its bare LFs (given in ascending order) into canonical pieces. */
-class CanonicalPieces {
-  private from = 0;
-  private sent = 0;
+/**
+ * The canonical form, chunk by chunk: a chunk without bare LFs is a view of the input (joined with the view
+ * before it when they are adjacent), a chunk with some is copied once with CR put before each bare LF. So the
+ * pieces stay few (one per chunk at most) however many bare LFs there are, and each chunk reaches the sink whole.
+ */
+class CanonicalChunks {
   readonly parts: Buffer[] = [];
 
   constructor(private readonly raw: Buffer, private readonly sink: BodySink | undefined) {}
 
-  bareLf(at: number): void {
-    this.parts.push(this.raw.subarray(this.from, at), CRLF);
-    this.send(at);
-    this.sink?.(CRLF);
-    this.from = this.sent = at + 1;
-  }
-
-  /** Hands the input up to `to` (exclusive) to the sink. */
-  send(to: number): void {
-    if (this.sink && to > this.sent) this.sink(this.raw.subarray(this.sent, to));
-    this.sent = to;
+  /** The chunk [start, end) of the input, with its bare LFs at `bareLfs[0..count)` (ascending). */
+  add(start: number, end: number, bareLfs: ArrayLike<number>, count: number): void {
+    const piece = count === 0 ? this.raw.subarray(start, end) : withCrBeforeLf(this.raw, start, end, bareLfs, count);
+    this.sink?.(piece);
+    const last = this.parts[this.parts.length - 1];
+    if (count === 0 && last !== undefined && last.buffer === piece.buffer && last.byteOffset + last.length === piece.byteOffset) {
+      this.parts[this.parts.length - 1] = this.raw.subarray(last.byteOffset - this.raw.byteOffset, end);
+    } else {
+      this.parts.push(piece);
+    }
   }
 
   finish(): Buffer[] {
-    this.send(this.raw.length);
-    if (this.parts.length === 0) return [this.raw];
-    this.parts.push(this.raw.subarray(this.from));
-    return this.parts.filter((p) => p.length > 0);
+    return this.parts.length === 0 ? [this.raw] : this.parts;
   }
+}
+
+function withCrBeforeLf(raw: Buffer, start: number, end: number, bareLfs: ArrayLike<number>, count: number): Buffer {
+  const out = Buffer.allocUnsafe(end - start + count);
+  let from = start;
+  let at = 0;
+  for (let k = 0; k < count; k++) {
+    at += raw.copy(out, at, from, bareLfs[k]);
+    out[at++] = 0x0d;
+    from = bareLfs[k];
+  }
+  raw.copy(out, at, from, end);
+  return out;
 }
 
 function scanWithWasm(raw: Buffer, sink: BodySink | undefined): CanonicalScan | null {
@@ -62,7 +72,7 @@ function scanWithWasm(raw: Buffer, sink: BodySink | undefined): CanonicalScan | 
   wasm.lineStart.value = 0;
   wasm.maxLine.value = 0;
   wasm.flags.value = startsWithFrom(raw) ? FLAG.fromLine : 0;
-  const pieces = new CanonicalPieces(raw, sink);
+  const chunks = new CanonicalChunks(raw, sink);
   for (let start = 0; start < raw.length; start += SCAN_CHUNK) {
     const length = Math.min(SCAN_CHUNK, raw.length - start);
     const available = Math.min(length + LOOKAHEAD, raw.length - start);
@@ -71,9 +81,7 @@ function scanWithWasm(raw: Buffer, sink: BodySink | undefined): CanonicalScan | 
     memory.set(raw.subarray(start, start + available), DATA);
     wasm.bareLfCount.value = 0;
     wasm.scan(start, length, available);
-    const bareLfs = wasm.bareLfCount.value as number;
-    for (let k = 0; k < bareLfs; k++) pieces.bareLf(positions[k]);
-    pieces.send(start + length);
+    chunks.add(start, start + length, positions, wasm.bareLfCount.value as number);
   }
   const flags = wasm.flags.value as number;
   const lastLine = raw.length - (wasm.lineStart.value as number);
@@ -87,19 +95,14 @@ function scanWithWasm(raw: Buffer, sink: BodySink | undefined): CanonicalScan | 
     fromLine: (flags & FLAG.fromLine) !== 0,
     trailingSpace: (flags & FLAG.trailingSpace) !== 0 || last === 0x20 || last === 0x09,
   };
-  return { scan, hadBareLf: (flags & FLAG.bareLf) !== 0, canonical: pieces.finish() };
+  return { scan, hadBareLf: (flags & FLAG.bareLf) !== 0, canonical: chunks.finish() };
 }
 
 /** The same results in JavaScript (two passes), where WebAssembly is not available. */
 export function scanInJavaScript(raw: Buffer, sink?: BodySink): CanonicalScan {
   const rawScan = scanBody(raw);
-  let canonical = [raw];
-  if (rawScan.bareLf) {
-    const pieces = new CanonicalPieces(raw, undefined);
-    for (let i = raw.indexOf(0x0a); i !== -1; i = raw.indexOf(0x0a, i + 1)) if (i === 0 || raw[i - 1] !== 0x0d) pieces.bareLf(i);
-    canonical = pieces.finish();
-  }
-  if (sink) for (const piece of canonical) sink(piece);
+  const canonical = [toCanonicalCrlf(raw)];
+  sink?.(canonical[0]);
   return { scan: { ...rawScan, bareLf: false }, hadBareLf: rawScan.bareLf, canonical };
 }
 
@@ -109,9 +112,4 @@ export function scanInJavaScript(raw: Buffer, sink?: BodySink): CanonicalScan {
  */
 export function scanCanonical(raw: Buffer, sink?: BodySink): CanonicalScan {
   return scanWithWasm(raw, sink) ?? scanInJavaScript(raw, sink);
-}
-
-/** The canonical form as one buffer (for the encoders): `raw` itself when it was canonical. */
-export function joined(result: CanonicalScan): Buffer {
-  return result.canonical.length === 1 ? result.canonical[0] : Buffer.concat(result.canonical);
 }

@@ -57,7 +57,9 @@ function canonicalScan(ctx: EspSafeContext, entity: MimeEntity): { body: Pieces;
   const result = scanCanonical(raw, ctx.digest?.bodySink(entity.source, entity.bodyStart, entity.end));
   if (result.hadBareLf) ctx.sawBareLf = true;
   const parts = result.canonical;
-  return { body: new Pieces().add(...parts), joined: () => (parts.length === 1 ? parts[0] : Buffer.concat(parts)), scan: result.scan };
+  const body = new Pieces();
+  for (const part of parts) body.add(part);
+  return { body, joined: () => (parts.length === 1 ? parts[0] : Buffer.concat(parts)), scan: result.scan };
 }
 
 function change(ctx: EspSafeContext, path: string, what: string, reason: string): void {
