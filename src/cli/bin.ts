@@ -4,7 +4,7 @@
  * waits on it. The same bundle runs in `smime verify --jobs N`'s worker threads, where it serves verifications.
  */
 import { main } from './main';
-import { isVerifyWorker } from './workerRole';
+import { mayBeVerifyWorker } from './workerRole';
 
 function runMain(): Promise<number> {
   // A reader that stops early (`smime verify DIR | head`) closes the pipe: stop quietly, as other tools do, with
@@ -26,4 +26,6 @@ function runMain(): Promise<number> {
 }
 
 // The verification code loads only in a worker (and in `verify` itself), never for every command's start-up.
-export const finished: Promise<number> = isVerifyWorker() ? import('./verifyPool').then((m) => (m.serveVerifyRequests(), 0)) : runMain();
+export const finished: Promise<number> = mayBeVerifyWorker()
+  ? import('./verifyPool').then((m) => (m.isVerifyWorker() ? (m.serveVerifyRequests(), 0) : runMain()))
+  : runMain();
