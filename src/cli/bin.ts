@@ -7,12 +7,7 @@ import { main } from './main';
 import { mayBeVerifyWorker } from './workerRole';
 
 function runMain(): Promise<number> {
-  // A reader that stops early (`smime verify DIR | head`) closes the pipe: stop quietly, as other tools do, with
-  // the status of an incomplete run.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
-    process.exit(2);
-  });
+  // Standard output is made on first use, with its EPIPE handling (stdout.ts).
   return main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

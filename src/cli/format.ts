@@ -1,8 +1,9 @@
 /** Human-readable output of the reports (the JSON output is the report itself). */
 import type { MimeEntity } from '../core/mime/entity';
 import type { Check, LayerReport, Reason, SecurityReport, SignerReport } from '../core/smime/report';
+import { stdout } from './stdout';
 
-const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
+const useColor = stdout().isTTY && !process.env.NO_COLOR;
 
 /** Terminal controls and bidi overrides: from a message they could move the cursor, recolour or rewrite a line. */
 const TERMINAL_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;

@@ -5,6 +5,7 @@
 // deserialise than the cache of every command (smime.cache), used for the others. A cache from another build or
 // Node version is rejected by V8 (or by the source check below) and the file is compiled as usual.
 'use strict';
+const { isAscii } = require('node:buffer');
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { Script } = require('node:vm');
@@ -34,7 +35,9 @@ for (const name of cacheFiles) {
   }
   break;
 }
-const script = new Script(wrap(source.toString('utf8')), { filename: file, cachedData });
+// esbuild writes ASCII (non-ASCII characters escaped), which latin1 turns into a string without UTF-8 decoding.
+const text = isAscii(source) ? source.toString('latin1') : source.toString('utf8');
+const script = new Script(wrap(text), { filename: file, cachedData });
 if (cachedData) state = script.cachedDataRejected ? 'rejected' : `used (${state})`;
 if (process.env.SMIME_DEBUG) process.stderr.write(`smime: code cache ${state}\n`);
 const module_ = { exports: {} };

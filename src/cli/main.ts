@@ -4,6 +4,7 @@
  */
 import { InputError, UsageError } from './args';
 import { readAhead } from './readAhead';
+import { stdout } from './stdout';
 
 export const USAGE = `smime: inspect, verify, decrypt, sign and encrypt S/MIME mail
 
@@ -51,11 +52,11 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(USAGE + '\n');
+    stdout().write(USAGE + '\n');
     return command ? 0 : 2;
   }
   if (command === '--version') {
-    process.stdout.write('smime 0.1.0\n');
+    stdout().write('smime 0.1.0\n');
     return 0;
   }
   const load = COMMANDS[command];

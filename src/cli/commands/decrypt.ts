@@ -4,6 +4,7 @@ import { analyzeMessage } from '../../core/smime/analyze';
 import { isEncrypted } from '../../core/smime/layers';
 import { KEY_OPTIONS, OUTPUT_OPTIONS, UsageError, parse } from '../args';
 import { keysFrom, readInput } from '../context';
+import { stdout } from '../stdout';
 
 /** `smime decrypt FILE`: writes the decrypted MIME entity of the outermost encrypted layer. */
 export async function runDecrypt(argv: string[]): Promise<number> {
@@ -25,9 +26,9 @@ export async function runDecrypt(argv: string[]): Promise<number> {
       bytes: content?.length ?? 0,
       reasons: encrypted.flatMap((l) => l.reasons.map((r) => r.code)),
     };
-    process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+    stdout().write(JSON.stringify(summary, null, 2) + '\n');
   } else if (content && !values.out) {
-    process.stdout.write(content);
+    stdout().write(content);
   } else if (content) {
     process.stderr.write(`decrypted ${layer?.contentEncryption} content (${content.length} bytes) written to ${values.out}\n`);
   } else if (encrypted.length === 0) {

@@ -13,6 +13,7 @@ import { certificatesFromBytes } from '../../core/x509/trustStore';
 import { InputError, UsageError, parse } from '../args';
 import { passphraseFrom, readInputSync } from '../context';
 import { once, runWrites, WRITE_OPTIONS } from './output';
+import { stdout } from '../stdout';
 
 export const RECIPIENT_OPTIONS = {
   to: { type: 'string', multiple: true },
@@ -108,7 +109,7 @@ export function saveRecipients(message: Buffer, dir: string, json: boolean): num
   const result = saveSignerCertificates(message, dir);
   for (const s of result.saved) process.stderr.write(`${s.status === 'refused' ? 'refused: ' : ''}${s.message}\n`);
   for (const why of result.skipped) process.stderr.write(`skipped: ${why}\n`);
-  if (json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  if (json) stdout().write(JSON.stringify(result, null, 2) + '\n');
   const ok = result.saved.length > 0 && result.saved.every((s) => s.status !== 'refused');
   if (result.saved.length === 0) process.stderr.write('no certificate saved: the message has no signature that verifies\n');
   return ok ? 0 : 1;

@@ -8,6 +8,7 @@ import { analyzeMessage, type AnalyzeOptions } from '../../core/smime/analyze';
 import { inboxVerdict } from '../../core/inbox/inboxVerdict';
 import { OUTPUT_OPTIONS, TRUST_OPTIONS, UsageError, parse } from '../args';
 import { trustFrom } from '../context';
+import { stdout } from '../stdout';
 
 const INBOX_OPTIONS = {
   port: { type: 'string' },
@@ -49,7 +50,7 @@ export async function runInbox(argv: string[]): Promise<number> {
         void readFile(message.path).then((bytes) => {
           const verdict = verdictOf(bytes, trust);
           const fields = { file: message.file, verdict, size: message.size, from: message.mailFrom, to: message.rcptTo, subject: message.subject ?? '' };
-          process.stdout.write(json ? JSON.stringify(fields) + '\n' : `${message.file}\t${verdict}\t${message.size} bytes\t${message.mailFrom}\t${fields.subject}\n`);
+          stdout().write(json ? JSON.stringify(fields) + '\n' : `${message.file}\t${verdict}\t${message.size} bytes\t${message.mailFrom}\t${fields.subject}\n`);
         });
       },
       onRejected: (r) => process.stderr.write(`smime inbox: refused a message from ${r.mailFrom || 'unknown'} (${r.code}): ${r.reason}\n`),

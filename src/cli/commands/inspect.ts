@@ -3,6 +3,7 @@ import type { MimeEntity } from '../../core/mime/entity';
 import { OUTPUT_OPTIONS, parse } from '../args';
 import { readInput } from '../context';
 import { formatTree } from '../format';
+import { stdout } from '../stdout';
 
 interface TreeNode {
   path: string;
@@ -62,7 +63,7 @@ export async function runInspect(argv: string[]): Promise<number> {
   }));
   if (values.json) {
     const out = { size: input.length, lineEndings: message.lineEndings, entityCount: message.entityCount, tree: toTree(message.root, inner), layers, message: report.message };
-    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    stdout().write(JSON.stringify(out, null, 2) + '\n');
   } else {
     const lines = [`${input.length} bytes, ${message.entityCount} parts, ${message.lineEndings} line endings`, '', formatTree(message.root, inner)];
     if (layers.length) {
@@ -72,7 +73,7 @@ export async function runInspect(argv: string[]): Promise<number> {
         lines.push(`  part ${l.path}: ${what}; covers ${l.covers}${l.coversMessage ? '' : ' (not the whole message)'}`);
       }
     }
-    process.stdout.write(lines.join('\n') + '\n');
+    stdout().write(lines.join('\n') + '\n');
   }
   return 0;
 }

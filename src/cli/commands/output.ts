@@ -9,6 +9,7 @@ import { basename, join, resolve } from 'node:path';
 import { ComposeError, writeFileAtomic, type ComposeResult, type RefusalCode } from '../../core/smime/compose';
 import { InputError, OUTPUT_OPTIONS, UsageError } from '../args';
 import { readInput } from '../context';
+import { stdout } from '../stdout';
 
 export const WRITE_OPTIONS = {
   ...OUTPUT_OPTIONS,
@@ -86,11 +87,11 @@ export function runWrite(command: string, values: { json?: boolean }, out: strin
     if (e.problems.every((p) => FORCEABLE.has(p.code))) {
       process.stderr.write(`smime ${command}: nothing was written; --force writes it anyway\n`);
     }
-    if (values.json) process.stdout.write(JSON.stringify({ output: null, refused: e.problems, preflight: [], warnings: [] }, null, 2) + '\n');
+    if (values.json) stdout().write(JSON.stringify({ output: null, refused: e.problems, preflight: [], warnings: [] }, null, 2) + '\n');
     return 1;
   }
   writeResult(out, result, done);
-  if (values.json) process.stdout.write(JSON.stringify({ output: out, preflight: result.preflight, warnings: result.warnings }, null, 2) + '\n');
+  if (values.json) stdout().write(JSON.stringify({ output: out, preflight: result.preflight, warnings: result.warnings }, null, 2) + '\n');
   return 0;
 }
 
@@ -131,7 +132,7 @@ async function runWriteMany(command: string, values: { json?: boolean }, inputs:
   const written = outcomes.filter((o) => o.output !== null).length;
   const unreadable = outcomes.filter((o) => o.error !== undefined).length;
   process.stderr.write(`${outcomes.length} messages: ${written} written, ${outcomes.length - written - unreadable} refused, ${unreadable} unreadable\n`);
-  if (values.json) process.stdout.write(JSON.stringify(outcomes, null, 2) + '\n');
+  if (values.json) stdout().write(JSON.stringify(outcomes, null, 2) + '\n');
   return unreadable > 0 ? 2 : written === outcomes.length ? 0 : 1;
 }
 

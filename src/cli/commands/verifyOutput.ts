@@ -6,6 +6,7 @@
 import { formatReport } from '../format';
 import { inputLabel } from '../inputs';
 import type { VerifyResult } from '../verifyPool';
+import { stdout } from '../stdout';
 
 export type OutputMode = 'text' | 'json' | 'jsonl';
 
@@ -22,13 +23,13 @@ export class BatchOutput {
     if ('report' in result && result.report.verdict === 'valid') this.valid++;
     if ('error' in result) this.unreadable++;
     if (this.mode === 'jsonl') {
-      process.stdout.write(JSON.stringify(record) + '\n');
+      stdout().write(JSON.stringify(record) + '\n');
     } else if (this.mode === 'json') {
       // The same text JSON.stringify(array, null, 2) gives, one element at a time.
       const element = '  ' + JSON.stringify(record, null, 2).replaceAll('\n', '\n  ');
-      process.stdout.write((this.total === 0 ? '[\n' : ',\n') + element);
+      stdout().write((this.total === 0 ? '[\n' : ',\n') + element);
     } else if ('report' in result) {
-      process.stdout.write(`${inputLabel(item)}\n${formatReport(result.report)}\n\n`);
+      stdout().write(`${inputLabel(item)}\n${formatReport(result.report)}\n\n`);
     }
     if ('error' in result) process.stderr.write(`smime verify: ${result.error}\n`);
     this.total++;
@@ -36,10 +37,10 @@ export class BatchOutput {
 
   /** Closes the output; the exit status is the worst: 2 if a message could not be read, 1 if one is not valid. */
   finish(): number {
-    if (this.mode === 'json') process.stdout.write(this.total === 0 ? '[]\n' : '\n]\n');
+    if (this.mode === 'json') stdout().write(this.total === 0 ? '[]\n' : '\n]\n');
     if (this.mode === 'text') {
       const notValid = this.total - this.valid - this.unreadable;
-      process.stdout.write(`${this.total} messages: ${this.valid} valid, ${notValid} not valid, ${this.unreadable} unreadable\n`);
+      stdout().write(`${this.total} messages: ${this.valid} valid, ${notValid} not valid, ${this.unreadable} unreadable\n`);
     }
     if (this.total === 0) {
       process.stderr.write('smime verify: no message to verify\n');
