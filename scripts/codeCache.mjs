@@ -6,7 +6,7 @@
 // read and deserialise at every start-up than the cache of all commands.
 // Every cache is valid only for this Node version and the exact smime.js it was made from.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import fs, { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -35,6 +35,8 @@ function trainingRuns(dir) {
   ];
 }
 
+const { writeSync } = fs;
+
 /** Commands with a cache of their own: those that read or write large messages. */
 const OWN_CACHE = ['sign', 'sign-encrypt', 'encrypt', 'verify', 'decrypt'];
 
@@ -52,6 +54,9 @@ function loadBundle(dist) {
     const { write: stdoutWrite } = process.stdout;
     const { write: stderrWrite } = process.stderr;
     process.stdout.write = process.stderr.write = () => true;
+    // The CLI writes its messages to descriptor 2 directly (src/cli/stderr.ts): those are silenced too.
+    fs.writeSync = (fd, data, offset = 0, ...rest) =>
+      fd === 1 || fd === 2 ? (typeof data === 'string' ? Buffer.byteLength(data) : data.length - offset) : writeSync(fd, data, offset, ...rest);
     try {
       compiled(module.exports, requireFromBundle, module, file, resolve(dist));
       return await module.exports.finished;
@@ -59,6 +64,7 @@ function loadBundle(dist) {
       process.argv = argv;
       process.stdout.write = stdoutWrite;
       process.stderr.write = stderrWrite;
+      fs.writeSync = writeSync;
       process.exitCode = undefined;
     }
   };

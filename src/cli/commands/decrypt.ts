@@ -5,6 +5,7 @@ import { isEncrypted } from '../../core/smime/layers';
 import { KEY_OPTIONS, OUTPUT_OPTIONS, UsageError, parse } from '../args';
 import { keysFrom, readInput } from '../context';
 import { stdout } from '../stdout';
+import { writeStderr } from '../stderr';
 
 /** `smime decrypt FILE`: writes the decrypted MIME entity of the outermost encrypted layer. */
 export async function runDecrypt(argv: string[]): Promise<number> {
@@ -30,11 +31,11 @@ export async function runDecrypt(argv: string[]): Promise<number> {
   } else if (content && !values.out) {
     stdout().write(content);
   } else if (content) {
-    process.stderr.write(`decrypted ${layer?.contentEncryption} content (${content.length} bytes) written to ${values.out}\n`);
+    writeStderr(`decrypted ${layer?.contentEncryption} content (${content.length} bytes) written to ${values.out}\n`);
   } else if (encrypted.length === 0) {
-    process.stderr.write('the message is not encrypted\n');
+    writeStderr('the message is not encrypted\n');
   } else {
-    for (const r of encrypted.flatMap((l) => l.reasons)) process.stderr.write(`${r.code}: ${r.message}\n`);
+    for (const r of encrypted.flatMap((l) => l.reasons)) writeStderr(`${r.code}: ${r.message}\n`);
   }
   return content ? 0 : 1;
 }

@@ -7,6 +7,7 @@ import { formatReport } from '../format';
 import { inputLabel } from '../inputs';
 import type { VerifyResult } from '../verifyPool';
 import { stdout } from '../stdout';
+import { writeStderr } from '../stderr';
 
 export type OutputMode = 'text' | 'json' | 'jsonl';
 
@@ -31,7 +32,7 @@ export class BatchOutput {
     } else if ('report' in result) {
       stdout().write(`${inputLabel(item)}\n${formatReport(result.report)}\n\n`);
     }
-    if ('error' in result) process.stderr.write(`smime verify: ${result.error}\n`);
+    if ('error' in result) writeStderr(`smime verify: ${result.error}\n`);
     this.total++;
   }
 
@@ -43,7 +44,7 @@ export class BatchOutput {
       stdout().write(`${this.total} messages: ${this.valid} valid, ${notValid} not valid, ${this.unreadable} unreadable\n`);
     }
     if (this.total === 0) {
-      process.stderr.write('smime verify: no message to verify\n');
+      writeStderr('smime verify: no message to verify\n');
       return 2;
     }
     return this.unreadable > 0 ? 2 : this.valid === this.total ? 0 : 1;
