@@ -69,6 +69,25 @@ describe('one-pass entity digest', () => {
     assert.ok(given > 30, `digests given: ${given}`);
   });
 
+  test('a boundary candidate is proven absent only when it occurs nowhere in the entity, split across pieces or not', () => {
+    const candidate = '----=_smime_candidate';
+    const prepare = (text: string) => prepareMessage(B(text), { onePassDigest: 'sha256', boundaryCandidate: candidate });
+    assert.equal(prepare(HEAD + MULTIPART).boundary, candidate);
+    assert.equal(prepare(HEAD + MULTIPART.replace('hello', `x--${candidate}y`)).boundary, undefined);
+    assert.equal(prepare(HEAD + MULTIPART.replace('preamble', candidate)).boundary, undefined, 'in the bytes between bodies');
+    // Across the 64 KB chunks of the scan (counted from the body's start), at every split of the boundary.
+    const line = 'z'.repeat(30) + '\r\n';
+    for (let split = 0; split <= candidate.length; split++) {
+      // Lines of 32 octets, then z's up to the boundary's start at 64 KB - split (no line gets long, no CR is cut).
+      const at = 65536 - split;
+      const before = line.repeat(Math.floor(at / line.length)) + 'z'.repeat(at % line.length);
+      const text = HEAD + 'Content-Type: text/plain\r\n\r\n' + before + candidate + '\r\n' + line.repeat(100);
+      const prepared = prepare(text);
+      assert.ok(prepared.digest, 'digest given');
+      assert.equal(prepared.boundary, undefined, `split ${split}`);
+    }
+  });
+
   test('sameBytes: same memory is equal unread, other memory is compared, splits do not matter', () => {
     const a = B('0123456789');
     assert.ok(sameBytes([a], [a.subarray(0, 4), a.subarray(4)]));

@@ -20,17 +20,33 @@ export class EntityDigest {
   private readonly hashed = new Pieces();
   private cursor: number;
   private valid = true;
+  private readonly boundary: Buffer | undefined;
+  /** The last bytes hashed (one fewer than the boundary), to find a boundary split between two pieces. */
+  private tail = Buffer.alloc(0);
+  private boundarySeen = false;
 
-  /** `start`: where the entity would begin in `input` when nothing outside the bodies changes. */
-  constructor(private readonly input: Buffer, start: number, readonly algorithm: DigestName) {
+  /**
+   * `start`: where the entity would begin in `input` when nothing outside the bodies changes. `boundary`: a
+   * multipart/signed boundary to look for in the same pass (RFC 2046 §5.1.1: it must not occur in the content).
+   */
+  constructor(private readonly input: Buffer, start: number, readonly algorithm: DigestName, boundary?: string) {
     this.hash = createHash(algorithm);
     this.cursor = start;
+    this.boundary = boundary === undefined ? undefined : Buffer.from(boundary, 'latin1');
   }
 
   private feed(piece: Buffer): void {
     if (!this.valid || piece.length === 0) return;
     this.hash.update(piece);
     this.hashed.add(piece);
+    if (this.boundary && !this.boundarySeen) this.lookForBoundary(this.boundary, piece);
+  }
+
+  private lookForBoundary(boundary: Buffer, piece: Buffer): void {
+    const keep = boundary.length - 1;
+    const seam = Buffer.concat([this.tail, piece.subarray(0, keep)]);
+    if (seam.indexOf(boundary) !== -1 || piece.indexOf(boundary) !== -1) this.boundarySeen = true;
+    this.tail = Buffer.from(Buffer.concat([this.tail, piece.subarray(-keep)]).subarray(-keep));
   }
 
   /** Hashes the input as it is up to `offset`; a body met out of order ends the attempt. */
@@ -54,12 +70,15 @@ export class EntityDigest {
     return (piece) => this.feed(piece);
   }
 
-  /** The digest when the bytes hashed (up to `end` of the input) are exactly `entity`'s; else undefined. */
-  digestOf(entity: Buffer, end: number): Buffer | undefined {
+  /**
+   * The digest when the bytes hashed (up to `end` of the input) are exactly `entity`'s, and whether the boundary
+   * given to the constructor is then proven absent from it; undefined when they are not the entity's bytes.
+   */
+  digestOf(entity: Buffer, end: number): { value: Buffer; boundaryAbsent: boolean } | undefined {
     this.catchUp(end);
     if (!this.valid || !sameBytes(this.hashed.toBuffers(), [entity])) return undefined;
     this.valid = false;
-    return this.hash.digest();
+    return { value: this.hash.digest(), boundaryAbsent: this.boundary !== undefined && !this.boundarySeen };
   }
 }
 

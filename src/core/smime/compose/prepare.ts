@@ -30,6 +30,8 @@ export interface PrepareOptions {
   maxLineLength?: number;
   /** Hash the entity in the same pass as the ESP-safety scan (entityDigest.ts), for signing it. */
   onePassDigest?: DigestName;
+  /** With onePassDigest: a multipart/signed boundary to look for in the entity in the same pass. */
+  boundaryCandidate?: string;
 }
 
 export interface MessageAddresses {
@@ -51,6 +53,8 @@ export interface PreparedMessage {
   date: Date | null;
   /** The digest of `entity` asked for with `onePassDigest`, when the one-pass hash could be proven to cover it. */
   digest?: { algorithm: DigestName; value: Buffer };
+  /** `boundaryCandidate`, when the same pass proved that it does not occur in `entity`. */
+  boundary?: string;
 }
 
 function isContentField(field: HeaderField): boolean {
@@ -121,7 +125,7 @@ export function prepareMessage(input: Buffer, options: PrepareOptions = {}): Pre
   const outer = root.headers.filter((f) => !isContentField(f) && f.key !== 'mime-version');
   // The entity starts at the first Content-* field when those fields close the header block (the usual order).
   const entityStart = root.headers.find(isContentField)?.start ?? root.headerEnd;
-  if (options.onePassDigest && !options.protectHeaders) ctx.digest = new EntityDigest(input, entityStart, options.onePassDigest);
+  if (options.onePassDigest && !options.protectHeaders) ctx.digest = new EntityDigest(input, entityStart, options.onePassDigest, options.boundaryCandidate);
   outerWarnings(input, outer, ctx, options.protectHeaders === true);
   // Joined once: a view of the input, not a copy, when nothing had to change.
   let entity = (options.protectHeaders ? protectedEntity(ctx, root) : entityPieces(ctx, root, root.headers.filter(isContentField))).toBuffer();
@@ -141,7 +145,8 @@ export function prepareMessage(input: Buffer, options: PrepareOptions = {}): Pre
   }
   const digest = ctx.digest?.digestOf(entity, root.end);
   return {
-    ...(digest && options.onePassDigest ? { digest: { algorithm: options.onePassDigest, value: digest } } : {}),
+    ...(digest && options.onePassDigest ? { digest: { algorithm: options.onePassDigest, value: digest.value } } : {}),
+    ...(digest?.boundaryAbsent ? { boundary: options.boundaryCandidate } : {}),
     outerHeaders: Buffer.concat(outer.map((f) => fieldBytes(input, f))),
     entity,
     preflight: ctx.changes,
