@@ -6,7 +6,8 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { ComposeError, writeFileAtomic, type ComposeResult, type RefusalCode } from '../../core/smime/compose';
+import { writeFileAtomic } from '../../core/smime/compose/atomicWrite';
+import { ComposeError, type ComposeResult, type RefusalCode } from '../../core/smime/compose/types';
 import { InputError, OUTPUT_OPTIONS, UsageError } from '../args';
 import { readInput } from '../context';
 import { stdout } from '../stdout';

@@ -4,7 +4,10 @@
  * --force), 2 usage or unreadable input. The identity options are shared with sign-encrypt; output.ts writes.
  */
 import { KeyError, loadIdentity } from '../../core/keys';
-import { ComposeError, signMessage, type SignDigestName, type SignerIdentity } from '../../core/smime/compose';
+// The compose modules themselves, not their index: it would also start the verification code (saveRecipient.ts).
+import type { SignerIdentity } from '../../core/smime/compose/identityChecks';
+import { signMessage, type SignDigestName } from '../../core/smime/compose/signMessage';
+import { ComposeError } from '../../core/smime/compose/types';
 import { loadCertificates } from '../../core/x509/trustStore';
 import { InputError, UsageError, parse } from '../args';
 import { passphraseFrom } from '../context';
