@@ -5,7 +5,6 @@
 // deserialise than the cache of every command (smime.cache), used for the others. A cache from another build or
 // Node version is rejected by V8 (or by the source check below) and the file is compiled as usual.
 'use strict';
-const { isAscii } = require('node:buffer');
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { Script } = require('node:vm');
@@ -34,8 +33,7 @@ for (const name of cacheFiles) {
   }
   break;
 }
-// esbuild writes ASCII (non-ASCII characters escaped), which latin1 turns into a string without UTF-8 decoding.
-const text = isAscii(source) ? source.toString('latin1') : source.toString('utf8');
+const text = source.toString('utf8');
 // Wrapped as Node wraps a CommonJS module; this file's own require resolves from the same folder, so node:module
 // (whose loading pulls in the ES module loader, about 0.4 ms) is not needed.
 const wrapped = `(function (exports, require, module, __filename, __dirname) { ${text}\n});`;
