@@ -122,7 +122,7 @@ if (watch) {
   if (!tests && !integration) {
     // The code cache (scripts/codeCache.mjs) is made by running the new bundle: a failure leaves no cache, and the
     // CLI then compiles as usual.
-    rmSync('dist/smime.cache', { force: true });
+    rmSync('dist/smime.cache', { force: true }); // and the commands' own caches, in makeCodeCache
     try {
       await makeCodeCache('dist');
     } catch (e) {

@@ -1,11 +1,16 @@
 // Makes dist/smime.cache, the V8 code cache of dist/smime.js that dist/cli.js (src/cli/launcher.cjs) loads it
 // with. The commands are run once in this process on a throwaway demo PKI first, so the cache holds every
 // function they compiled, not only the top level: `smime` then starts without compiling its own code.
-// The cache is valid only for this Node version and the exact smime.js it was made from.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// The commands that handle large messages also get a cache of their own (dist/smime.<command>.cache), made in a
+// fresh process that runs only that command: it holds only the functions that command runs, so it is smaller to
+// read and deserialise at every start-up than the cache of all commands.
+// Every cache is valid only for this Node version and the exact smime.js it was made from.
+import { spawn } from 'node:child_process';
+import fs, { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 
 /** The commands run to fill the cache: each path of the CLI a user takes, on the demo's keys and messages. */
@@ -30,8 +35,13 @@ function trainingRuns(dir) {
   ];
 }
 
-/** Runs the bundle's commands in this process and writes dist/smime.cache; returns the cache's size. */
-export async function makeCodeCache(dist) {
+const { writeSync } = fs;
+
+/** Commands with a cache of their own: those that read or write large messages. */
+const OWN_CACHE = ['sign', 'sign-encrypt', 'encrypt', 'verify', 'decrypt'];
+
+/** Loads the bundle in this process; `run(args)` runs one command line in it, quietly. */
+function loadBundle(dist) {
   const file = resolve(dist, 'smime.js');
   const source = readFileSync(file);
   const script = new Script(Module.wrap(source.toString('utf8')), { filename: file });
@@ -41,29 +51,63 @@ export async function makeCodeCache(dist) {
     const module = { exports: {} };
     const argv = process.argv;
     process.argv = [process.execPath, file, ...args];
+    const { write: stdoutWrite } = process.stdout;
+    const { write: stderrWrite } = process.stderr;
+    process.stdout.write = process.stderr.write = () => true;
+    // The CLI writes its messages to descriptor 2 directly (src/cli/stderr.ts): those are silenced too.
+    fs.writeSync = (fd, data, offset = 0, ...rest) =>
+      fd === 1 || fd === 2 ? (typeof data === 'string' ? Buffer.byteLength(data) : data.length - offset) : writeSync(fd, data, offset, ...rest);
     try {
       compiled(module.exports, requireFromBundle, module, file, resolve(dist));
       return await module.exports.finished;
     } finally {
       process.argv = argv;
+      process.stdout.write = stdoutWrite;
+      process.stderr.write = stderrWrite;
+      fs.writeSync = writeSync;
+      process.exitCode = undefined;
     }
   };
+  /** Writes the cache file: source length (u32 LE), the source, V8's cache of what ran. */
+  const save = (name) => {
+    const cache = script.createCachedData();
+    const header = Buffer.alloc(4);
+    header.writeUInt32LE(source.length);
+    writeFileSync(join(dist, name), Buffer.concat([header, source, cache]));
+    return cache.length;
+  };
+  return { run, save };
+}
+
+/** In a fresh process: runs one command's training runs on the demo in `dir` and writes its own cache. */
+function ownCache(dist, command, dir) {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), dist, command, dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('error', fail);
+    child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`the code cache of ${command} could not be made`))));
+  });
+}
+
+/** Runs the bundle's commands in this process and writes dist/smime.cache and the commands' own caches. */
+export async function makeCodeCache(dist) {
+  for (const name of readdirSync(dist)) if (/^smime\..+\.cache$/.test(name)) rmSync(join(dist, name), { force: true });
+  const bundle = loadBundle(dist);
   const dir = mkdtempSync(join(tmpdir(), 'smime-code-cache-'));
-  const { write: stdoutWrite } = process.stdout;
-  const { write: stderrWrite } = process.stderr;
-  process.stdout.write = process.stderr.write = () => true;
   try {
-    if ((await run(['demo', dir])) !== 0) throw new Error('smime demo failed while making the code cache');
-    for (const args of trainingRuns(dir)) await run(args);
+    if ((await bundle.run(['demo', dir])) !== 0) throw new Error('smime demo failed while making the code cache');
+    for (const args of trainingRuns(dir)) await bundle.run(args);
+    const size = bundle.save('smime.cache');
+    await Promise.all(OWN_CACHE.map((command) => ownCache(dist, command, dir)));
+    return size;
   } finally {
-    process.stdout.write = stdoutWrite;
-    process.stderr.write = stderrWrite;
-    process.exitCode = undefined;
     rmSync(dir, { recursive: true, force: true });
   }
-  const cache = script.createCachedData();
-  const header = Buffer.alloc(4);
-  header.writeUInt32LE(source.length);
-  writeFileSync(join(dist, 'smime.cache'), Buffer.concat([header, source, cache]));
-  return cache.length;
+}
+
+// `node scripts/codeCache.mjs DIST COMMAND DEMO_DIR`: the child process of ownCache.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [dist, command, dir] = process.argv.slice(2);
+  const bundle = loadBundle(dist);
+  for (const args of trainingRuns(dir).filter((a) => a[0] === command)) await bundle.run(args);
+  bundle.save(`smime.${command}.cache`);
 }

@@ -4,15 +4,10 @@
  * waits on it. The same bundle runs in `smime verify --jobs N`'s worker threads, where it serves verifications.
  */
 import { main } from './main';
-import { isVerifyWorker } from './workerRole';
+import { mayBeVerifyWorker } from './workerRole';
 
 function runMain(): Promise<number> {
-  // A reader that stops early (`smime verify DIR | head`) closes the pipe: stop quietly, as other tools do, with
-  // the status of an incomplete run.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
-    process.exit(2);
-  });
+  // Standard output is made on first use, with its EPIPE handling (stdout.ts).
   return main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
@@ -26,4 +21,6 @@ function runMain(): Promise<number> {
 }
 
 // The verification code loads only in a worker (and in `verify` itself), never for every command's start-up.
-export const finished: Promise<number> = isVerifyWorker() ? import('./verifyPool').then(async (m) => (await m.serveVerifyRequests(), 0)) : runMain();
+export const finished: Promise<number> = mayBeVerifyWorker()
+  ? import('./verifyPool').then(async (m) => (m.isVerifyWorker() ? (await m.serveVerifyRequests(), 0) : runMain()))
+  : runMain();

@@ -2,8 +2,9 @@
 import { signerCertificate, type MimeEntity, type Check, type LayerReport, type Reason, type SecurityReport, type SignerReport } from '../core';
 
 type Registry = SecurityReport['certificates'];
+import { stdout } from './stdout';
 
-const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
+const useColor = stdout().isTTY && !process.env.NO_COLOR;
 
 /** Terminal controls and bidi overrides: from a message they could move the cursor, recolour or rewrite a line. */
 const TERMINAL_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;

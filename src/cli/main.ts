@@ -4,6 +4,8 @@
  */
 import { InputError, UsageError } from './args';
 import { readAhead } from './readAhead';
+import { stdout } from './stdout';
+import { writeStderr } from './stderr';
 
 export const USAGE = `smime: inspect, verify, decrypt, sign and encrypt S/MIME mail
 
@@ -52,16 +54,16 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(USAGE + '\n');
+    stdout().write(USAGE + '\n');
     return command ? 0 : 2;
   }
   if (command === '--version') {
-    process.stdout.write('smime 0.1.0\n');
+    stdout().write('smime 0.1.0\n');
     return 0;
   }
   const load = COMMANDS[command];
   if (!load) {
-    process.stderr.write(`smime: unknown command "${command}"\n\n${USAGE}\n`);
+    writeStderr(`smime: unknown command "${command}"\n\n${USAGE}\n`);
     return 2;
   }
   // The input is the first argument of every command that reads a message or certificate.
@@ -71,16 +73,16 @@ export async function main(argv: string[]): Promise<number> {
     return await run(rest);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`smime ${command}: ${e.message}\n\n${USAGE}\n`);
+      writeStderr(`smime ${command}: ${e.message}\n\n${USAGE}\n`);
       return 2;
     }
     if (e instanceof InputError) {
-      process.stderr.write(`smime ${command}: ${e.message}\n`);
+      writeStderr(`smime ${command}: ${e.message}\n`);
       return 2;
     }
     // Anything else is a defect of ours; say so briefly, without a stack trace (and never key material).
-    process.stderr.write(`smime ${command}: internal error: ${(e as Error).message}\n`);
-    if (process.env.SMIME_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+    writeStderr(`smime ${command}: internal error: ${(e as Error).message}\n`);
+    if (process.env.SMIME_DEBUG) writeStderr(`${(e as Error).stack}\n`);
     return 2;
   }
 }

@@ -4,7 +4,7 @@
  * sent. Results come back in input order; at most WINDOW_PER_WORKER messages per worker are in flight, so memory
  * stays flat however many messages the run has.
  */
-import { Worker, parentPort, workerData } from 'node:worker_threads';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { analyzeMessage, type SecurityReport } from '../core';
 import { keysFrom, trustFrom } from './context';
 import { VERIFY_WORKER_ROLE } from './workerRole';
@@ -16,6 +16,11 @@ type VerifyValues = Parameters<typeof trustFrom>[0] & Parameters<typeof keysFrom
 type WorkerReply = { id: number; report: SecurityReport } | { id: number; error: string } | { id: -1; error: string };
 
 export type VerifyResult = { report: SecurityReport } | { error: string };
+
+/** True in a thread the verify pool started: the bundle then serves verification requests instead of running main. */
+export function isVerifyWorker(): boolean {
+  return !isMainThread && (workerData as { role?: string } | null)?.role === VERIFY_WORKER_ROLE;
+}
 
 /** The worker's side: load trust and keys once, then verify what arrives. */
 export async function serveVerifyRequests(): Promise<void> {
@@ -51,7 +56,7 @@ export class VerifyPool {
   /** `script` is the bundle's own file: each worker runs it and finds itself a worker. */
   constructor(size: number, values: VerifyValues, script: string) {
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(script, { workerData: { role: VERIFY_WORKER_ROLE, values } });
+      const worker = new Worker(script, { argv: [VERIFY_WORKER_ROLE], workerData: { role: VERIFY_WORKER_ROLE, values } });
       worker.on('message', (reply: WorkerReply) => this.onReply(worker, reply));
       worker.on('error', (e) => this.fail(`a verification thread stopped: ${e.message}`));
       this.workers.push(worker);

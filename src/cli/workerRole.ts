@@ -1,12 +1,12 @@
 /**
- * Whether this thread is one of `smime verify --jobs N`'s workers. Kept apart from verifyPool.ts so the
- * executable can ask at start-up without loading the verification code for every command.
+ * Whether this thread may be one of `smime verify --jobs N`'s workers. Kept apart from verifyPool.ts so the
+ * executable can ask at start-up without loading the verification code, nor node:worker_threads (about 2 ms),
+ * for every command: the pool starts its workers with VERIFY_WORKER_ROLE among their arguments, and only then
+ * is the thread's role read (verifyPool.ts's isVerifyWorker).
  */
-import { isMainThread, workerData } from 'node:worker_threads';
-
 export const VERIFY_WORKER_ROLE = 'smime-verify-worker';
 
-/** True in a thread the verify pool started: the bundle then serves verification requests instead of running main. */
-export function isVerifyWorker(): boolean {
-  return !isMainThread && (workerData as { role?: string } | null)?.role === VERIFY_WORKER_ROLE;
+/** True when the arguments carry the workers' marker; verifyPool.ts's isVerifyWorker then decides. */
+export function mayBeVerifyWorker(): boolean {
+  return process.argv.includes(VERIFY_WORKER_ROLE);
 }

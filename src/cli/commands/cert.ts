@@ -3,6 +3,7 @@ import { loadPkcs12, analyzeMessage, certificateDetails, formatCertificateText, 
 import { InputError, OUTPUT_OPTIONS, parse } from '../args';
 import { passphraseFrom, readInput } from '../context';
 import { saveRecipients } from './encrypt';
+import { stdout } from '../stdout';
 
 function looksLikeMessage(data: Buffer, path: string): boolean {
   if (['.eml', '.msg', '.mime', '.txt'].includes(extname(path).toLowerCase())) return true;
@@ -56,12 +57,12 @@ export async function runCert(argv: string[]): Promise<number> {
     return { origin: from?.origin ?? positionals[0], details: certificateDetails(cert, { smimeCapabilities: from?.smimeCapabilities }) };
   });
   if (values.pem) {
-    process.stdout.write(unique.map((c) => c.toPem()).join(''));
+    stdout().write(unique.map((c) => c.toPem()).join(''));
   } else if (values.json) {
-    process.stdout.write(JSON.stringify({ certificates: entries }, null, 2) + '\n');
+    stdout().write(JSON.stringify({ certificates: entries }, null, 2) + '\n');
   } else {
     const blocks = entries.map((e, i) => `Certificate ${i + 1} of ${entries.length} (${e.origin})\n${formatCertificateText(e.details)}`);
-    process.stdout.write((blocks.join('\n\n') || 'no certificates found') + '\n');
+    stdout().write((blocks.join('\n\n') || 'no certificates found') + '\n');
   }
   return entries.length ? 0 : 1;
 }

@@ -1,6 +1,7 @@
 import { compareMessages, formatCompareReport } from '../../core';
 import { OUTPUT_OPTIONS, parse } from '../args';
 import { readInput, readInputSync } from '../context';
+import { stdout } from '../stdout';
 
 /**
  * `smime compare BEFORE AFTER`: where a relay changed the signed part and whether that breaks the signature.
@@ -11,6 +12,6 @@ export async function runCompare(argv: string[]): Promise<number> {
   const before = await readInput(positionals[0]);
   const after = readInputSync(positionals[1]);
   const { report } = compareMessages(before, after);
-  process.stdout.write((values.json ? JSON.stringify(report, null, 2) : formatCompareReport(report, { before: positionals[0], after: positionals[1] })) + '\n');
+  stdout().write((values.json ? JSON.stringify(report, null, 2) : formatCompareReport(report, { before: positionals[0], after: positionals[1] })) + '\n');
   return report.breaksSignature ? 1 : 0;
 }

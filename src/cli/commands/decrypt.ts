@@ -3,6 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { analyzeMessage, isEncrypted } from '../../core';
 import { KEY_OPTIONS, OUTPUT_OPTIONS, UsageError, parse } from '../args';
 import { keysFrom, readInput } from '../context';
+import { stdout } from '../stdout';
+import { writeStderr } from '../stderr';
 
 /** `smime decrypt FILE`: writes the decrypted MIME entity of the outermost encrypted layer. */
 export async function runDecrypt(argv: string[]): Promise<number> {
@@ -24,15 +26,15 @@ export async function runDecrypt(argv: string[]): Promise<number> {
       bytes: content?.length ?? 0,
       reasons: encrypted.flatMap((l) => l.reasons.map((r) => r.code)),
     };
-    process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+    stdout().write(JSON.stringify(summary, null, 2) + '\n');
   } else if (content && !values.out) {
-    process.stdout.write(content);
+    stdout().write(content);
   } else if (content) {
-    process.stderr.write(`decrypted ${layer?.contentEncryption} content (${content.length} bytes) written to ${values.out}\n`);
+    writeStderr(`decrypted ${layer?.contentEncryption} content (${content.length} bytes) written to ${values.out}\n`);
   } else if (encrypted.length === 0) {
-    process.stderr.write('the message is not encrypted\n');
+    writeStderr('the message is not encrypted\n');
   } else {
-    for (const r of encrypted.flatMap((l) => l.reasons)) process.stderr.write(`${r.code}: ${r.message}\n`);
+    for (const r of encrypted.flatMap((l) => l.reasons)) writeStderr(`${r.code}: ${r.message}\n`);
   }
   return content ? 0 : 1;
 }

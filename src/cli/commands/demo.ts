@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { demoFiles, createDemoPki } from '../../core';
 import { InputError, OUTPUT_OPTIONS, parse } from '../args';
+import { stdout } from '../stdout';
 
 /** True when `dir` does not exist or is an empty folder; throws InputError when it is a file. */
 function isEmptyOrAbsent(dir: string): boolean {
@@ -54,9 +55,9 @@ export async function runDemo(argv: string[]): Promise<number> {
   }
   const ms = Math.round(performance.now() - started);
   if (values.json) {
-    process.stdout.write(JSON.stringify({ dir, files: files.map((f) => f.path), milliseconds: ms }, null, 2) + '\n');
+    stdout().write(JSON.stringify({ dir, files: files.map((f) => f.path), milliseconds: ms }, null, 2) + '\n');
   } else {
-    process.stdout.write(
+    stdout().write(
       `Wrote ${files.length} files into ${dir} in ${ms} ms (TEST ONLY keys; passphrase "demo"; see README.txt).\n` +
         `Try: ${invocation()} verify ${join(dir, 'messages', 'signed-detached.eml')} --ca ${join(dir, 'ca.pem')}\n`,
     );

@@ -9,6 +9,8 @@ import { InputError, UsageError, parse } from '../args';
 import { passphraseFrom, readInputSync } from '../context';
 import { nodeFiles } from '../nodeFiles';
 import { once, runWrites, WRITE_OPTIONS } from './output';
+import { stdout } from '../stdout';
+import { writeStderr } from '../stderr';
 
 export const RECIPIENT_OPTIONS = {
   to: { type: 'string', multiple: true },
@@ -104,10 +106,10 @@ export async function saveRecipients(message: Buffer, dir: string, json: boolean
   if (!info) throw new InputError(`cannot use ${dir}: ENOENT`);
   if (info.kind !== 'directory') throw new InputError(`${dir} is not a folder`);
   const result = await saveSignerCertificates(nodeFiles, message, dir);
-  for (const s of result.saved) process.stderr.write(`${s.status === 'refused' ? 'refused: ' : ''}${s.message}\n`);
-  for (const why of result.skipped) process.stderr.write(`skipped: ${why}\n`);
-  if (json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  for (const s of result.saved) writeStderr(`${s.status === 'refused' ? 'refused: ' : ''}${s.message}\n`);
+  for (const why of result.skipped) writeStderr(`skipped: ${why}\n`);
+  if (json) stdout().write(JSON.stringify(result, null, 2) + '\n');
   const ok = result.saved.length > 0 && result.saved.every((s) => s.status !== 'refused');
-  if (result.saved.length === 0) process.stderr.write('no certificate saved: the message has no signature that verifies\n');
+  if (result.saved.length === 0) writeStderr('no certificate saved: the message has no signature that verifies\n');
   return ok ? 0 : 1;
 }

@@ -11,6 +11,8 @@ import { readFile } from 'node:fs/promises';
 import { analyzeMessage, inboxVerdict, type AnalyzeOptions } from '../../core';
 import { OUTPUT_OPTIONS, TRUST_OPTIONS, UsageError, parse } from '../args';
 import { trustFrom } from '../context';
+import { stdout } from '../stdout';
+import { writeStderr } from '../stderr';
 
 const INBOX_OPTIONS = {
   port: { type: 'string' },
@@ -88,24 +90,24 @@ export async function runInbox(argv: string[]): Promise<number> {
         void readFile(message.path).then((bytes) => {
           const verdict = verdictOf(bytes, trust);
           const fields = { file: message.file, verdict, size: message.size, from: message.mailFrom, to: message.rcptTo, subject: message.subject ?? '' };
-          process.stdout.write(json ? JSON.stringify(fields) + '\n' : `${message.file}\t${verdict}\t${message.size} bytes\t${message.mailFrom}\t${fields.subject}\n`);
+          stdout().write(json ? JSON.stringify(fields) + '\n' : `${message.file}\t${verdict}\t${message.size} bytes\t${message.mailFrom}\t${fields.subject}\n`);
         });
       },
-      onRejected: (r) => process.stderr.write(`smime inbox: refused a message from ${r.mailFrom || 'unknown'} (${r.code}): ${r.reason}\n`),
+      onRejected: (r) => writeStderr(`smime inbox: refused a message from ${r.mailFrom || 'unknown'} (${r.code}): ${r.reason}\n`),
     });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    process.stderr.write(`smime inbox: cannot listen: ${code === 'EADDRINUSE' ? `port ${port ?? 2525} is in use` : (e as Error).message}\n`);
+    writeStderr(`smime inbox: cannot listen: ${code === 'EADDRINUSE' ? `port ${port ?? 2525} is in use` : (e as Error).message}\n`);
     return 2;
   }
   const running = catcher;
   const security = [tls ? 'STARTTLS offered' : '', auth ? `AUTH required as ${auth.user}` : ''].filter(Boolean).join(', ');
-  process.stderr.write(`smime inbox: listening on ${running.host}:${running.port}, saving to ${positionals[0]}${security ? ` (${security})` : ''} (Ctrl+C stops)\n`);
+  writeStderr(`smime inbox: listening on ${running.host}:${running.port}, saving to ${positionals[0]}${security ? ` (${security})` : ''} (Ctrl+C stops)\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
   await running.close();
-  process.stderr.write(`smime inbox: stopped after ${running.count} message(s)\n`);
+  writeStderr(`smime inbox: stopped after ${running.count} message(s)\n`);
   return 0;
 }

@@ -2,6 +2,7 @@ import { analyzeMessage, signerName, type LayerReport, type MimeEntity, type Sec
 import { OUTPUT_OPTIONS, parse } from '../args';
 import { readInput } from '../context';
 import { formatTree } from '../format';
+import { stdout } from '../stdout';
 
 interface TreeNode {
   path: string;
@@ -82,14 +83,14 @@ export async function runInspect(argv: string[]): Promise<number> {
   const layers = report.layers.map((l) => layerSummary(l, report.certificates));
   if (values.json) {
     const out = { size: input.length, lineEndings: message.lineEndings, entityCount: message.entityCount, tree: toTree(message.root, inner), layers, message: report.message };
-    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    stdout().write(JSON.stringify(out, null, 2) + '\n');
   } else {
     const lines = [`${input.length} bytes, ${message.entityCount} parts, ${message.lineEndings} line endings`, '', formatTree(message.root, inner)];
     if (layers.length) {
       lines.push('', 'S/MIME layers (outside in):');
       for (const l of layers) lines.push(layerLine(l));
     }
-    process.stdout.write(lines.join('\n') + '\n');
+    stdout().write(lines.join('\n') + '\n');
   }
   return 0;
 }

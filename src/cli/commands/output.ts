@@ -10,6 +10,8 @@ import { ComposeError, type ComposeResult, type RefusalCode } from '../../core';
 import { writeFileAtomic } from '../atomicWrite';
 import { InputError, OUTPUT_OPTIONS, UsageError } from '../args';
 import { readInput } from '../context';
+import { stdout } from '../stdout';
+import { writeStderr } from '../stderr';
 
 export const WRITE_OPTIONS = {
   ...OUTPUT_OPTIONS,
@@ -66,14 +68,14 @@ export function printReport(result: Pick<ComposeResult, 'preflight' | 'warnings'
     lines.push('preflight: content already ESP-safe, nothing changed');
   }
   for (const w of result.warnings) lines.push(`warning: ${w.message}`);
-  process.stderr.write(lines.join('\n') + '\n');
+  writeStderr(lines.join('\n') + '\n');
 }
 
 /** Writes `result` to `out` atomically, then says what was changed and where it went. */
 function writeResult(out: string, result: ComposeResult, done: string): void {
   writeFileAtomic(out, result.parts);
   printReport(result);
-  process.stderr.write(`${done}: ${out}\n`);
+  writeStderr(`${done}: ${out}\n`);
 }
 
 /** Runs a write operation: refusals exit 1, success writes OUT atomically and exits 0. */
@@ -83,15 +85,15 @@ export async function runWrite(command: string, values: { json?: boolean }, out:
     result = await operation();
   } catch (e) {
     if (!(e instanceof ComposeError)) throw e;
-    for (const p of e.problems) process.stderr.write(`smime ${command}: refused: ${p.message}\n`);
+    for (const p of e.problems) writeStderr(`smime ${command}: refused: ${p.message}\n`);
     if (e.problems.every((p) => FORCEABLE.has(p.code))) {
-      process.stderr.write(`smime ${command}: nothing was written; --force writes it anyway\n`);
+      writeStderr(`smime ${command}: nothing was written; --force writes it anyway\n`);
     }
-    if (values.json) process.stdout.write(JSON.stringify({ output: null, refused: e.problems, preflight: [], warnings: [] }, null, 2) + '\n');
+    if (values.json) stdout().write(JSON.stringify({ output: null, refused: e.problems, preflight: [], warnings: [] }, null, 2) + '\n');
     return 1;
   }
   writeResult(out, result, done);
-  if (values.json) process.stdout.write(JSON.stringify({ output: out, preflight: result.preflight, warnings: result.warnings }, null, 2) + '\n');
+  if (values.json) stdout().write(JSON.stringify({ output: out, preflight: result.preflight, warnings: result.warnings }, null, 2) + '\n');
   return 0;
 }
 
@@ -120,22 +122,22 @@ async function runWriteMany(command: string, values: { json?: boolean }, inputs:
     } catch (e) {
       if (e instanceof InputError) {
         outcomes.push({ input: file, output: null, error: e.message });
-        process.stderr.write(`smime ${command}: ${e.message}\n`);
+        writeStderr(`smime ${command}: ${e.message}\n`);
         continue;
       }
       if (!(e instanceof ComposeError)) throw e;
       outcomes.push({ input: file, output: null, refused: e.problems });
-      for (const p of e.problems) process.stderr.write(`smime ${command}: ${file}: refused: ${p.message}\n`);
+      for (const p of e.problems) writeStderr(`smime ${command}: ${file}: refused: ${p.message}\n`);
       continue;
     }
-    process.stderr.write(`${file}:\n`);
+    writeStderr(`${file}:\n`);
     writeResult(outputs[i], result, done);
     outcomes.push({ input: file, output: outputs[i], preflight: result.preflight, warnings: result.warnings });
   }
   const written = outcomes.filter((o) => o.output !== null).length;
   const unreadable = outcomes.filter((o) => o.error !== undefined).length;
-  process.stderr.write(`${outcomes.length} messages: ${written} written, ${outcomes.length - written - unreadable} refused, ${unreadable} unreadable\n`);
-  if (values.json) process.stdout.write(JSON.stringify(outcomes, null, 2) + '\n');
+  writeStderr(`${outcomes.length} messages: ${written} written, ${outcomes.length - written - unreadable} refused, ${unreadable} unreadable\n`);
+  if (values.json) stdout().write(JSON.stringify(outcomes, null, 2) + '\n');
   return unreadable > 0 ? 2 : written === outcomes.length ? 0 : 1;
 }
 

@@ -7,6 +7,7 @@ import { decodeText, attachments, displayParts, htmlToText, messageTree, partKin
 import { KEY_OPTIONS, OUTPUT_OPTIONS, TRUST_OPTIONS, parse } from '../args';
 import { keysFrom, readInput, trustFrom } from '../context';
 import { terminalSafe, terminalSafeText } from '../format';
+import { stdout } from '../stdout';
 
 /** cid: references in HTML, read without a regex over the whole markup (each match is a short bounded scan). */
 function cidReferences(html: string): string[] {
@@ -90,7 +91,7 @@ export async function runShow(argv: string[]): Promise<number> {
   }));
   if (values.json) {
     const out = { verdict: report.verdict, summary: report.summary, message: report.message, parts, attachments: files };
-    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    stdout().write(JSON.stringify(out, null, 2) + '\n');
     return 0;
   }
   const m = report.message;
@@ -112,6 +113,6 @@ export async function runShow(argv: string[]): Promise<number> {
     lines.push('', 'Attachments:');
     for (const f of files) lines.push(`  ${f.partId}  ${terminalSafe(f.fileName)}  ${f.mimeType}  ${f.encodedSize} B encoded  ${protectionText(partProtection(report, f.partId), report.certificates)}`);
   }
-  process.stdout.write(lines.join('\n') + '\n');
+  stdout().write(lines.join('\n') + '\n');
   return 0;
 }

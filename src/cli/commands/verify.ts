@@ -5,6 +5,7 @@ import { formatReport } from '../format';
 import { expandInputs, readPathList, type InputItem } from '../inputs';
 import { VerifyPool, type VerifyResult } from '../verifyPool';
 import { BatchOutput, type OutputMode } from './verifyOutput';
+import { stdout } from '../stdout';
 
 const VERIFY_OPTIONS = {
   ...TRUST_OPTIONS,
@@ -80,7 +81,7 @@ export async function runVerify(argv: string[]): Promise<number> {
       if ('error' in item) throw new InputError(item.error);
       if (item.index === undefined && mode !== 'jsonl') {
         const { report } = analyzeMessage(item.bytes, options);
-        process.stdout.write((mode === 'json' ? JSON.stringify(report, null, 2) : formatReport(report)) + '\n');
+        stdout().write((mode === 'json' ? JSON.stringify(report, null, 2) : formatReport(report)) + '\n');
         return report.verdict === 'valid' ? 0 : 1;
       }
     }

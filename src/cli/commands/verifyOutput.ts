@@ -6,6 +6,8 @@
 import { formatReport } from '../format';
 import { inputLabel } from '../inputs';
 import type { VerifyResult } from '../verifyPool';
+import { stdout } from '../stdout';
+import { writeStderr } from '../stderr';
 
 export type OutputMode = 'text' | 'json' | 'jsonl';
 
@@ -22,27 +24,27 @@ export class BatchOutput {
     if ('report' in result && result.report.verdict === 'valid') this.valid++;
     if ('error' in result) this.unreadable++;
     if (this.mode === 'jsonl') {
-      process.stdout.write(JSON.stringify(record) + '\n');
+      stdout().write(JSON.stringify(record) + '\n');
     } else if (this.mode === 'json') {
       // The same text JSON.stringify(array, null, 2) gives, one element at a time.
       const element = '  ' + JSON.stringify(record, null, 2).replaceAll('\n', '\n  ');
-      process.stdout.write((this.total === 0 ? '[\n' : ',\n') + element);
+      stdout().write((this.total === 0 ? '[\n' : ',\n') + element);
     } else if ('report' in result) {
-      process.stdout.write(`${inputLabel(item)}\n${formatReport(result.report)}\n\n`);
+      stdout().write(`${inputLabel(item)}\n${formatReport(result.report)}\n\n`);
     }
-    if ('error' in result) process.stderr.write(`smime verify: ${result.error}\n`);
+    if ('error' in result) writeStderr(`smime verify: ${result.error}\n`);
     this.total++;
   }
 
   /** Closes the output; the exit status is the worst: 2 if a message could not be read, 1 if one is not valid. */
   finish(): number {
-    if (this.mode === 'json') process.stdout.write(this.total === 0 ? '[]\n' : '\n]\n');
+    if (this.mode === 'json') stdout().write(this.total === 0 ? '[]\n' : '\n]\n');
     if (this.mode === 'text') {
       const notValid = this.total - this.valid - this.unreadable;
-      process.stdout.write(`${this.total} messages: ${this.valid} valid, ${notValid} not valid, ${this.unreadable} unreadable\n`);
+      stdout().write(`${this.total} messages: ${this.valid} valid, ${notValid} not valid, ${this.unreadable} unreadable\n`);
     }
     if (this.total === 0) {
-      process.stderr.write('smime verify: no message to verify\n');
+      writeStderr('smime verify: no message to verify\n');
       return 2;
     }
     return this.unreadable > 0 ? 2 : this.valid === this.total ? 0 : 1;

@@ -19,8 +19,9 @@ export function publicKeysMatch(privateKey: KeyObject, cert: Certificate): boole
   if (knownPairs.get(privateKey)?.has(cert)) return true;
   try {
     const fromKey = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
-    const fromCert = cert.publicKey.export({ type: 'spki', format: 'der' });
-    if (!fromKey.equals(fromCert)) return false;
+    // Usually the certificate's own SubjectPublicKeyInfo is already OpenSSL's encoding; only when it is not is
+    // the certificate's key re-encoded too.
+    if (!fromKey.equals(cert.spkiDer) && !fromKey.equals(cert.publicKey.export({ type: 'spki', format: 'der' }))) return false;
   } catch {
     return false;
   }

@@ -1,12 +1,13 @@
 /**
  * The `smime` launcher (dist/cli.js) and its code cache: the build's cache is used, a cache made from other bytes
  * is never used (even when the length is the same, which is all V8 checks), and a damaged cache is rejected with
- * the command still working. Runs on the built dist/ (`npm test` builds it first).
+ * the command still working; a command trained on its own uses its own, smaller cache. Runs on the built dist/
+ * (`npm test` builds it first).
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -14,8 +15,8 @@ const dist = resolve('dist');
 const dir = mkdtempSync(join(tmpdir(), 'smime-code-cache-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function run(cliDir: string): { stdout: string; stderr: string; status: number | null } {
-  const r = spawnSync(process.execPath, [join(cliDir, 'cli.js'), '--version'], { encoding: 'utf8', env: { ...process.env, SMIME_DEBUG: '1' } });
+function run(cliDir: string, args = ['--version']): { stdout: string; stderr: string; status: number | null } {
+  const r = spawnSync(process.execPath, [join(cliDir, 'cli.js'), ...args], { encoding: 'utf8', env: { ...process.env, SMIME_DEBUG: '1' } });
   return { stdout: r.stdout, stderr: r.stderr, status: r.status };
 }
 
@@ -39,6 +40,15 @@ describe('CLI code cache', () => {
     assert.equal(r.status, 0);
     assert.match(r.stdout, /^smime \d+\.\d+\.\d+\n$/);
     assert.match(r.stderr, /code cache used/);
+  });
+
+  test('sign uses its own cache, smaller than the cache of every command; other commands use the shared one', () => {
+    const own = run(dist, ['sign']);
+    assert.equal(own.status, 2, 'usage error: no input given');
+    assert.match(own.stderr, /code cache used \(smime\.sign\.cache\)/);
+    assert.ok(statSync(join(dist, 'smime.sign.cache')).size < statSync(join(dist, 'smime.cache')).size);
+    assert.match(run(dist, ['cert']).stderr, /code cache used \(smime\.cache\)/);
+    assert.match(run(dist, ['../sign']).stderr, /code cache used \(smime\.cache\)/);
   });
 
   test('a cache made from other bytes of the same length is not used; the new bytes run', () => {

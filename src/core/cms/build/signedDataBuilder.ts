@@ -48,6 +48,11 @@ export interface SignOptions {
   smimeCapabilities?: string[];
   /** Default id-data. */
   eContentType?: string;
+  /**
+   * Digests of exactly `content` the caller already computed (in the pass that prepared it), by algorithm; a
+   * digest not given here is computed from `content`.
+   */
+  contentDigests?: Partial<Record<SignDigest, Buffer>>;
 }
 
 /** Real messages carry one or two signers; the read side refuses more than 64 (MAX_SIGNER_INFOS). */
@@ -130,7 +135,8 @@ export function buildSignedDataElement(content: Buffer, signers: SignerSpec[], o
   const digests = new Map<SignDigest, { value: Buffer; algorithm: DerElement }>();
   for (const { algorithms } of prepared) {
     if (!digests.has(algorithms.digest)) {
-      digests.set(algorithms.digest, { value: createHash(algorithms.digest).update(content).digest(), algorithm: algorithms.digestAlgorithm });
+      const value = options.contentDigests?.[algorithms.digest] ?? createHash(algorithms.digest).update(content).digest();
+      digests.set(algorithms.digest, { value, algorithm: algorithms.digestAlgorithm });
     }
   }
   const infos = prepared.map((p) =>

@@ -9,6 +9,8 @@ import type { HeaderField, MimeEntity } from '../../mime/entity';
 import { decodeBody } from '../../mime/decode';
 import { hasBareLf, toCanonicalCrlf } from '../canonical';
 import { isUtf8 } from 'node:buffer';
+import { scanCanonical } from './bodyScan';
+import type { EntityDigest } from './entityDigest';
 import { fieldBytes, foldField, hasEightBit, longestLine, refoldField, sevenBitField } from './headers';
 import { libmime } from './lazyLibmime';
 import { Pieces } from './pieces';
@@ -22,11 +24,13 @@ export interface EspSafeContext {
   warnings: ComposeWarning[];
   /** Set when a bare LF was found and made CRLF anywhere in the entity (the caller reports it once). */
   sawBareLf?: boolean;
+  /** Hashes the bodies in the pass that scans them (entityDigest.ts), when the entity is to be signed. */
+  digest?: EntityDigest;
 }
 
 /** How a leaf body is written: its bytes, the Content-Transfer-Encoding to declare when it changes, charset to add. */
 interface LeafOutput {
-  body: Buffer;
+  body: Buffer | Pieces;
   label?: string;
   addCharset?: boolean;
 }
@@ -44,15 +48,18 @@ function canonical(ctx: EspSafeContext, data: Buffer): Buffer {
 }
 
 /**
- * A body made canonical and its scan. One scan finds the bare LFs too, so a CRLF body (the usual case) is read
- * once; only a body with bare LFs is converted and scanned again.
+ * A body made canonical and its scan, in one pass (bodyScan.ts) that also hands the canonical bytes to the
+ * entity's digest when signing. `body` is the canonical form as pieces (views of the input); `joined()` gives it
+ * as one buffer for the encoders, copied only when a bare LF had to become CRLF.
  */
-function canonicalScan(ctx: EspSafeContext, raw: Buffer): { body: Buffer; scan: BodyScan } {
-  const scan = scanBody(raw);
-  if (!scan.bareLf) return { body: raw, scan };
-  ctx.sawBareLf = true;
-  const body = toCanonicalCrlf(raw);
-  return { body, scan: scanBody(body, true) };
+function canonicalScan(ctx: EspSafeContext, entity: MimeEntity): { body: Pieces; joined: () => Buffer; scan: BodyScan } {
+  const raw = entity.source.subarray(entity.bodyStart, entity.end);
+  const result = scanCanonical(raw, ctx.digest?.bodySink(entity.source, entity.bodyStart, entity.end));
+  if (result.hadBareLf) ctx.sawBareLf = true;
+  const parts = result.canonical;
+  const body = new Pieces();
+  for (const part of parts) body.add(part);
+  return { body, joined: () => (parts.length === 1 ? parts[0] : Buffer.concat(parts)), scan: result.scan };
 }
 
 function change(ctx: EspSafeContext, path: string, what: string, reason: string): void {
@@ -98,15 +105,15 @@ function reencode(ctx: EspSafeContext, entity: MimeEntity, data: Buffer, from: s
   return { body, label, addCharset };
 }
 
-function base64Leaf(ctx: EspSafeContext, entity: MimeEntity, raw: Buffer): LeafOutput {
-  const { body, scan } = canonicalScan(ctx, raw);
+function base64Leaf(ctx: EspSafeContext, entity: MimeEntity): LeafOutput {
+  const { body, scan } = canonicalScan(ctx, entity);
   if (isSevenBitSafe(scan, ctx.limit)) return { body };
   change(ctx, entity.path, 'base64 re-wrapped in lines of 76', scan.eightBit || scan.nul ? 'the base64 body holds bytes outside its alphabet' : lineReason(ctx, scan));
   return { body: encodeBase64Lines(decodeBody(entity).data) };
 }
 
-function quotedPrintableLeaf(ctx: EspSafeContext, entity: MimeEntity, raw: Buffer): LeafOutput {
-  const { body, scan } = canonicalScan(ctx, raw);
+function quotedPrintableLeaf(ctx: EspSafeContext, entity: MimeEntity): LeafOutput {
+  const { body, scan } = canonicalScan(ctx, entity);
   if (isSevenBitSafe(scan, ctx.limit)) return { body };
   const decoded = decodeBody(entity).data;
   if (!entity.contentType.mimeType.startsWith('text/')) return reencode(ctx, entity, decoded, 'quoted-printable', scanBody(decoded));
@@ -115,9 +122,9 @@ function quotedPrintableLeaf(ctx: EspSafeContext, entity: MimeEntity, raw: Buffe
 }
 
 /** 7bit/8bit bodies are lines of text (RFC 2045 §2.8), so their line endings are canonicalised first. */
-function lineLeaf(ctx: EspSafeContext, entity: MimeEntity, raw: Buffer): LeafOutput {
-  const { body: data, scan } = canonicalScan(ctx, raw);
-  if (!isSevenBitSafe(scan, ctx.limit)) return reencode(ctx, entity, data, entity.transferEncoding, scan);
+function lineLeaf(ctx: EspSafeContext, entity: MimeEntity): LeafOutput {
+  const { body: data, joined, scan } = canonicalScan(ctx, entity);
+  if (!isSevenBitSafe(scan, ctx.limit)) return reencode(ctx, entity, joined(), entity.transferEncoding, scan);
   warnKeptText(ctx, entity, scan);
   if (entity.transferEncoding === '7bit') return { body: data };
   change(ctx, entity.path, `Content-Transfer-Encoding ${entity.transferEncoding} -> 7bit`, 'the data is 7-bit; an 8bit label invites a relay to convert it (RFC 6152 §3)');
@@ -141,16 +148,16 @@ function leafOutput(ctx: EspSafeContext, entity: MimeEntity): LeafOutput {
   const mimeType = entity.contentType.mimeType;
   if (mimeType.startsWith('multipart/') || mimeType.startsWith('message/')) {
     // A composite whose parts could not be read: RFC 2045 §6.4 forbids encoding it, so it is copied.
-    const { body, scan } = canonicalScan(ctx, raw);
+    const { body, scan } = canonicalScan(ctx, entity);
     if (!isSevenBitSafe(scan, ctx.limit)) {
       ctx.warnings.push({ code: 'mime-structure', path: entity.path, message: `part ${entity.path} (${mimeType}) could not be split into parts and is not 7-bit safe; copied as is` });
     }
     return { body };
   }
-  if (cte === 'base64') return base64Leaf(ctx, entity, raw);
-  if (cte === 'quoted-printable') return quotedPrintableLeaf(ctx, entity, raw);
+  if (cte === 'base64') return base64Leaf(ctx, entity);
+  if (cte === 'quoted-printable') return quotedPrintableLeaf(ctx, entity);
   if (cte === 'binary') return binaryLeaf(ctx, entity, raw);
-  if (cte === '7bit' || cte === '8bit') return lineLeaf(ctx, entity, raw);
+  if (cte === '7bit' || cte === '8bit') return lineLeaf(ctx, entity);
   const body = canonical(ctx, raw);
   ctx.warnings.push({ code: 'unknown-transfer-encoding', path: entity.path, message: `part ${entity.path} has Content-Transfer-Encoding "${cte}"; it was left as is` });
   return { body };

@@ -105,10 +105,15 @@ export function refoldField(field: HeaderField, limit: number): Buffer {
   return foldField(field.name, field.rawValue, limit);
 }
 
+/** A new random boundary (144 random bits); whether it occurs in the content is for the caller to check. */
+export function randomBoundary(): string {
+  return `----=_smime_${randomBytes(18).toString('base64url')}`;
+}
+
 /** A boundary that does not occur in any of `contents` (RFC 2046 §5.1.1: it must not appear inside). */
 export function uniqueBoundary(contents: Buffer[]): string {
   for (let i = 0; i < MAX_BOUNDARY_TRIES; i++) {
-    const boundary = `----=_smime_${randomBytes(18).toString('base64url')}`;
+    const boundary = randomBoundary();
     if (contents.every((c) => c.indexOf(boundary, 0, 'latin1') === -1)) return boundary;
   }
   throw new Error('no boundary could be found that does not occur in the content');

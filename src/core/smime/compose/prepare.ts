@@ -10,6 +10,7 @@ import { parseMessage } from '../../mime/parser';
 import { parseAddressList, type MailAddress } from '../addresses';
 import { hasBareLf } from '../canonical';
 import { fieldBytes, hasEightBit, longestLine } from './headers';
+import { EntityDigest, type DigestName } from './entityDigest';
 import { entityPieces, type EspSafeContext } from './espSafe';
 import { Pieces } from './pieces';
 import { ENCODED_LINE_LENGTH, HARD_LINE_LIMIT } from './transferEncode';
@@ -27,6 +28,10 @@ export interface PrepareOptions {
    * services re-wrap longer lines. 998 keeps every line RFC 5322 allows.
    */
   maxLineLength?: number;
+  /** Hash the entity in the same pass as the ESP-safety scan (entityDigest.ts), for signing it. */
+  onePassDigest?: DigestName;
+  /** With onePassDigest: a multipart/signed boundary to look for in the entity in the same pass. */
+  boundaryCandidate?: string;
 }
 
 export interface MessageAddresses {
@@ -46,6 +51,10 @@ export interface PreparedMessage {
   addresses: MessageAddresses;
   /** The Date header, when present and readable. */
   date: Date | null;
+  /** The digest of `entity` asked for with `onePassDigest`, when the one-pass hash could be proven to cover it. */
+  digest?: { algorithm: DigestName; value: Buffer };
+  /** `boundaryCandidate`, when the same pass proved that it does not occur in `entity`. */
+  boundary?: string;
 }
 
 function isContentField(field: HeaderField): boolean {
@@ -114,6 +123,9 @@ export function prepareMessage(input: Buffer, options: PrepareOptions = {}): Pre
   const root = parsed.root;
   const ctx: EspSafeContext = { limit: options.maxLineLength ?? ENCODED_LINE_LENGTH, changes: [], warnings: [] };
   const outer = root.headers.filter((f) => !isContentField(f) && f.key !== 'mime-version');
+  // The entity starts at the first Content-* field when those fields close the header block (the usual order).
+  const entityStart = root.headers.find(isContentField)?.start ?? root.headerEnd;
+  if (options.onePassDigest && !options.protectHeaders) ctx.digest = new EntityDigest(input, entityStart, options.onePassDigest, options.boundaryCandidate);
   outerWarnings(input, outer, ctx, options.protectHeaders === true);
   // Joined once: a view of the input, not a copy, when nothing had to change.
   let entity = (options.protectHeaders ? protectedEntity(ctx, root) : entityPieces(ctx, root, root.headers.filter(isContentField))).toBuffer();
@@ -131,7 +143,10 @@ export function prepareMessage(input: Buffer, options: PrepareOptions = {}): Pre
     entity = Buffer.concat([entity, CRLF]);
     ctx.changes.push({ path: '1', change: 'final line break added', reason: 'some transports add one; it must already be there when the content is signed' });
   }
+  const digest = ctx.digest?.digestOf(entity, root.end);
   return {
+    ...(digest && options.onePassDigest ? { digest: { algorithm: options.onePassDigest, value: digest.value } } : {}),
+    ...(digest?.boundaryAbsent ? { boundary: options.boundaryCandidate } : {}),
     outerHeaders: Buffer.concat(outer.map((f) => fieldBytes(input, f))),
     entity,
     preflight: ctx.changes,

@@ -3,7 +3,7 @@
  * entity byte for byte, or application/pkcs7-mime signed-data (RFC 8551 §3.5.2) with the entity inside.
  */
 import { buildSignedDataElement, digestOfSigner, micalgFor } from '../../cms/build/signedDataBuilder';
-import { uniqueBoundary } from './headers';
+import { randomBoundary, uniqueBoundary } from './headers';
 import { messagePieces, prepareMessage, type PrepareOptions, type PreparedMessage } from './prepare';
 import { base64Of, Pieces, type Base64Piece } from './pieces';
 import { dateWarnings, enforce, senderWarnings, signerProblems, type SignerIdentity } from './identityChecks';
@@ -21,6 +21,10 @@ export interface EntitySignOptions {
   pss?: boolean;
   /** signingTime attribute; default now. */
   now?: Date;
+  /** The entity's digest, already computed over exactly its bytes (prepareMessage's one-pass digest). */
+  contentDigest?: { algorithm: SignDigestName; value: Buffer };
+  /** A multipart/signed boundary already proven absent from the entity (prepareMessage's one pass). */
+  boundary?: string;
 }
 
 export interface SignMessageOptions extends EntitySignOptions, PrepareOptions, SigningDateOptions {
@@ -53,8 +57,8 @@ export function pkcs7MimePieces(der: Base64Piece, smimeType: string): Pieces {
 }
 
 /** multipart/signed around `content`; the CRLF before each delimiter belongs to the delimiter (RFC 2046 §5.1.1). */
-function multipartSigned(content: Buffer, signature: Buffer, micalg: string): Pieces {
-  const boundary = uniqueBoundary([content]);
+function multipartSigned(content: Buffer, signature: Buffer, micalg: string, provenBoundary?: string): Pieces {
+  const boundary = provenBoundary ?? uniqueBoundary([content]);
   const head =
     `Content-Type: multipart/signed; protocol="application/pkcs7-signature"; micalg=${micalg};\r\n` +
     ` boundary="${boundary}"\r\n\r\n${SIGNED_PREAMBLE}--${boundary}\r\n`;
@@ -77,8 +81,9 @@ export function signedPieces(entity: Buffer, signer: SignerIdentity, options: En
   const spec = { privateKey: signer.privateKey, certificate: signer.certificate, chain: signer.chain ?? [], digest: options.digest, pss: options.pss ?? false };
   const detached = options.detached ?? true;
   return buildOrRefuse(() => {
-    const der = buildSignedDataElement(entity, [spec], { detached, signingTime: options.now });
-    return detached ? multipartSigned(entity, der.toBuffer(), micalgFor(digestOfSigner(spec))) : pkcs7MimePieces(base64Of(der.chunks), 'signed-data');
+    const contentDigests = options.contentDigest ? { [options.contentDigest.algorithm]: options.contentDigest.value } : undefined;
+    const der = buildSignedDataElement(entity, [spec], { detached, signingTime: options.now, contentDigests });
+    return detached ? multipartSigned(entity, der.toBuffer(), micalgFor(digestOfSigner(spec)), options.boundary) : pkcs7MimePieces(base64Of(der.chunks), 'signed-data');
   });
 }
 
@@ -91,13 +96,23 @@ export function prepareDated(options: PrepareOptions & SigningDateOptions & { in
   return prepared;
 }
 
+/** The digest the signature will use, so that preparing can hash in its pass; undefined when it cannot be told. */
+function plannedDigest(options: SignMessageOptions): SignDigestName | undefined {
+  try {
+    return digestOfSigner({ privateKey: options.signer.privateKey, certificate: options.signer.certificate, digest: options.digest });
+  } catch {
+    return undefined; // the builder reports it, after the identity checks, as before
+  }
+}
+
 /** Prepares, checks and signs a message. Throws ComposeError when refused; nothing is written here. */
 export function signMessage(options: SignMessageOptions): ComposeResult {
   const now = options.now ?? new Date();
-  const prepared = prepareDated(options, now);
+  const detached = options.detached ?? true;
+  const prepared = prepareDated({ ...options, onePassDigest: plannedDigest(options), boundaryCandidate: detached ? randomBoundary() : undefined }, now);
   const warnings = [...prepared.warnings];
   enforce(signerProblems(options.signer, now), options.force ?? false, warnings);
   warnings.push(...senderWarnings(options.signer.certificate, prepared.addresses.from), ...dateWarnings(prepared.date, now));
-  const smime = signedPieces(prepared.entity, options.signer, { ...options, now });
+  const smime = signedPieces(prepared.entity, options.signer, { ...options, now, contentDigest: prepared.digest, boundary: prepared.boundary });
   return composeResult(messagePieces(prepared.outerHeaders, smime).toBuffers(), prepared.preflight, warnings);
 }
