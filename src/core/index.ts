@@ -26,7 +26,7 @@ export { parseAddressList } from './smime/addresses';
 export { analyzeMessage } from './smime/analyze';
 export type { AnalysisResult, AnalyzeOptions } from './smime/analyze';
 export { ComposeError, encryptMessage, messageAddresses, resolveRecipients, saveSignerCertificates, signAndEncrypt, signMessage } from './smime/compose';
-export type { ComposeResult, ContentCipherName, HarvestResult, RefusalCode, ResolvedRecipients, SignDigestName, SignerIdentity, WrapOrder } from './smime/compose';
+export type { ComposeResult, ContentCipherName, HarvestResult, RefusalCode, ResolvedRecipients, SignerIdentity, WrapOrder } from './smime/compose';
 export { isEncrypted, layerStatus } from './smime/layers';
 export { REPORT_SCHEMA, statusForReason, worstStatus } from './smime/report';
 export type {
@@ -45,6 +45,7 @@ export type {
   SignerReport,
   SignerStatus,
 } from './smime/report';
+export type { DigestName, SigningDigestName } from './digests';
 export { signerCertificate, signerName } from './smime/reportLookup';
 export type { TrustOptions } from './smime/verifySigner';
 export { tryParseCertificate } from './x509/certificate';

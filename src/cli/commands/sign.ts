@@ -3,7 +3,7 @@
  * (multipart/signed by default, --opaque for signed-data). Exit 0 written, 1 refused (identity checks without
  * --force), 2 usage or unreadable input. The identity options are shared with sign-encrypt; output.ts writes.
  */
-import { KeyError, loadIdentity, ComposeError, signMessage, loadCertificates, type SignDigestName, type SignerIdentity } from '../../core';
+import { KeyError, loadIdentity, ComposeError, signMessage, loadCertificates, type SigningDigestName, type SignerIdentity } from '../../core';
 import { InputError, UsageError, parse } from '../args';
 import { passphraseFrom } from '../context';
 import { nodeFiles } from '../nodeFiles';
@@ -26,11 +26,11 @@ export const SIGNING_OPTIONS = {
 
 const DIGESTS: readonly string[] = ['sha256', 'sha384', 'sha512'];
 
-export function digestFrom(value: string | undefined): SignDigestName | undefined {
+export function digestFrom(value: string | undefined): SigningDigestName | undefined {
   if (value === undefined) return undefined;
   const digest = value.toLowerCase().replace('-', '');
   if (!DIGESTS.includes(digest)) throw new UsageError(`--digest must be one of ${DIGESTS.join(', ')}`);
-  return digest as SignDigestName;
+  return digest as SigningDigestName;
 }
 
 /** The signer from --p12 or --cert/--key. A key that does not match its certificate is a refusal (exit 1). */

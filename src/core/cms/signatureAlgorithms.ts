@@ -4,11 +4,11 @@
  */
 import { constants } from 'node:crypto';
 import { DIGEST_BY_OID, OID } from '../asn1/oids';
-import { DIGEST_BY_SIGNATURE, parsePssParameters, type Digest } from '../x509/signatureAlgorithm';
+import { DIGEST_BY_SIGNATURE, parsePssParameters } from '../x509/signatureAlgorithm';
 import type { AlgorithmIdentifier } from './signedData';
+import type { DigestName } from '../digests';
 
 /** A digest node:crypto knows by name (one type for signatures, certificates and CRLs). */
-export type DigestName = Digest;
 
 export type SignatureScheme =
   | { kind: 'rsa-pkcs1'; hash: DigestName; name: string }

@@ -10,9 +10,9 @@ import { Certificate } from '../x509/certificate';
 import { KEY_USAGE_BITS, type KeyUsageName } from '../x509/extensions';
 import { bitString, contextExplicit, contextImplicit, integer, nullValue, octetString, oid, sequence, setOf, time, type DerElement } from '../asn1/derWriter';
 import { algorithmIdentifier, boolean, ia5String, utf8String } from './der';
+import type { SigningDigestName } from '../digests';
 
 export type { KeyUsageName };
-export type CertificateDigest = 'sha256' | 'sha384' | 'sha512';
 
 /** RFC 5280 recommends serials of up to 20 octets; 16 random octets make collisions negligible (CA/B BR §7.1). */
 export const SERIAL_BYTES = 16;
@@ -47,11 +47,11 @@ export interface CertificateRequest {
   keyUsage?: KeyUsageName[];
   /** OIDs; default emailProtection for leaves, none for CAs. An empty list omits the extension. */
   extKeyUsage?: string[];
-  digest?: CertificateDigest;
+  digest?: SigningDigestName;
 }
 
-const RSA_SIGNATURE: Record<CertificateDigest, string> = { sha256: OID.sha256WithRSA, sha384: OID.sha384WithRSA, sha512: OID.sha512WithRSA };
-const ECDSA_SIGNATURE: Record<CertificateDigest, string> = { sha256: OID.ecdsaWithSha256, sha384: OID.ecdsaWithSha384, sha512: OID.ecdsaWithSha512 };
+const RSA_SIGNATURE: Record<SigningDigestName, string> = { sha256: OID.sha256WithRSA, sha384: OID.sha384WithRSA, sha512: OID.sha512WithRSA };
+const ECDSA_SIGNATURE: Record<SigningDigestName, string> = { sha256: OID.ecdsaWithSha256, sha384: OID.ecdsaWithSha384, sha512: OID.ecdsaWithSha512 };
 
 interface SignatureScheme {
   algorithm: DerElement;
@@ -60,7 +60,7 @@ interface SignatureScheme {
 }
 
 /** The signatureAlgorithm for the signer's key type: RFC 4055 §5 (RSA, NULL parameters), RFC 5758 §3.2, RFC 8410 §3. */
-function signatureScheme(signerKey: KeyObject, digest: CertificateDigest): SignatureScheme {
+function signatureScheme(signerKey: KeyObject, digest: SigningDigestName): SignatureScheme {
   switch (signerKey.asymmetricKeyType) {
     case 'rsa':
       return { algorithm: algorithmIdentifier(RSA_SIGNATURE[digest], nullValue()), digest };

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { attributeViolations } from '../cms/attributeRules';
 import type { SignedData, SignerInfo } from '../cms/signedData';
-import type { DigestName } from '../cms/signatureAlgorithms';
+import type { DigestName } from '../digests';
 import type { CertificateRegistry } from './certificateRegistry';
 import { hasBareLf, toCanonicalCrlf } from './canonical';
 import { reason, worstStatus, type Check, type Reason, type SignerReport, type SignerStatus } from './report';

@@ -19,9 +19,9 @@ import {
   schemeHash,
   signatureScheme,
   verifyParams,
-  type DigestName,
   type SignatureScheme,
 } from '../cms/signatureAlgorithms';
+import type { DigestName } from '../digests';
 import type { Certificate } from '../x509/certificate';
 import { validateChain, type PublicKeyBudget } from '../x509/chain';
 import { keyWeakness } from '../x509/keyStrength';

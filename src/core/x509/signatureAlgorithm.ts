@@ -5,8 +5,8 @@
 import { constants, verify, type KeyObject } from 'node:crypto';
 import { Asn1Node, Tag, decodeOid, decodeSmallInteger } from '../asn1/der';
 import { DIGEST_BY_OID, OID } from '../asn1/oids';
+import type { DigestName } from '../digests';
 
-export type Digest = 'md5' | 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
 
 /** OpenSSL's long names, which is what `openssl x509 -text` prints and what users search for. */
 const SIGNATURE_NAMES: Record<string, string> = {
@@ -29,7 +29,7 @@ const SIGNATURE_NAMES: Record<string, string> = {
 };
 
 /** The digest each classic signature OID implies (RFC 4055 §5, RFC 5758 §3.2, RFC 3279 §2.2). */
-export const DIGEST_BY_SIGNATURE: Record<string, Digest> = {
+export const DIGEST_BY_SIGNATURE: Record<string, DigestName> = {
   [OID.md5WithRSA]: 'md5',
   [OID.sha1WithRSA]: 'sha1',
   [OID.sha224WithRSA]: 'sha224',
@@ -47,9 +47,9 @@ export const DIGEST_BY_SIGNATURE: Record<string, Digest> = {
 };
 
 export interface PssParameters {
-  hash: Digest;
+  hash: DigestName;
   /** The MGF1 hash; node:crypto can only check PSS when it equals `hash`. */
-  mgf1Hash: Digest;
+  mgf1Hash: DigestName;
   saltLength: number;
 }
 

@@ -23,7 +23,8 @@ import type { Certificate } from '../../x509/certificate';
 import { DEFAULT_SMIME_CAPABILITIES, signedAttributes } from './attributes';
 import { BuildError } from './buildError';
 import { contentInfoElement, issuerAndSerialNumber } from './common';
-import { signerAlgorithms, signerDigest, type SignDigest, type SignerAlgorithms } from './signerAlgorithms';
+import { signerAlgorithms, signerDigest, type SignerAlgorithms } from './signerAlgorithms';
+import type { SigningDigestName } from '../../digests';
 
 export { BuildError, type BuildErrorCode } from './buildError';
 export { DEFAULT_SMIME_CAPABILITIES } from './attributes';
@@ -34,7 +35,7 @@ export interface SignerSpec {
   /** Intermediate certificates to ship with the signature (the root is better left out). */
   chain?: Certificate[];
   /** Default SHA-256 (SHA-384 for P-384, SHA-512 for P-521 and Ed25519). */
-  digest?: SignDigest;
+  digest?: SigningDigestName;
   /** RSASSA-PSS instead of PKCS#1 v1.5 (RSA keys only; RFC 4056). */
   pss?: boolean;
 }
@@ -52,21 +53,21 @@ export interface SignOptions {
    * Digests of exactly `content` the caller already computed (in the pass that prepared it), by algorithm; a
    * digest not given here is computed from `content`.
    */
-  contentDigests?: Partial<Record<SignDigest, Buffer>>;
+  contentDigests?: Partial<Record<SigningDigestName, Buffer>>;
 }
 
 /** Real messages carry one or two signers; the read side refuses more than 64 (MAX_SIGNER_INFOS). */
 export const MAX_SIGNERS = 64;
 
-const MICALG: Record<SignDigest, string> = { sha256: 'sha-256', sha384: 'sha-384', sha512: 'sha-512' };
+const MICALG: Record<SigningDigestName, string> = { sha256: 'sha-256', sha384: 'sha-384', sha512: 'sha-512' };
 
 /** The micalg parameter value of multipart/signed for a digest (RFC 5751 §3.4.3.2, RFC 8551 §3.5.3.2). */
-export function micalgFor(digest: SignDigest): string {
+export function micalgFor(digest: SigningDigestName): string {
   return MICALG[digest];
 }
 
 /** The digest a signer spec ends up using (for micalg): the requested one or the key's default. Throws BuildError. */
-export function digestOfSigner(signer: SignerSpec): SignDigest {
+export function digestOfSigner(signer: SignerSpec): SigningDigestName {
   return signerDigest(signer.privateKey, signer.digest);
 }
 
@@ -132,7 +133,7 @@ export function buildSignedDataElement(content: Buffer, signers: SignerSpec[], o
   const signingTime = options.signingTime ?? new Date();
   const capabilities = options.smimeCapabilities ?? DEFAULT_SMIME_CAPABILITIES;
   // One hash of the content per digest algorithm, however many signers use it.
-  const digests = new Map<SignDigest, { value: Buffer; algorithm: DerElement }>();
+  const digests = new Map<SigningDigestName, { value: Buffer; algorithm: DerElement }>();
   for (const { algorithms } of prepared) {
     if (!digests.has(algorithms.digest)) {
       const value = options.contentDigests?.[algorithms.digest] ?? createHash(algorithms.digest).update(content).digest();

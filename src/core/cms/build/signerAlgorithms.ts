@@ -16,18 +16,18 @@ import { OID } from '../../asn1/oids';
 import { contextExplicit, integer, nullValue, oid, sequence, type DerElement } from '../../asn1/derWriter';
 import { BuildError } from './buildError';
 import { algorithmIdentifier } from './common';
+import type { SigningDigestName } from '../../digests';
 
-export type SignDigest = 'sha256' | 'sha384' | 'sha512';
 
-const DIGEST_OID: Record<SignDigest, string> = { sha256: OID.sha256, sha384: OID.sha384, sha512: OID.sha512 };
-const DIGEST_BYTES: Record<SignDigest, number> = { sha256: 32, sha384: 48, sha512: 64 };
-const ECDSA_OID: Record<SignDigest, string> = { sha256: OID.ecdsaWithSha256, sha384: OID.ecdsaWithSha384, sha512: OID.ecdsaWithSha512 };
+const DIGEST_OID: Record<SigningDigestName, string> = { sha256: OID.sha256, sha384: OID.sha384, sha512: OID.sha512 };
+const DIGEST_BYTES: Record<SigningDigestName, number> = { sha256: 32, sha384: 48, sha512: 64 };
+const ECDSA_OID: Record<SigningDigestName, string> = { sha256: OID.ecdsaWithSha256, sha384: OID.ecdsaWithSha384, sha512: OID.ecdsaWithSha512 };
 
 /** A hash as strong as the curve (RFC 5480 §4, RFC 5753 §2.1.1) when the caller names none. */
-const ECDSA_DEFAULT_DIGEST: Record<string, SignDigest> = { prime256v1: 'sha256', secp384r1: 'sha384', secp521r1: 'sha512' };
+const ECDSA_DEFAULT_DIGEST: Record<string, SigningDigestName> = { prime256v1: 'sha256', secp384r1: 'sha384', secp521r1: 'sha512' };
 
 export interface SignerAlgorithms {
-  digest: SignDigest;
+  digest: SigningDigestName;
   digestAlgorithm: DerElement;
   signatureAlgorithm: DerElement;
   /** Signs the DER signed attributes. */
@@ -35,7 +35,7 @@ export interface SignerAlgorithms {
 }
 
 /** The digest a signer uses: the requested one, or the default for its key (SHA-512 for Ed25519). */
-export function signerDigest(privateKey: KeyObject, requested?: SignDigest): SignDigest {
+export function signerDigest(privateKey: KeyObject, requested?: SigningDigestName): SigningDigestName {
   const type = privateKey.asymmetricKeyType;
   if (type === 'ed25519') {
     if (requested && requested !== 'sha512') {
@@ -48,12 +48,12 @@ export function signerDigest(privateKey: KeyObject, requested?: SignDigest): Sig
   return 'sha256';
 }
 
-function hashIdentifierWithNull(digest: SignDigest): DerElement {
+function hashIdentifierWithNull(digest: SigningDigestName): DerElement {
   return algorithmIdentifier(DIGEST_OID[digest], nullValue());
 }
 
 /** RSASSA-PSS-params (RFC 4055 §3.1) with every field explicit except the trailer (DEFAULT 1). */
-function pssParameters(digest: SignDigest): DerElement {
+function pssParameters(digest: SigningDigestName): DerElement {
   return sequence(
     contextExplicit(0, hashIdentifierWithNull(digest)),
     contextExplicit(1, algorithmIdentifier(OID.mgf1, hashIdentifierWithNull(digest))),
@@ -61,7 +61,7 @@ function pssParameters(digest: SignDigest): DerElement {
   );
 }
 
-function rsaAlgorithms(privateKey: KeyObject, digest: SignDigest, pss: boolean): Omit<SignerAlgorithms, 'digest' | 'digestAlgorithm'> {
+function rsaAlgorithms(privateKey: KeyObject, digest: SigningDigestName, pss: boolean): Omit<SignerAlgorithms, 'digest' | 'digestAlgorithm'> {
   if (pss) {
     const saltLength = DIGEST_BYTES[digest];
     return {
@@ -76,7 +76,7 @@ function rsaAlgorithms(privateKey: KeyObject, digest: SignDigest, pss: boolean):
 }
 
 /** The algorithms for `privateKey`. Throws BuildError for keys we cannot sign with. */
-export function signerAlgorithms(privateKey: KeyObject, requested: SignDigest | undefined, pss: boolean): SignerAlgorithms {
+export function signerAlgorithms(privateKey: KeyObject, requested: SigningDigestName | undefined, pss: boolean): SignerAlgorithms {
   const type = privateKey.asymmetricKeyType;
   const digest = signerDigest(privateKey, requested);
   const digestAlgorithm = sequence(oid(DIGEST_OID[digest]));

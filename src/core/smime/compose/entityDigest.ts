@@ -12,8 +12,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { BodySink } from './bodyScan';
 import { Pieces } from './pieces';
+import type { SigningDigestName } from '../../digests';
 
-export type DigestName = 'sha256' | 'sha384' | 'sha512';
 
 export class EntityDigest {
   private readonly hash: Hash;
@@ -29,7 +29,7 @@ export class EntityDigest {
    * `start`: where the entity would begin in `input` when nothing outside the bodies changes. `boundary`: a
    * multipart/signed boundary to look for in the same pass (RFC 2046 §5.1.1: it must not occur in the content).
    */
-  constructor(private readonly input: Buffer, start: number, readonly algorithm: DigestName, boundary?: string) {
+  constructor(private readonly input: Buffer, start: number, readonly algorithm: SigningDigestName, boundary?: string) {
     this.hash = createHash(algorithm);
     this.cursor = start;
     this.boundary = boundary === undefined ? undefined : Buffer.from(boundary, 'latin1');

@@ -1,6 +1,6 @@
 /** The S/MIME write path: preparing, signing, encrypting and addressing messages. */
 export { prepareMessage, assembleMessage, messageAddresses, type PrepareOptions, type PreparedMessage, type MessageAddresses } from './prepare';
-export { signMessage, signEntity, type SignMessageOptions, type EntitySignOptions, type SignDigestName } from './signMessage';
+export { signMessage, signEntity, type SignMessageOptions, type EntitySignOptions } from './signMessage';
 export {
   encryptMessage,
   encryptEntity,

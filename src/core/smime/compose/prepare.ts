@@ -10,11 +10,12 @@ import { parseMessage } from '../../mime/parser';
 import { parseAddressList, type MailAddress } from '../addresses';
 import { hasBareLf } from '../canonical';
 import { fieldBytes, hasEightBit, longestLine } from './headers';
-import { EntityDigest, type DigestName } from './entityDigest';
+import { EntityDigest } from './entityDigest';
 import { entityPieces, type EspSafeContext } from './espSafe';
 import { Pieces } from './pieces';
 import { ENCODED_LINE_LENGTH, HARD_LINE_LIMIT } from './transferEncode';
 import type { ComposeWarning, PreflightChange } from './types';
+import type { SigningDigestName } from '../../digests';
 
 /** Trace and transport fields: added by relays for this hop, never part of what the author wrote. */
 const TRANSPORT_FIELDS = new Set(['received', 'return-path', 'delivered-to', 'dkim-signature', 'authentication-results', 'x-original-to']);
@@ -29,7 +30,7 @@ export interface PrepareOptions {
    */
   maxLineLength?: number;
   /** Hash the entity in the same pass as the ESP-safety scan (entityDigest.ts), for signing it. */
-  onePassDigest?: DigestName;
+  onePassDigest?: SigningDigestName;
   /** With onePassDigest: a multipart/signed boundary to look for in the entity in the same pass. */
   boundaryCandidate?: string;
 }
@@ -52,7 +53,7 @@ export interface PreparedMessage {
   /** The Date header, when present and readable. */
   date: Date | null;
   /** The digest of `entity` asked for with `onePassDigest`, when the one-pass hash could be proven to cover it. */
-  digest?: { algorithm: DigestName; value: Buffer };
+  digest?: { algorithm: SigningDigestName; value: Buffer };
   /** `boundaryCandidate`, when the same pass proved that it does not occur in `entity`. */
   boundary?: string;
 }

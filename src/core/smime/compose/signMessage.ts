@@ -9,20 +9,20 @@ import { base64Of, Pieces, type Base64Piece } from './pieces';
 import { dateWarnings, enforce, senderWarnings, signerProblems, type SignerIdentity } from './identityChecks';
 import { withSigningDate, type SigningDateOptions } from './signingDate';
 import { ComposeError, composeResult, type ComposeResult } from './types';
+import type { SigningDigestName } from '../../digests';
 
-export type SignDigestName = 'sha256' | 'sha384' | 'sha512';
 
 export interface EntitySignOptions {
   /** multipart/signed (default) or opaque signed-data. */
   detached?: boolean;
   /** Default SHA-256 (the builder picks SHA-384 for P-384 and SHA-512 for Ed25519 keys). */
-  digest?: SignDigestName;
+  digest?: SigningDigestName;
   /** RSASSA-PSS with salt = digest length (RFC 4056), which gpgsm also accepts. */
   pss?: boolean;
   /** signingTime attribute; default now. */
   now?: Date;
   /** The entity's digest, already computed over exactly its bytes (prepareMessage's one-pass digest). */
-  contentDigest?: { algorithm: SignDigestName; value: Buffer };
+  contentDigest?: { algorithm: SigningDigestName; value: Buffer };
   /** A multipart/signed boundary already proven absent from the entity (prepareMessage's one pass). */
   boundary?: string;
 }
@@ -97,7 +97,7 @@ export function prepareDated(options: PrepareOptions & SigningDateOptions & { in
 }
 
 /** The digest the signature will use, so that preparing can hash in its pass; undefined when it cannot be told. */
-function plannedDigest(options: SignMessageOptions): SignDigestName | undefined {
+function plannedDigest(options: SignMessageOptions): SigningDigestName | undefined {
   try {
     return digestOfSigner({ privateKey: options.signer.privateKey, certificate: options.signer.certificate, digest: options.digest });
   } catch {
