@@ -9,9 +9,11 @@
  * on selector matching. What it cannot evaluate (a selector it does not parse, the budget, very deep nesting)
  * makes the result `complete: false`, which the view shows: an unknown is never reported as "no hidden text".
  */
-import { parseStyleSheet, type Compound, type ParsedStyles, type StyleRule } from './cssRules';
+import { parseStyleSheet, type ParsedStyles } from './cssRules';
 import { cascade, computeStyle, hidingOf, NOT_RENDERED, ROOT_STYLE, type Computed, type HidingKind } from './hiddenStyle';
-import { walkHtml, type WalkElement } from './htmlWalk';
+import { siblingPositions } from './htmlStructure';
+import { walkHtml } from './htmlWalk';
+import { Matcher, type MatchElement } from './selectorMatch';
 
 export type { HidingKind } from './hiddenStyle';
 
@@ -25,82 +27,12 @@ export interface HiddenTextReport {
   complete: boolean;
 }
 
-/** Selector-matching steps allowed for one document; beyond, the result is marked incomplete. */
-export const MAX_MATCH_STEPS = 2_000_000;
+export { MAX_MATCH_STEPS } from './selectorMatch';
 
-interface Element extends WalkElement {
-  id?: string;
-  classes: string[];
+interface Element extends MatchElement {
   style: Computed;
-}
-
-function subjectKey(c: Compound): string {
-  if (c.id) return `#${c.id}`;
-  if (c.classes.length) return `.${c.classes[0]}`;
-  if (c.attributes.length) return `[${c.attributes[0].name}`;
-  return c.tag ?? '*';
-}
-
-function compoundMatches(c: Compound, e: Element): boolean {
-  if (c.tag && c.tag !== e.tag) return false;
-  if (c.id && c.id !== e.id) return false;
-  if (c.classes.some((k) => !e.classes.includes(k))) return false;
-  return c.attributes.every((a) => e.attributes.has(a.name) && (a.value === undefined || e.attributes.get(a.name) === a.value));
-}
-
-class Matcher {
-  private readonly index = new Map<string, StyleRule[]>();
-  steps = 0;
-
-  constructor(rules: StyleRule[]) {
-    for (const rule of rules) {
-      const key = subjectKey(rule.selector.parts[0].compound);
-      const list = this.index.get(key) ?? [];
-      list.push(rule);
-      this.index.set(key, list);
-    }
-  }
-
-  get exhausted(): boolean {
-    return this.steps > MAX_MATCH_STEPS;
-  }
-
-  /** The rules matching `e` (with `parents` from the root down), in no particular order. */
-  matching(e: Element, parents: readonly Element[]): StyleRule[] {
-    const keys = ['*', e.tag, ...(e.id ? [`#${e.id}`] : []), ...e.classes.map((k) => `.${k}`), ...[...e.attributes.keys()].map((n) => `[${n}`)];
-    const out: StyleRule[] = [];
-    for (const key of new Set(keys)) {
-      for (const rule of this.index.get(key) ?? []) {
-        if (this.exhausted) return out;
-        if (this.matches(rule, e, parents)) out.push(rule);
-      }
-    }
-    return out;
-  }
-
-  private matches(rule: StyleRule, e: Element, parents: readonly Element[]): boolean {
-    const [subject, ...rest] = rule.selector.parts;
-    this.steps++;
-    if (!compoundMatches(subject.compound, e)) return false;
-    let level = parents.length - 1;
-    let combinator = subject.combinator;
-    for (const part of rest) {
-      if (combinator === '>') {
-        this.steps++;
-        if (level < 0 || !compoundMatches(part.compound, parents[level])) return false;
-      } else {
-        // The nearest matching ancestor: enough for chains of descendant combinators.
-        for (; level >= 0; level--) {
-          this.steps++;
-          if (compoundMatches(part.compound, parents[level])) break;
-        }
-        if (level < 0) return false;
-      }
-      level--;
-      combinator = part.combinator;
-    }
-    return true;
-  }
+  /** The last element child opened so far: the previous sibling of the next one. */
+  lastChild?: Element;
 }
 
 /** The rules of every <style> element, wherever it is (a style sheet applies to the whole document). */
@@ -130,14 +62,23 @@ export interface TextRun {
 export function classifyText(html: string): { runs: TextRun[]; complete: boolean } {
   const styles = styleSheetsOf(html);
   const matcher = new Matcher(styles.rules);
+  // Sibling positions take a walk of their own: only when some rule needs them.
+  const positions = styles.rules.some((r) => r.selector.structural) ? siblingPositions(html) : [];
+  let opened = 0;
+  const top: { lastChild?: Element } = {};
   let complete = styles.notUnderstood === 0;
   let rootPx = 16;
   const runs: TextRun[] = [];
   const walked = walkHtml<Element>(html, {
     open: (tag, attributes, parents) => {
-      const e: Element = { tag, attributes, id: attributes.get('id'), classes: (attributes.get('class') ?? '').split(/\s+/).filter(Boolean), style: ROOT_STYLE };
+      const container: { lastChild?: Element } = parents[parents.length - 1] ?? top;
+      const e: Element = {
+        tag, attributes, id: attributes.get('id'), classes: (attributes.get('class') ?? '').split(/\s+/).filter(Boolean), style: ROOT_STYLE,
+        parent: parents[parents.length - 1], previous: container.lastChild, position: positions[opened++],
+      };
+      container.lastChild = e;
       const parent = parents[parents.length - 1]?.style ?? ROOT_STYLE;
-      const rules = matcher.matching(e, parents);
+      const rules = matcher.matching(e);
       // Most elements of a message have no style of their own: they take their parent's as it is.
       if (!rules.length && !attributes.size && !NOT_RENDERED.has(tag)) e.style = parent;
       else e.style = computeStyle(tag, parent, cascade(e, rules), rootPx, () => (complete = false));
@@ -153,7 +94,7 @@ export function classifyText(html: string): { runs: TextRun[]; complete: boolean
       runs.push(hiddenBy ? { text, hiddenBy } : { text });
     },
   });
-  return { runs, complete: complete && walked && !matcher.exhausted };
+  return { runs, complete: complete && walked && !matcher.exhausted && !matcher.unjudged };
 }
 
 /** Counts the text of `html` (a whole document, e.g. the sanitized frame document) that is not shown. */
