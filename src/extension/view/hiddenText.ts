@@ -74,7 +74,7 @@ export function classifyText(html: string): { runs: TextRun[]; complete: boolean
       const container: { lastChild?: Element } = parents[parents.length - 1] ?? top;
       const e: Element = {
         tag, attributes, id: attributes.get('id'), classes: (attributes.get('class') ?? '').split(/\s+/).filter(Boolean), style: ROOT_STYLE,
-        parent: parents[parents.length - 1], previous: container.lastChild, position: positions[opened++],
+        parent: parents[parents.length - 1], previous: container.lastChild, ...positions[opened++],
       };
       container.lastChild = e;
       const parent = parents[parents.length - 1]?.style ?? ROOT_STYLE;

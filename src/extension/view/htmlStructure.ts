@@ -20,8 +20,8 @@ export interface SiblingPosition {
   typeFromEnd: number;
 }
 
-/** Elements whose children a browser rearranges: the document level, html, head; noscript is raw text when scripts could run. */
-const REARRANGED_CHILDREN = new Set(['html', 'head', 'noscript']);
+/** Elements whose children a browser rearranges: head; noscript is raw text when scripts could run. */
+const REARRANGED_CHILDREN = new Set(['head', 'noscript']);
 /** Elements a browser moves into head when they come before the body (HTML §13.2.6.4.6 "after head"). */
 const HEAD_CONTENT = new Set(['style', 'meta', 'link', 'script', 'title', 'base', 'template']);
 /** Elements the "generate implied end tags" step closes (HTML §13.2.6.3): closing them with their parent is what a browser does too. */
@@ -65,8 +65,15 @@ interface Node extends WalkElement {
 
 const NESTING_CLOSES = ['a', 'nobr', 'button', 'form'];
 
-/** Sibling positions of the elements of `html`, in the order htmlWalk opens them; undefined where not known. */
-export function siblingPositions(html: string): (SiblingPosition | undefined)[] {
+export interface Placement {
+  /** Undefined when not known. */
+  position?: SiblingPosition;
+  /** Whether the element's earlier element siblings are those a browser has (for + and ~). */
+  siblingsKnown: boolean;
+}
+
+/** Where each element of `html` stands among its siblings, in the order htmlWalk opens them. */
+export function siblingPositions(html: string): Placement[] {
   const parentOf: number[] = [];
   const tagOf: string[] = [];
   const uncertain = new Set<number>([ROOT]);
@@ -136,6 +143,7 @@ export function siblingPositions(html: string): (SiblingPosition | undefined)[] 
   const typeIndex: number[] = [];
   const children = new Map<number, number>();
   const ofType = new Map<string, number>();
+  const htmlChildren = new Map<number, string[]>();
   for (let id = 0; id < tagOf.length; id++) {
     const pid = parentOf[id];
     index.push((children.get(pid) ?? 0) + 1);
@@ -143,17 +151,25 @@ export function siblingPositions(html: string): (SiblingPosition | undefined)[] 
     const key = `${pid} ${tagOf[id]}`;
     typeIndex.push((ofType.get(key) ?? 0) + 1);
     ofType.set(key, typeIndex[id]);
+    if (pid !== ROOT && tagOf[pid] === 'html') htmlChildren.set(pid, [...(htmlChildren.get(pid) ?? []), tagOf[id]]);
   }
   const bodyKnown = bodies === 1 && !strayAtTop;
-  return tagOf.map((tag, id) => {
+  // A browser's html element has exactly a head and a body (HTML §13.2.6.4): known where the walker has just those.
+  const headAndBody = (pid: number) => bodyKnown && htmlChildren.get(pid)?.join(' ') === 'head body';
+  return tagOf.map((tag, id): Placement => {
     const pid = parentOf[id];
     const ptag = pid === ROOT ? undefined : tagOf[pid];
-    if (everywhere || uncertain.has(pid) || REARRANGED_CHILDREN.has(ptag ?? 'html') || (ptag === 'body' && !bodyKnown)) return undefined;
-    return {
+    if (everywhere) return { siblingsKnown: false };
+    // The root element has no element siblings; whether it is a "first child" differs between Selectors 3 and 4.
+    if (pid === ROOT) return { siblingsKnown: tag === 'html' && index[id] === 1 && children.get(ROOT) === 1 };
+    const known = !uncertain.has(pid) && (ptag === 'html' ? headAndBody(pid) : !REARRANGED_CHILDREN.has(ptag ?? '') && (ptag !== 'body' || bodyKnown));
+    if (!known) return { siblingsKnown: false };
+    const position = {
       index: index[id],
       fromEnd: (children.get(pid) as number) - index[id] + 1,
       typeIndex: typeIndex[id],
       typeFromEnd: (ofType.get(`${pid} ${tag}`) as number) - typeIndex[id] + 1,
     };
+    return { position, siblingsKnown: true };
   });
 }

@@ -22,6 +22,8 @@ export interface MatchElement {
   previous?: MatchElement;
   /** Undefined when the sibling positions of this element are not known (htmlStructure.ts). */
   position?: SiblingPosition;
+  /** Whether `previous` is the previous element sibling a browser sees. */
+  siblingsKnown?: boolean;
   /** Results of selector parts on this element, by memoKey. */
   memo?: Map<number, boolean>;
 }
@@ -102,7 +104,7 @@ export class Matcher {
       const combinator = parts[k].combinator;
       if (combinator === '>') result = !!e.parent && this.suffix(r, k + 1, e.parent);
       else if (combinator === ' ') result = this.anyBefore(r, k + 1, e, Kind.AnyAncestor);
-      else if (!e.position) result = this.judge(undefined);
+      else if (!e.siblingsKnown) result = this.judge(undefined);
       else if (combinator === '+') result = !!e.previous && this.suffix(r, k + 1, e.previous);
       else result = this.anyBefore(r, k + 1, e, Kind.AnyPrevious);
     }
