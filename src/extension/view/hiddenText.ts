@@ -35,6 +35,9 @@ interface Element extends MatchElement {
   lastChild?: Element;
 }
 
+/** Attributes that give an element style of its own (style="", presentational hints: hiddenStyle.ts). */
+const PER_ELEMENT_STYLE = ['style', 'hidden', 'bgcolor', 'color', 'text'];
+
 /** The rules of every <style> element, wherever it is (a style sheet applies to the whole document). */
 function styleSheetsOf(html: string): ParsedStyles {
   const styles: ParsedStyles = { rules: [], notUnderstood: 0 };
@@ -65,6 +68,7 @@ export function classifyText(html: string): { runs: TextRun[]; complete: boolean
   // Sibling positions take a walk of their own: only when some rule needs them.
   const positions = styles.rules.some((r) => r.selector.structural) ? siblingPositions(html) : [];
   let opened = 0;
+  const styleCache = new Map<Computed, Map<string, Computed>>();
   const top: { lastChild?: Element } = {};
   let complete = styles.notUnderstood === 0;
   let rootPx = 16;
@@ -81,7 +85,17 @@ export function classifyText(html: string): { runs: TextRun[]; complete: boolean
       const rules = matcher.matching(e);
       // Most elements of a message have no style of their own: they take their parent's as it is.
       if (!rules.length && !attributes.size && !NOT_RENDERED.has(tag)) e.style = parent;
-      else e.style = computeStyle(tag, parent, cascade(e, rules), rootPx, () => (complete = false));
+      else if (PER_ELEMENT_STYLE.some((n) => attributes.has(n)) || tag === 'html' || tag === 'body' || tag === 'font') {
+        e.style = computeStyle(tag, parent, cascade(e, rules), rootPx, () => (complete = false));
+      } else {
+        // Otherwise the style follows from the parent's, the matching rules and whether the element renders: siblings
+        // alike share one (a list of 50,000 items is styled a few times, not 50,000 times).
+        const key = `${rootPx} ${NOT_RENDERED.has(tag)} ${rules.map((r) => r.order).sort((a, b) => a - b).join(',')}`;
+        const shared = styleCache.get(parent) ?? new Map<string, Computed>();
+        styleCache.set(parent, shared);
+        e.style = shared.get(key) ?? computeStyle(tag, parent, cascade(e, rules), rootPx, () => (complete = false));
+        shared.set(key, e.style);
+      }
       if (tag === 'html') rootPx = e.style.fontPx;
       return e;
     },

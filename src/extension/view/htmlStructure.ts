@@ -85,6 +85,7 @@ export function siblingPositions(html: string): Placement[] {
   let bodyOpened = false;
 
   walkHtml<Node>(html, {
+    treeOnly: true,
     open: (tag, attributes, parents) => {
       const parent = parents[parents.length - 1];
       const pid = parent?.id ?? ROOT;

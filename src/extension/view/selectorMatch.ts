@@ -24,8 +24,6 @@ export interface MatchElement {
   position?: SiblingPosition;
   /** Whether `previous` is the previous element sibling a browser sees. */
   siblingsKnown?: boolean;
-  /** Results of selector parts on this element, by memoKey. */
-  memo?: Map<number, boolean>;
 }
 
 /** What a remembered result is about: parts k.. matching the element itself, an ancestor, or an earlier sibling. */
@@ -57,6 +55,8 @@ function compoundMatches(c: Compound, e: MatchElement): boolean | undefined {
 
 export class Matcher {
   private readonly index = new Map<string, number[]>();
+  /** Remembered results by rule, part and kind (memoKey), then element: few maps, however many elements. */
+  private readonly memo = new Map<number, Map<MatchElement, boolean>>();
   steps = 0;
   /** Set when a rule could not be judged for some element (its sibling positions are not known). */
   unjudged = false;
@@ -95,7 +95,8 @@ export class Matcher {
   /** Whether parts k.. of rule r's selector match with `e` as part k. Remembered on `e` for k > 0. */
   private suffix(r: number, k: number, e: MatchElement): boolean {
     const key = (r * MAX_COMPOUNDS + k) * 3 + Kind.Suffix;
-    const known = k > 0 ? e.memo?.get(key) : undefined;
+    const remembered = k > 0 ? this.remembered(key) : undefined;
+    const known = remembered?.get(e);
     if (known !== undefined) return known;
     this.steps++;
     const parts = this.rules[r].selector.parts;
@@ -108,7 +109,7 @@ export class Matcher {
       else if (combinator === '+') result = !!e.previous && this.suffix(r, k + 1, e.previous);
       else result = this.anyBefore(r, k + 1, e, Kind.AnyPrevious);
     }
-    if (k > 0) (e.memo ??= new Map()).set(key, result);
+    remembered?.set(e, result);
     return result;
   }
 
@@ -118,10 +119,11 @@ export class Matcher {
    */
   private anyBefore(r: number, k: number, e: MatchElement, kind: BeforeKind): boolean {
     const key = (r * MAX_COMPOUNDS + k) * 3 + kind;
+    const remembered = this.remembered(key);
     const passed: MatchElement[] = [];
     let result = false;
     for (let x: MatchElement | undefined = e; x; ) {
-      const known = x.memo?.get(key);
+      const known = remembered.get(x);
       if (known !== undefined) {
         result = known;
         break;
@@ -135,7 +137,13 @@ export class Matcher {
       }
       x = next;
     }
-    for (const x of passed) (x.memo ??= new Map()).set(key, result);
+    for (const x of passed) remembered.set(x, result);
     return result;
+  }
+
+  private remembered(key: number): Map<MatchElement, boolean> {
+    let map = this.memo.get(key);
+    if (!map) this.memo.set(key, (map = new Map()));
+    return map;
   }
 }
