@@ -9,7 +9,7 @@
  * trees may differ makes the positions of the affected children unknown (undefined), and a selector that needs
  * them is then reported as not judged instead of judged on a guess.
  */
-import { walkHtml, type WalkElement } from './htmlWalk';
+import { RAW_TEXT_ELEMENTS, walkHtml, type WalkElement } from './htmlWalk';
 
 export interface SiblingPosition {
   /** 1-based among the parent's element children, from the first and from the last. */
@@ -50,6 +50,13 @@ const TABLE_CHILDREN: Record<string, { kept: string[]; implied: string[] }> = {
   tfoot: { kept: ['tr', 'script', 'template', 'style'], implied: ['td', 'th'] },
   tr: { kept: ['td', 'th', 'script', 'template', 'style'], implied: [] },
 };
+/** Table parts and the parents they are kept under; anywhere else a browser drops the tag (HTML §13.2.6.4.7 "in body"). */
+const TABLE_PART_PARENTS: Record<string, string[]> = {
+  td: ['tr', 'tbody', 'thead', 'tfoot', 'table'], th: ['tr', 'tbody', 'thead', 'tfoot', 'table'], tr: ['tbody', 'thead', 'tfoot', 'table'],
+  tbody: ['table'], thead: ['table'], tfoot: ['table'], caption: ['table'], colgroup: ['table'], col: ['colgroup', 'table'],
+};
+/** Tags a browser treats differently from the walker: void elements it does not know, and those it renames or never closes. */
+const WALKED_OTHERWISE = new Set(['basefont', 'bgsound', 'image', 'plaintext']);
 const ROOT = -1;
 
 interface Node extends WalkElement {
@@ -104,11 +111,13 @@ export function siblingPositions(html: string): Placement[] {
         bodyOpened = true;
       }
       const misplacedTop = (tag === 'html' && pid !== ROOT && ptag !== 'html') || ((tag === 'head' || tag === 'body') && ptag !== 'html');
-      const foreignBreakout = !!parent?.foreign && FOREIGN_BREAKOUT.has(tag);
+      // In SVG and MathML, HTML tags end the foreign content and "raw text" tags are ordinary elements (HTML §13.2.6.5).
+      const foreignBreakout = !!parent?.foreign && (FOREIGN_BREAKOUT.has(tag) || RAW_TEXT_ELEMENTS.has(tag));
+      const droppedTablePart = TABLE_PART_PARENTS[tag] !== undefined && !TABLE_PART_PARENTS[tag].includes(ptag ?? '');
       const selectRepair = !!parent?.select && (!['option', 'optgroup', 'hr'].includes(tag) || (tag === 'optgroup' && ptag !== 'select'));
       const nestedClose = NESTING_CLOSES.includes(tag) && !!parent?.nesting.has(tag);
       const stacked = (HEADINGS.has(tag) && HEADINGS.has(ptag ?? '')) || (RUBY.has(tag) && RUBY.has(ptag ?? ''));
-      if (misplacedTop || foreignBreakout || selectRepair || nestedClose || stacked || tag === 'image' || tag === 'plaintext') everywhere = true;
+      if (misplacedTop || foreignBreakout || droppedTablePart || selectRepair || nestedClose || stacked || WALKED_OTHERWISE.has(tag)) everywhere = true;
       const table = ptag === undefined ? undefined : TABLE_CHILDREN[ptag];
       if (table && !table.kept.includes(tag)) {
         uncertain.add(pid);

@@ -122,6 +122,12 @@ describe('hidden text: where sibling positions are not known', () => {
       '<style>p:first-child{display:none}</style><p>a</p><p>b</p>',
       // Content after the body goes into the body.
       '<html><head><style>p:last-child{display:none}</style></head><body><p>a</p></body><p>b</p></html>',
+      // A cell outside a table is dropped; a nested link closes the outer one; basefont is void in a browser.
+      '<style>div > b:first-child{display:none}</style><div><td>x</td><b>y</b></div>',
+      '<style>div > a:last-child{display:none}</style><div><a href="#1">one<a href="#2">two</a></a></div>',
+      '<style>div > b:first-child{display:none}</style><div><basefont><b>y</b></div>',
+      // An HTML tag inside SVG ends the SVG.
+      '<style>div > b:last-child{display:none}</style><div><svg><p>x</p></svg><b>y</b></div>',
     ];
     for (const html of unknown) assert.equal(findHiddenText(html).complete, false, html);
   });
