@@ -113,7 +113,7 @@ function addPseudoClass(compound: Compound, name: string, argument: string | und
 
 /** One compound ("div.a#b[x=y]:first-child"), or null when it uses anything else (or a dormant state: `dormant`). */
 function parseCompound(text: string, inNot = false): Compound | null | 'dormant' {
-  const compound: Compound = { classes: [], attributes: [], nth: [], not: [], specificity: 0 };
+  const compound: Compound = { tag: undefined, id: undefined, classes: [], attributes: [], nth: [], not: [], specificity: 0 };
   const re = /([a-z][\w-]*|\*)|\.([\w-]+)|#([\w-]+)|\[\s*([\w:-]+)\s*(?:=\s*("[^"]*"|'[^']*'|[\w-]+)\s*)?\]|(::?[\w-]+)(?:\(((?:[^()]|\([^()]*\))*)\))?/iy;
   let i = 0;
   while (i < text.length) {

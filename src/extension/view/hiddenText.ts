@@ -78,7 +78,9 @@ export function classifyText(html: string): { runs: TextRun[]; complete: boolean
       const container: { lastChild?: Element } = parents[parents.length - 1] ?? top;
       const e: Element = {
         tag, attributes, id: attributes.get('id'), classes: (attributes.get('class') ?? '').split(/\s+/).filter(Boolean), style: ROOT_STYLE,
-        parent: parents[parents.length - 1], previous: container.lastChild, ...positions[opened++],
+        parent: parents[parents.length - 1], previous: container.lastChild, lastChild: undefined,
+        // Every element gets the same properties in the same order: matching reads them for every rule it tries.
+        position: positions[opened]?.position, siblingsKnown: positions[opened++]?.siblingsKnown ?? false,
       };
       container.lastChild = e;
       const parent = parents[parents.length - 1]?.style ?? ROOT_STYLE;

@@ -41,16 +41,23 @@ function subjectKey(c: Compound): string {
 function compoundMatches(c: Compound, e: MatchElement): boolean | undefined {
   if (c.tag && c.tag !== e.tag) return false;
   if (c.id && c.id !== e.id) return false;
-  if (c.classes.some((k) => !e.classes.includes(k))) return false;
-  if (!c.attributes.every((a) => e.attributes.has(a.name) && (a.value === undefined || e.attributes.get(a.name) === a.value))) return false;
-  for (const negated of c.not) {
-    const inner = compoundMatches(negated, e);
+  for (let i = 0; i < c.classes.length; i++) if (!e.classes.includes(c.classes[i])) return false;
+  for (let i = 0; i < c.attributes.length; i++) {
+    const a = c.attributes[i];
+    if (!e.attributes.has(a.name) || (a.value !== undefined && e.attributes.get(a.name) !== a.value)) return false;
+  }
+  for (let i = 0; i < c.not.length; i++) {
+    const inner = compoundMatches(c.not[i], e);
     if (inner !== false) return inner === undefined ? undefined : false;
   }
   if (!c.nth.length) return true;
   const p = e.position;
   if (!p) return undefined;
-  return c.nth.every((n) => nthMatches(n.a, n.b, n.ofType ? (n.fromEnd ? p.typeFromEnd : p.typeIndex) : n.fromEnd ? p.fromEnd : p.index));
+  for (let i = 0; i < c.nth.length; i++) {
+    const n = c.nth[i];
+    if (!nthMatches(n.a, n.b, n.ofType ? (n.fromEnd ? p.typeFromEnd : p.typeIndex) : n.fromEnd ? p.fromEnd : p.index)) return false;
+  }
+  return true;
 }
 
 export class Matcher {
@@ -92,7 +99,7 @@ export class Matcher {
     return result === true;
   }
 
-  /** Whether parts k.. of rule r's selector match with `e` as part k. Remembered on `e` for k > 0. */
+  /** Whether parts k.. of rule r's selector match with `e` as part k. Remembered for k > 0. */
   private suffix(r: number, k: number, e: MatchElement): boolean {
     const key = (r * MAX_COMPOUNDS + k) * 3 + Kind.Suffix;
     const remembered = k > 0 ? this.remembered(key) : undefined;
@@ -100,15 +107,16 @@ export class Matcher {
     if (known !== undefined) return known;
     this.steps++;
     const parts = this.rules[r].selector.parts;
-    let result = this.judge(compoundMatches(parts[k].compound, e));
-    if (result && k + 1 < parts.length) {
-      const combinator = parts[k].combinator;
-      if (combinator === '>') result = !!e.parent && this.suffix(r, k + 1, e.parent);
-      else if (combinator === ' ') result = this.anyBefore(r, k + 1, e, Kind.AnyAncestor);
-      else if (!e.siblingsKnown) result = this.judge(undefined);
-      else if (combinator === '+') result = !!e.previous && this.suffix(r, k + 1, e.previous);
-      else result = this.anyBefore(r, k + 1, e, Kind.AnyPrevious);
-    }
+    const own = this.judge(compoundMatches(parts[k].compound, e));
+    // A compound alone is cheap to test again: only results that looked further left are worth remembering.
+    if (!own || k + 1 === parts.length) return own;
+    const combinator = parts[k].combinator;
+    let result: boolean;
+    if (combinator === '>') result = !!e.parent && this.suffix(r, k + 1, e.parent);
+    else if (combinator === ' ') result = this.anyBefore(r, k + 1, e, Kind.AnyAncestor);
+    else if (!e.siblingsKnown) result = this.judge(undefined);
+    else if (combinator === '+') result = !!e.previous && this.suffix(r, k + 1, e.previous);
+    else result = this.anyBefore(r, k + 1, e, Kind.AnyPrevious);
     remembered?.set(e, result);
     return result;
   }
