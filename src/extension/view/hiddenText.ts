@@ -5,9 +5,11 @@
  * text as much as the visible text, so the reader is told how much of it there is (the published signature-spoofing
  * studies hide or reveal text with exactly these properties).
  *
- * Pure and linear: one walk over the document (htmlWalk.ts), style rules indexed by their subject, and a budget
- * on selector matching. What it cannot evaluate (a selector it does not parse, the budget, very deep nesting)
- * makes the result `complete: false`, which the view shows: an unknown is never reported as "no hidden text".
+ * Pure and linear: one walk over the document (htmlWalk.ts; a second one for sibling positions when a rule needs
+ * them, htmlStructure.ts), style rules indexed by their subject, and a budget on selector matching (selectorMatch.ts).
+ * What it cannot evaluate (a selector it does not parse, sibling positions the HTML parser may have rebuilt, the
+ * budget, very deep nesting) makes the result `complete: false`, which the view shows: an unknown is never reported
+ * as "no hidden text".
  */
 import { parseStyleSheet, type ParsedStyles } from './cssRules';
 import { cascade, computeStyle, hidingOf, NOT_RENDERED, ROOT_STYLE, type Computed, type HidingKind } from './hiddenStyle';
