@@ -64,13 +64,15 @@ interface Node extends WalkElement {
   parent: number;
   foreign: boolean;
   select: boolean;
-  /** Open a, nobr, button or form elements on the way up (a nested one makes a browser close the outer one). */
+  /** Open a, nobr, button, form or p elements on the way up (a nested one makes a browser close the outer one). */
   nesting: Set<string>;
   /** The parent of the table this table part belongs to: where a browser puts misplaced content (foster parenting). */
   tableParent?: number;
 }
 
-const NESTING_CLOSES = ['a', 'nobr', 'button', 'form'];
+const NESTING_CLOSES = ['a', 'nobr', 'button', 'form', 'p'];
+/** Start tags that close an open p in a browser (HTML §13.2.6.4.7) and not in htmlWalk.ts. */
+const CLOSES_P_TOO = new Set(['search']);
 
 export interface Placement {
   /** Undefined when not known. */
@@ -115,9 +117,10 @@ export function siblingPositions(html: string): Placement[] {
       const foreignBreakout = !!parent?.foreign && (FOREIGN_BREAKOUT.has(tag) || RAW_TEXT_ELEMENTS.has(tag));
       const droppedTablePart = TABLE_PART_PARENTS[tag] !== undefined && !TABLE_PART_PARENTS[tag].includes(ptag ?? '');
       const selectRepair = !!parent?.select && (!['option', 'optgroup', 'hr'].includes(tag) || (tag === 'optgroup' && ptag !== 'select'));
-      const nestedClose = NESTING_CLOSES.includes(tag) && !!parent?.nesting.has(tag);
-      const stacked = (HEADINGS.has(tag) && HEADINGS.has(ptag ?? '')) || (RUBY.has(tag) && RUBY.has(ptag ?? ''));
-      if (misplacedTop || foreignBreakout || droppedTablePart || selectRepair || nestedClose || stacked || WALKED_OTHERWISE.has(tag)) everywhere = true;
+      const nestedClose = NESTING_CLOSES.includes(tag) && tag !== 'p' && !!parent?.nesting.has(tag);
+      const stacked = (HEADINGS.has(tag) && HEADINGS.has(ptag ?? '')) || (RUBY.has(tag) && RUBY.has(ptag ?? '')) || (tag === 'optgroup' && ptag === 'option');
+      const closesP = CLOSES_P_TOO.has(tag) && !!parent?.nesting.has('p');
+      if (misplacedTop || foreignBreakout || droppedTablePart || selectRepair || nestedClose || closesP || stacked || WALKED_OTHERWISE.has(tag)) everywhere = true;
       const table = ptag === undefined ? undefined : TABLE_CHILDREN[ptag];
       if (table && !table.kept.includes(tag)) {
         uncertain.add(pid);

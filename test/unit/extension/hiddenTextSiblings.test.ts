@@ -126,6 +126,8 @@ describe('hidden text: where sibling positions are not known', () => {
       '<style>div > b:first-child{display:none}</style><div><td>x</td><b>y</b></div>',
       '<style>div > a:last-child{display:none}</style><div><a href="#1">one<a href="#2">two</a></a></div>',
       '<style>div > b:first-child{display:none}</style><div><basefont><b>y</b></div>',
+      // A search element closes an open paragraph in a browser.
+      '<style>div > search:last-child{display:none}</style><div><p>a<search>f</search></div>',
       // An HTML tag inside SVG ends the SVG.
       '<style>div > b:last-child{display:none}</style><div><svg><p>x</p></svg><b>y</b></div>',
     ];
@@ -133,6 +135,7 @@ describe('hidden text: where sibling positions are not known', () => {
   });
 
   test('repairs a browser makes the same way keep positions known', () => {
+    assert.deepEqual(hiddenTexts(page('div > form:last-child{display:none}', '<div><p>a<form>f</form></div>')), ['f'], 'a form closes the p');
     assert.deepEqual(hiddenTexts(page('li:last-child{display:none}', '<ul><li>a<li>b<li>c</ul>')), ['c']);
     assert.equal(findHiddenText(page('li:last-child{display:none}', '<ul><li>a<li>b<li>c</ul>')).complete, true);
     const table = page('tr:nth-child(2) td:first-child{color:#fff}', '<table><tbody><tr><td>1</td><td>2</td></tr><tr><td>3</td><td>4</td></tr></tbody></table>');
@@ -155,10 +158,12 @@ describe('hidden text: siblings in linear time', () => {
     const spans = Array.from({ length: 50_000 }, (_, i) => `<span class="s${i % 7}">${i % 2 ? 'odd' : 'evn'}</span>`).join('');
     const html = page(css, `<div><b class="a">v</b>${spans}</div>`);
     assert.ok(html.length > 1_000_000, `${html.length}`);
-    const started = performance.now();
+    // Processor time of this process, so that other work on a shared machine does not count.
+    const started = process.cpuUsage();
     const r = findHiddenText(html);
-    const ms = performance.now() - started;
-    assert.ok(ms < 1000, `${ms.toFixed(0)} ms`);
+    const used = process.cpuUsage(started);
+    const ms = (used.user + used.system) / 1000;
+    assert.ok(ms < 1000, `${ms.toFixed(0)} ms of processor time`);
     assert.equal(r.complete, true);
     // Every span follows .a: all 50,000 are white on white or display:none (the b is child 1, so span i is child i + 2).
     assert.equal(r.characters, 50_000 * 3);
