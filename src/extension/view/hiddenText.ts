@@ -5,16 +5,17 @@
  * text as much as the visible text, so the reader is told how much of it there is (the published signature-spoofing
  * studies hide or reveal text with exactly these properties).
  *
- * Pure and linear: one walk over the document (htmlWalk.ts; a second one for sibling positions when a rule needs
- * them, htmlStructure.ts), style rules indexed by their subject, and a budget on selector matching (selectorMatch.ts).
+ * Pure and linear: one walk over the document (htmlWalk.ts; recorded and replayed when a rule needs sibling
+ * positions, htmlStructure.ts), style rules indexed by their subject, and a budget on selector matching
+ * (selectorMatch.ts).
  * What it cannot evaluate (a selector it does not parse, sibling positions the HTML parser may have rebuilt, the
  * budget, very deep nesting) makes the result `complete: false`, which the view shows: an unknown is never reported
  * as "no hidden text".
  */
 import { parseStyleSheet, type ParsedStyles } from './cssRules';
 import { cascade, computeStyle, hidingOf, NOT_RENDERED, ROOT_STYLE, type Computed, type HidingKind } from './hiddenStyle';
-import { siblingPositions } from './htmlStructure';
-import { walkHtml } from './htmlWalk';
+import { walkStructure, type Placement } from './htmlStructure';
+import { walkHtml, type WalkHandler } from './htmlWalk';
 import { Matcher, type MatchElement } from './selectorMatch';
 
 export type { HidingKind } from './hiddenStyle';
@@ -67,15 +68,17 @@ export interface TextRun {
 export function classifyText(html: string): { runs: TextRun[]; complete: boolean } {
   const styles = styleSheetsOf(html);
   const matcher = new Matcher(styles.rules);
-  // Sibling positions take a walk of their own: only when some rule needs them.
-  const positions = styles.rules.some((r) => r.selector.structural) ? siblingPositions(html) : [];
+  // Sibling positions need the whole tree before the first element is styled: when some rule needs them, the
+  // document is walked once for them and the recorded walk is replayed for the styles.
+  const structure = styles.rules.some((r) => r.selector.structural) ? walkStructure(html) : undefined;
+  const positions: Placement[] = structure?.placements ?? [];
   let opened = 0;
   const styleCache = new Map<Computed, Map<string, Computed>>();
   const top: { lastChild?: Element } = {};
   let complete = styles.notUnderstood === 0;
   let rootPx = 16;
   const runs: TextRun[] = [];
-  const walked = walkHtml<Element>(html, {
+  const handler: WalkHandler<Element> = {
     open: (tag, attributes, parents) => {
       const container: { lastChild?: Element } = parents[parents.length - 1] ?? top;
       const e: Element = {
@@ -111,7 +114,8 @@ export function classifyText(html: string): { runs: TextRun[]; complete: boolean
       const hiddenBy = hidingOf(style);
       runs.push(hiddenBy ? { text, hiddenBy } : { text });
     },
-  });
+  };
+  const walked = structure ? structure.replay(handler) : walkHtml(html, handler);
   return { runs, complete: complete && walked && !matcher.exhausted && !matcher.unjudged };
 }
 

@@ -1,7 +1,7 @@
 /**
  * Where each element stands among its siblings, for the structural pseudo-classes and sibling combinators
  * (Selectors 3 §6.6.5, §8.3): its index among the element children of its parent and among those of its type,
- * counted from both ends. One extra walk over the document, linear: counters per parent, no sibling scans.
+ * counted from both ends. Linear: one walk, recorded so the styles can replay it, and counters per parent.
  *
  * htmlWalk.ts builds the tree a browser builds for well-formed mail, but not for every repair the HTML parser makes
  * (WHATWG HTML §13.2.6: implied html/head/body and table sections, foster parenting, reconstructed formatting
@@ -9,7 +9,7 @@
  * trees may differ makes the positions of the affected children unknown (undefined), and a selector that needs
  * them is then reported as not judged instead of judged on a guess.
  */
-import { RAW_TEXT_ELEMENTS, walkHtml, type WalkElement } from './htmlWalk';
+import { RAW_TEXT_ELEMENTS, walkHtml, type WalkElement, type WalkHandler } from './htmlWalk';
 
 export interface SiblingPosition {
   /** 1-based among the parent's element children, from the first and from the last. */
@@ -81,8 +81,19 @@ export interface Placement {
   siblingsKnown: boolean;
 }
 
-/** Where each element of `html` stands among its siblings, in the order htmlWalk opens them. */
-export function siblingPositions(html: string): Placement[] {
+/** A start tag or a text as the walk met it, with the depth of the open elements then. */
+type Step = { tag: string; attributes: Map<string, string>; depth: number } | { text: string; raw: boolean; depth: number };
+
+export interface WalkedStructure {
+  /** Where each element stands among its siblings, in the order the walk opens them. */
+  placements: Placement[];
+  /** Gives `handler` the same walk again from what was recorded (no second parse); returns what walkHtml returned. */
+  replay<E extends WalkElement>(handler: WalkHandler<E>): boolean;
+}
+
+/** Walks `html` once, working out sibling positions and recording the walk for replay(). */
+export function walkStructure(html: string): WalkedStructure {
+  const steps: Step[] = [];
   const parentOf: number[] = [];
   const tagOf: string[] = [];
   const uncertain = new Set<number>([ROOT]);
@@ -93,9 +104,9 @@ export function siblingPositions(html: string): Placement[] {
   let strayAtTop = false;
   let bodyOpened = false;
 
-  walkHtml<Node>(html, {
-    treeOnly: true,
+  const walked = walkHtml<Node>(html, {
     open: (tag, attributes, parents) => {
+      steps.push({ tag, attributes, depth: parents.length });
       const parent = parents[parents.length - 1];
       const pid = parent?.id ?? ROOT;
       const ptag = parent?.tag;
@@ -131,7 +142,8 @@ export function siblingPositions(html: string): Placement[] {
       else if (table) node.tableParent = parent?.tableParent;
       return node;
     },
-    text: (_text, parents) => {
+    text: (text, parents, raw) => {
+      steps.push({ text, raw, depth: parents.length });
       if (reconstructing) uncertain.add(parents[parents.length - 1]?.id ?? ROOT);
     },
     closed: (elements, cause) => {
@@ -169,7 +181,7 @@ export function siblingPositions(html: string): Placement[] {
   const bodyKnown = bodies === 1 && !strayAtTop;
   // A browser's html element has exactly a head and a body (HTML §13.2.6.4): known where the walker has just those.
   const headAndBody = (pid: number) => bodyKnown && htmlChildren.get(pid)?.join(' ') === 'head body';
-  return tagOf.map((tag, id): Placement => {
+  const placements = tagOf.map((tag, id): Placement => {
     const pid = parentOf[id];
     const ptag = pid === ROOT ? undefined : tagOf[pid];
     if (everywhere) return { siblingsKnown: false };
@@ -185,4 +197,15 @@ export function siblingPositions(html: string): Placement[] {
     };
     return { position, siblingsKnown: true };
   });
+  const replay = <E extends WalkElement>(handler: WalkHandler<E>): boolean => {
+    const stack: E[] = [];
+    for (const step of steps) {
+      // The next step's depth says what the walk had closed (a void element is never pushed: it is cut here).
+      stack.length = step.depth;
+      if ('tag' in step) stack.push(handler.open(step.tag, step.attributes, stack));
+      else handler.text(step.text, stack, step.raw);
+    }
+    return walked;
+  };
+  return { placements, replay };
 }

@@ -40,11 +40,7 @@ export interface WalkHandler<E extends WalkElement> {
   closed?(elements: readonly E[], cause: { tag: string; endTag: boolean }): void;
   /** An end tag with no open element of its name, or an implied end whose element is open beyond the search depth. */
   unmatched?(tag: string, parents: readonly E[], endTag: boolean): void;
-  /** Only the tree is wanted: attributes are not parsed (an empty map) and text is passed undecoded. */
-  treeOnly?: boolean;
 }
-
-const NO_ATTRIBUTES: ReadonlyMap<string, string> = new Map();
 
 /** Deepest nesting followed; browsers stop at a few hundred too. */
 export const MAX_WALK_DEPTH = 256;
@@ -91,7 +87,7 @@ export function walkHtml<E extends WalkElement>(html: string, handler: WalkHandl
   const tagStart = /<(\/?)([a-zA-Z][a-zA-Z0-9:-]*)/y;
   let textStart = 0;
   const flushText = (end: number) => {
-    if (end > textStart) handler.text(handler.treeOnly ? html.slice(textStart, end) : decodeEntities(html.slice(textStart, end)), stack, false);
+    if (end > textStart) handler.text(decodeEntities(html.slice(textStart, end)), stack, false);
   };
   let i = 0;
   while (i < html.length) {
@@ -133,7 +129,7 @@ export function walkHtml<E extends WalkElement>(html: string, handler: WalkHandl
       complete = false;
       continue;
     }
-    const attributes = handler.treeOnly ? (NO_ATTRIBUTES as Map<string, string>) : new Map(parseAttributes(html.slice(lt + m[0].length, end - 1)).reverse());
+    const attributes = new Map(parseAttributes(html.slice(lt + m[0].length, end - 1)).reverse());
     const element = handler.open(tag, attributes, stack);
     if (VOID_ELEMENTS.has(tag)) continue;
     if (RAW_TEXT_ELEMENTS.has(tag)) {
