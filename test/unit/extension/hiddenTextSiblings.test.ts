@@ -152,6 +152,22 @@ describe('hidden text: where sibling positions are not known', () => {
   });
 });
 
+describe('hidden text: the recorded walk', () => {
+  test('replaying the walk for sibling positions styles every text as walking the document directly does', () => {
+    const documents = [
+      page('p{color:#fff} .x b{display:none}', '<p>a<p>b<div class="x">c<b>d<br>e</b><img>f</div><table><tr><td>g<td>h</table><ul><li>i<li>j</ul>'),
+      '<div>'.repeat(300) + 'deep', '<textarea>t<b>u</b></textarea><script>s</script><title>t</title>x<b><i>y</b>z</i>', page('', '<svg><p>x</p></svg>&amp;&lt;'),
+    ];
+    for (const html of documents) {
+      const direct = classifyText(html);
+      // A rule that needs sibling positions and matches nothing: only the way of walking differs.
+      const replayed = classifyText(`<style>nothing + nothing{display:none}</style>${html}`);
+      assert.deepEqual(replayed.runs, direct.runs, html);
+      assert.equal(replayed.complete, direct.complete, html);
+    }
+  });
+});
+
 describe('hidden text: siblings in linear time', () => {
   test('50,000 siblings (1 MB) with a ~ rule and an :nth-child(2n+1) rule: exact and well under a second', () => {
     const css = '.a ~ span{color:#fff} span:nth-child(2n+1){display:none} .never ~ span{font-size:0} span:nth-last-of-type(3n){opacity:0}';
