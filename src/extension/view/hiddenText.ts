@@ -12,9 +12,9 @@
  * budget, very deep nesting) makes the result `complete: false`, which the view shows: an unknown is never reported
  * as "no hidden text".
  */
-import { parseStyleSheet, type ParsedStyles } from './cssRules';
+import { parseStyleSheet, type ParsedStyles, type StyleRule } from './cssRules';
 import { cascade, computeStyle, hidingOf, NOT_RENDERED, ROOT_STYLE, type Computed, type HidingKind } from './hiddenStyle';
-import { walkStructure, type Placement } from './htmlStructure';
+import { BodyTracker, walkStructure, type Placement } from './htmlStructure';
 import { walkHtml, type WalkHandler } from './htmlWalk';
 import { Matcher, type MatchElement } from './selectorMatch';
 
@@ -36,6 +36,11 @@ interface Element extends MatchElement {
   style: Computed;
   /** The last element child opened so far: the previous sibling of the next one. */
   lastChild?: Element;
+}
+
+/** True when the rule names body, or html anywhere but as its subject (whose children differ without a body). */
+function needsBrowserBody(rule: StyleRule): boolean {
+  return rule.selector.parts.some(({ compound }, i) => [compound, ...compound.not].some((c) => c.tag === 'body' || (i > 0 && c.tag === 'html')));
 }
 
 /** Attributes that give an element style of its own (style="", presentational hints: hiddenStyle.ts). */
@@ -73,6 +78,7 @@ export function classifyText(html: string): { runs: TextRun[]; complete: boolean
   const structure = styles.rules.some((r) => r.selector.structural) ? walkStructure(html) : undefined;
   const positions: Placement[] = structure?.placements ?? [];
   let opened = 0;
+  const body = new BodyTracker();
   const styleCache = new Map<Computed, Map<string, Computed>>();
   const top: { lastChild?: Element } = {};
   let complete = styles.notUnderstood === 0;
@@ -81,6 +87,7 @@ export function classifyText(html: string): { runs: TextRun[]; complete: boolean
   const handler: WalkHandler<Element> = {
     open: (tag, attributes, parents) => {
       const container: { lastChild?: Element } = parents[parents.length - 1] ?? top;
+      body.open(tag, parents[parents.length - 1]?.tag, !parents.length);
       const e: Element = {
         tag, attributes, id: attributes.get('id'), classes: (attributes.get('class') ?? '').split(/\s+/).filter(Boolean), style: ROOT_STYLE,
         parent: parents[parents.length - 1], previous: container.lastChild, lastChild: undefined,
@@ -116,6 +123,8 @@ export function classifyText(html: string): { runs: TextRun[]; complete: boolean
     },
   };
   const walked = structure ? structure.replay(handler) : walkHtml(html, handler);
+  // Without the one body a browser has, a rule about body (or about what html contains) is judged on another tree.
+  if (!body.bodyKnown && styles.rules.some(needsBrowserBody)) complete = false;
   return { runs, complete: complete && walked && !matcher.exhausted && !matcher.unjudged };
 }
 

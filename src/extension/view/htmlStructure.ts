@@ -81,6 +81,24 @@ export interface Placement {
   siblingsKnown: boolean;
 }
 
+/**
+ * Whether the walker's body element is the body a browser has: exactly one, and no element outside it that a
+ * browser would move into it (content before or after the body, or without any body at all, HTML §13.2.6.4.6).
+ */
+export class BodyTracker {
+  private bodies = 0;
+  private stray = false;
+
+  open(tag: string, parentTag: string | undefined, atRoot: boolean): void {
+    if ((atRoot || parentTag === 'html') && !['html', 'head', 'body'].includes(tag) && !(HEAD_CONTENT.has(tag) && this.bodies === 0)) this.stray = true;
+    if (tag === 'body') this.bodies++;
+  }
+
+  get bodyKnown(): boolean {
+    return this.bodies === 1 && !this.stray;
+  }
+}
+
 /** A start tag or a text as the walk met it, with the depth of the open elements then. */
 type Step = { tag: string; attributes: Map<string, string>; depth: number } | { text: string; raw: boolean; depth: number };
 
@@ -100,9 +118,7 @@ export function walkStructure(html: string): WalkedStructure {
   let everywhere = false;
   /** A formatting element was closed implicitly: a browser may insert a copy wherever content comes next. */
   let reconstructing = false;
-  let bodies = 0;
-  let strayAtTop = false;
-  let bodyOpened = false;
+  const top = new BodyTracker();
 
   const walked = walkHtml<Node>(html, {
     open: (tag, attributes, parents) => {
@@ -116,13 +132,7 @@ export function walkStructure(html: string): WalkedStructure {
       if (reconstructing) uncertain.add(pid);
       const nesting = NESTING_CLOSES.includes(tag) ? new Set([...(parent?.nesting ?? []), tag]) : (parent?.nesting ?? new Set<string>());
       const node: Node = { tag, attributes, id, parent: pid, foreign: !!parent?.foreign || tag === 'svg' || tag === 'math', select: !!parent?.select || tag === 'select', nesting };
-      if (pid === ROOT || ptag === 'html') {
-        if (!['html', 'head', 'body'].includes(tag) && !(HEAD_CONTENT.has(tag) && !bodyOpened)) strayAtTop = true;
-      }
-      if (tag === 'body') {
-        bodies++;
-        bodyOpened = true;
-      }
+      top.open(tag, ptag, pid === ROOT);
       const misplacedTop = (tag === 'html' && pid !== ROOT && ptag !== 'html') || ((tag === 'head' || tag === 'body') && ptag !== 'html');
       // In SVG and MathML, HTML tags end the foreign content and "raw text" tags are ordinary elements (HTML §13.2.6.5).
       const foreignBreakout = !!parent?.foreign && (FOREIGN_BREAKOUT.has(tag) || RAW_TEXT_ELEMENTS.has(tag));
@@ -178,7 +188,7 @@ export function walkStructure(html: string): WalkedStructure {
     ofType.set(key, typeIndex[id]);
     if (pid !== ROOT && tagOf[pid] === 'html') htmlChildren.set(pid, [...(htmlChildren.get(pid) ?? []), tagOf[id]]);
   }
-  const bodyKnown = bodies === 1 && !strayAtTop;
+  const bodyKnown = top.bodyKnown;
   // A browser's html element has exactly a head and a body (HTML §13.2.6.4): known where the walker has just those.
   const headAndBody = (pid: number) => bodyKnown && htmlChildren.get(pid)?.join(' ') === 'head body';
   const placements = tagOf.map((tag, id): Placement => {
