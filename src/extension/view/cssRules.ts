@@ -1,10 +1,12 @@
 /**
- * Style rules of message HTML, parsed just far enough to tell which elements they hide (CSS Syntax 3, Selectors 4
- * §3): type, universal, class, id and attribute selectors, compounds of them, descendant and child combinators.
- * A rule with any other selector that sets a property hidden-text detection looks at is counted as not
- * understood, so the detector can say its count is incomplete instead of passing it over. Linear: one pass over
- * the text, no backtracking regexes.
+ * Style rules of message HTML, parsed just far enough to tell which elements they hide (CSS Syntax 3); selectors
+ * are read by cssSelectors.ts. A rule with a selector it does not evaluate that sets a property hidden-text
+ * detection looks at is counted as not understood, so the detector can say its count is incomplete instead of
+ * passing it over. Linear: one pass over the text, no backtracking regexes.
  */
+import { parseSelector, type Selector } from './cssSelectors';
+
+export type { AttributeTest, Combinator, Compound, NthTest, Selector } from './cssSelectors';
 
 /** The properties that can hide text or decide whether text is seen; rules setting none of them are skipped. */
 export const WATCHED_PROPERTIES = new Set([
@@ -13,32 +15,10 @@ export const WATCHED_PROPERTIES = new Set([
   'transform', 'clip', 'clip-path',
 ]);
 
-/** Pseudo-classes of states a message at rest is not in: their rules do not apply when the message is shown. */
-const DORMANT_PSEUDO_CLASSES = /^:(hover|active|focus|focus-within|focus-visible|visited|target)$/;
-
 export interface Declaration {
   property: string;
   value: string;
   important: boolean;
-}
-
-export interface AttributeTest {
-  name: string;
-  /** Undefined: the attribute is present. */
-  value?: string;
-}
-
-export interface Compound {
-  tag?: string;
-  id?: string;
-  classes: string[];
-  attributes: AttributeTest[];
-}
-
-/** Compounds from the rightmost (the subject) leftwards, each with the combinator to the next one left. */
-export interface Selector {
-  parts: { compound: Compound; combinator: ' ' | '>' }[];
-  specificity: number;
 }
 
 export interface StyleRule {
@@ -68,59 +48,6 @@ export function parseDeclarations(text: string): Declaration[] {
     if (property && value) out.push({ property, value, important });
   }
   return out;
-}
-
-function unquote(value: string): string {
-  const v = value.trim();
-  return (v.startsWith('"') && v.endsWith('"')) || (v.startsWith("'") && v.endsWith("'")) ? v.slice(1, -1) : v;
-}
-
-/** One compound ("div.a#b[x=y]"), or null when it uses anything else (or a dormant state: `dormant`). */
-function parseCompound(text: string): Compound | null | 'dormant' {
-  const compound: Compound = { classes: [], attributes: [] };
-  const re = /([a-zA-Z][\w-]*|\*)|\.([\w-]+)|#([\w-]+)|\[\s*([\w:-]+)\s*(?:=\s*("[^"]*"|'[^']*'|[\w-]+)\s*)?\]|(::?[\w-]+)/y;
-  let i = 0;
-  while (i < text.length) {
-    re.lastIndex = i;
-    const m = re.exec(text);
-    if (!m) return null;
-    i = re.lastIndex;
-    if (m[1] !== undefined) {
-      if (i !== m[0].length) return null;
-      if (m[1] !== '*') compound.tag = m[1].toLowerCase();
-    } else if (m[2] !== undefined) compound.classes.push(m[2]);
-    else if (m[3] !== undefined) compound.id = m[3];
-    else if (m[4] !== undefined) compound.attributes.push({ name: m[4].toLowerCase(), ...(m[5] !== undefined ? { value: unquote(m[5]) } : {}) });
-    else return DORMANT_PSEUDO_CLASSES.test(m[6]) || m[6].startsWith('::') ? 'dormant' : null;
-  }
-  return compound;
-}
-
-/** A complex selector, or null / 'dormant' as for compounds. */
-export function parseSelector(text: string): Selector | null | 'dormant' {
-  const tokens: string[] = [];
-  text.split('>').forEach((piece, i) => {
-    if (i > 0) tokens.push('>');
-    for (const token of piece.split(/\s+/)) if (token) tokens.push(token);
-  });
-  const parts: Selector['parts'] = [];
-  let combinator: ' ' | '>' = ' ';
-  let specificity = 0;
-  for (let i = tokens.length - 1; i >= 0; i--) {
-    const token = tokens[i];
-    if (token === '>') {
-      if (!parts.length || combinator === '>') return null;
-      combinator = '>';
-      continue;
-    }
-    const compound = parseCompound(token);
-    if (compound === null || compound === 'dormant') return compound;
-    if (parts.length) parts[parts.length - 1].combinator = combinator;
-    parts.push({ compound, combinator: ' ' });
-    combinator = ' ';
-    specificity += (compound.id ? 10_000 : 0) + (compound.classes.length + compound.attributes.length) * 100 + (compound.tag ? 1 : 0);
-  }
-  return parts.length && combinator !== '>' ? { parts, specificity } : null;
 }
 
 /** Media queries that only apply when printing or to another medium than a screen. */

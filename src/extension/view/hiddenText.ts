@@ -5,13 +5,18 @@
  * text as much as the visible text, so the reader is told how much of it there is (the published signature-spoofing
  * studies hide or reveal text with exactly these properties).
  *
- * Pure and linear: one walk over the document (htmlWalk.ts), style rules indexed by their subject, and a budget
- * on selector matching. What it cannot evaluate (a selector it does not parse, the budget, very deep nesting)
- * makes the result `complete: false`, which the view shows: an unknown is never reported as "no hidden text".
+ * Pure and linear: one walk over the document (htmlWalk.ts; recorded and replayed when a rule needs sibling
+ * positions, htmlStructure.ts), style rules indexed by their subject, and a budget on selector matching
+ * (selectorMatch.ts).
+ * What it cannot evaluate (a selector it does not parse, sibling positions the HTML parser may have rebuilt, the
+ * budget, very deep nesting) makes the result `complete: false`, which the view shows: an unknown is never reported
+ * as "no hidden text".
  */
-import { parseStyleSheet, type Compound, type ParsedStyles, type StyleRule } from './cssRules';
+import { parseStyleSheet, type ParsedStyles, type StyleRule } from './cssRules';
 import { cascade, computeStyle, hidingOf, NOT_RENDERED, ROOT_STYLE, type Computed, type HidingKind } from './hiddenStyle';
-import { walkHtml, type WalkElement } from './htmlWalk';
+import { BodyTracker, walkStructure, type Placement } from './htmlStructure';
+import { walkHtml, type WalkHandler } from './htmlWalk';
+import { Matcher, type MatchElement } from './selectorMatch';
 
 export type { HidingKind } from './hiddenStyle';
 
@@ -25,83 +30,21 @@ export interface HiddenTextReport {
   complete: boolean;
 }
 
-/** Selector-matching steps allowed for one document; beyond, the result is marked incomplete. */
-export const MAX_MATCH_STEPS = 2_000_000;
+export { MAX_MATCH_STEPS } from './selectorMatch';
 
-interface Element extends WalkElement {
-  id?: string;
-  classes: string[];
+interface Element extends MatchElement {
   style: Computed;
+  /** The last element child opened so far: the previous sibling of the next one. */
+  lastChild?: Element;
 }
 
-function subjectKey(c: Compound): string {
-  if (c.id) return `#${c.id}`;
-  if (c.classes.length) return `.${c.classes[0]}`;
-  if (c.attributes.length) return `[${c.attributes[0].name}`;
-  return c.tag ?? '*';
+/** True when the rule names body, or html anywhere but as its subject (whose children differ without a body). */
+function needsBrowserBody(rule: StyleRule): boolean {
+  return rule.selector.parts.some(({ compound }, i) => [compound, ...compound.not].some((c) => c.tag === 'body' || (i > 0 && c.tag === 'html')));
 }
 
-function compoundMatches(c: Compound, e: Element): boolean {
-  if (c.tag && c.tag !== e.tag) return false;
-  if (c.id && c.id !== e.id) return false;
-  if (c.classes.some((k) => !e.classes.includes(k))) return false;
-  return c.attributes.every((a) => e.attributes.has(a.name) && (a.value === undefined || e.attributes.get(a.name) === a.value));
-}
-
-class Matcher {
-  private readonly index = new Map<string, StyleRule[]>();
-  steps = 0;
-
-  constructor(rules: StyleRule[]) {
-    for (const rule of rules) {
-      const key = subjectKey(rule.selector.parts[0].compound);
-      const list = this.index.get(key) ?? [];
-      list.push(rule);
-      this.index.set(key, list);
-    }
-  }
-
-  get exhausted(): boolean {
-    return this.steps > MAX_MATCH_STEPS;
-  }
-
-  /** The rules matching `e` (with `parents` from the root down), in no particular order. */
-  matching(e: Element, parents: readonly Element[]): StyleRule[] {
-    const keys = ['*', e.tag, ...(e.id ? [`#${e.id}`] : []), ...e.classes.map((k) => `.${k}`), ...[...e.attributes.keys()].map((n) => `[${n}`)];
-    const out: StyleRule[] = [];
-    for (const key of new Set(keys)) {
-      for (const rule of this.index.get(key) ?? []) {
-        if (this.exhausted) return out;
-        if (this.matches(rule, e, parents)) out.push(rule);
-      }
-    }
-    return out;
-  }
-
-  private matches(rule: StyleRule, e: Element, parents: readonly Element[]): boolean {
-    const [subject, ...rest] = rule.selector.parts;
-    this.steps++;
-    if (!compoundMatches(subject.compound, e)) return false;
-    let level = parents.length - 1;
-    let combinator = subject.combinator;
-    for (const part of rest) {
-      if (combinator === '>') {
-        this.steps++;
-        if (level < 0 || !compoundMatches(part.compound, parents[level])) return false;
-      } else {
-        // The nearest matching ancestor: enough for chains of descendant combinators.
-        for (; level >= 0; level--) {
-          this.steps++;
-          if (compoundMatches(part.compound, parents[level])) break;
-        }
-        if (level < 0) return false;
-      }
-      level--;
-      combinator = part.combinator;
-    }
-    return true;
-  }
-}
+/** Attributes that give an element style of its own (style="", presentational hints: hiddenStyle.ts). */
+const PER_ELEMENT_STYLE = ['style', 'hidden', 'bgcolor', 'color', 'text'];
 
 /** The rules of every <style> element, wherever it is (a style sheet applies to the whole document). */
 function styleSheetsOf(html: string): ParsedStyles {
@@ -130,17 +73,43 @@ export interface TextRun {
 export function classifyText(html: string): { runs: TextRun[]; complete: boolean } {
   const styles = styleSheetsOf(html);
   const matcher = new Matcher(styles.rules);
+  // Sibling positions need the whole tree before the first element is styled: when some rule needs them, the
+  // document is walked once for them and the recorded walk is replayed for the styles.
+  const structure = styles.rules.some((r) => r.selector.structural) ? walkStructure(html) : undefined;
+  const positions: Placement[] = structure?.placements ?? [];
+  let opened = 0;
+  const body = new BodyTracker();
+  const styleCache = new Map<Computed, Map<string, Computed>>();
+  const top: { lastChild?: Element } = {};
   let complete = styles.notUnderstood === 0;
   let rootPx = 16;
   const runs: TextRun[] = [];
-  const walked = walkHtml<Element>(html, {
+  const handler: WalkHandler<Element> = {
     open: (tag, attributes, parents) => {
-      const e: Element = { tag, attributes, id: attributes.get('id'), classes: (attributes.get('class') ?? '').split(/\s+/).filter(Boolean), style: ROOT_STYLE };
+      const container: { lastChild?: Element } = parents[parents.length - 1] ?? top;
+      body.open(tag, parents[parents.length - 1]?.tag, !parents.length);
+      const e: Element = {
+        tag, attributes, id: attributes.get('id'), classes: (attributes.get('class') ?? '').split(/\s+/).filter(Boolean), style: ROOT_STYLE,
+        parent: parents[parents.length - 1], previous: container.lastChild, lastChild: undefined,
+        // Every element gets the same properties in the same order: matching reads them for every rule it tries.
+        position: positions[opened]?.position, siblingsKnown: positions[opened++]?.siblingsKnown ?? false,
+      };
+      container.lastChild = e;
       const parent = parents[parents.length - 1]?.style ?? ROOT_STYLE;
-      const rules = matcher.matching(e, parents);
+      const rules = matcher.matching(e);
       // Most elements of a message have no style of their own: they take their parent's as it is.
       if (!rules.length && !attributes.size && !NOT_RENDERED.has(tag)) e.style = parent;
-      else e.style = computeStyle(tag, parent, cascade(e, rules), rootPx, () => (complete = false));
+      else if (PER_ELEMENT_STYLE.some((n) => attributes.has(n)) || tag === 'html' || tag === 'body' || tag === 'font') {
+        e.style = computeStyle(tag, parent, cascade(e, rules), rootPx, () => (complete = false));
+      } else {
+        // Otherwise the style follows from the parent's, the matching rules and whether the element renders: siblings
+        // alike share one (a list of 50,000 items is styled a few times, not 50,000 times).
+        const key = `${rootPx} ${NOT_RENDERED.has(tag)} ${rules.map((r) => r.order).sort((a, b) => a - b).join(',')}`;
+        const shared = styleCache.get(parent) ?? new Map<string, Computed>();
+        styleCache.set(parent, shared);
+        e.style = shared.get(key) ?? computeStyle(tag, parent, cascade(e, rules), rootPx, () => (complete = false));
+        shared.set(key, e.style);
+      }
       if (tag === 'html') rootPx = e.style.fontPx;
       return e;
     },
@@ -152,8 +121,11 @@ export function classifyText(html: string): { runs: TextRun[]; complete: boolean
       const hiddenBy = hidingOf(style);
       runs.push(hiddenBy ? { text, hiddenBy } : { text });
     },
-  });
-  return { runs, complete: complete && walked && !matcher.exhausted };
+  };
+  const walked = structure ? structure.replay(handler) : walkHtml(html, handler);
+  // Without the one body a browser has, a rule about body (or about what html contains) is judged on another tree.
+  if (!body.bodyKnown && styles.rules.some(needsBrowserBody)) complete = false;
+  return { runs, complete: complete && walked && !matcher.exhausted && !matcher.unjudged };
 }
 
 /** Counts the text of `html` (a whole document, e.g. the sanitized frame document) that is not shown. */

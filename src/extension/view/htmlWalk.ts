@@ -33,6 +33,13 @@ export interface WalkHandler<E extends WalkElement> {
   open(tag: string, attributes: Map<string, string>, parents: readonly E[]): E;
   /** Text inside the current element (entity references decoded); raw text for raw-text elements. */
   text(text: string, parents: readonly E[], raw: boolean): void;
+  /**
+   * Elements an end tag or an implied end (a start tag) closed at once, innermost first; the last is the one the
+   * tag closes. A browser may build a different tree when there is more than one (htmlStructure.ts).
+   */
+  closed?(elements: readonly E[], cause: { tag: string; endTag: boolean }): void;
+  /** An end tag with no open element of its name, or an implied end whose element is open beyond the search depth. */
+  unmatched?(tag: string, parents: readonly E[], endTag: boolean): void;
 }
 
 /** Deepest nesting followed; browsers stop at a few hundred too. */
@@ -51,19 +58,28 @@ export function walkHtml<E extends WalkElement>(html: string, handler: WalkHandl
     stack.push(e);
     openCount.set(e.tag, (openCount.get(e.tag) ?? 0) + 1);
   };
-  const popTo = (index: number) => {
+  const popTo = (index: number): E[] => {
+    const popped: E[] = [];
     while (stack.length > index) {
       const e = stack.pop() as E;
+      popped.push(e);
       openCount.set(e.tag, (openCount.get(e.tag) ?? 1) - 1);
     }
+    return popped;
   };
-  /** Pops through the nearest open element among `tags` within the search depth. */
-  const closeNearest = (tags: string[], searchAll: boolean) => {
+  /** Pops through the nearest open element among `tags` within the search depth (all of it for an end tag). */
+  const closeNearest = (tags: string[], cause: string, endTag: boolean) => {
     if (!tags.some((t) => (openCount.get(t) ?? 0) > 0)) return;
-    const lowest = searchAll ? 0 : Math.max(0, stack.length - IMPLIED_END_SEARCH);
+    const lowest = endTag ? 0 : Math.max(0, stack.length - IMPLIED_END_SEARCH);
     for (let i = stack.length - 1; i >= lowest; i--) {
-      if (tags.includes(stack[i].tag)) return popTo(i);
+      if (tags.includes(stack[i].tag)) {
+        // Popped first: an optional call would skip evaluating its arguments.
+        const popped = popTo(i);
+        handler.closed?.(popped, { tag: cause, endTag });
+        return;
+      }
     }
+    handler.unmatched?.(cause, stack, endTag);
   };
   // ASCII-lowercased once (toLowerCase could change the length, e.g. for U+0130): raw-text elements look for
   // their end tag in it.
@@ -101,12 +117,13 @@ export function walkHtml<E extends WalkElement>(html: string, handler: WalkHandl
     i = textStart = end;
     if (m[1]) {
       // An end tag closes the nearest open element of its name (and everything opened inside it).
-      if ((openCount.get(tag) ?? 0) > 0) closeNearest([tag], true);
+      if ((openCount.get(tag) ?? 0) > 0) closeNearest([tag], tag, true);
+      else handler.unmatched?.(tag, stack, true);
       continue;
     }
-    if (CLOSES_P.has(tag)) closeNearest(['p'], false);
+    if (CLOSES_P.has(tag)) closeNearest(['p'], tag, false);
     const siblings = CLOSES_SIBLING[tag];
-    if (siblings) closeNearest(siblings, false);
+    if (siblings) closeNearest(siblings, tag, false);
     if (stack.length >= MAX_WALK_DEPTH && !VOID_ELEMENTS.has(tag)) {
       // Too deep to follow: its text counts under the deepest element followed.
       complete = false;

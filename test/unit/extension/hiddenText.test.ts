@@ -84,9 +84,18 @@ describe('hidden text: style sheets and the HTML tree', () => {
   });
 
   test('a selector it cannot evaluate that could hide text makes the result incomplete, not zero', () => {
-    const r = hidden('<style>p:first-child{display:none}</style><div><p>maybe hidden</p></div>');
+    const r = hidden('<style>p:empty{display:none}</style><div><p>maybe hidden</p></div>');
     assert.equal(r.complete, false);
-    assert.equal(hidden('<style>p:first-child{margin:0}</style><p>x</p>').complete, true, 'a rule that cannot hide anything does not matter');
+    assert.equal(hidden('<style>p:empty{margin:0}</style><p>x</p>').complete, true, 'a rule that cannot hide anything does not matter');
+  });
+
+  test('a rule about body in a document whose body a browser builds differently is not judged', () => {
+    // Without a body element a browser puts the paragraph in an implied body, and the rule hides it.
+    const bodyless = sanitized('<style>body > p{display:none} body p{font-size:0}</style><p>Pay 900 EUR</p>');
+    assert.equal(findHiddenText(bodyless).complete, false);
+    assert.equal(hidden('<style>html > p{color:#fff}</style><p>x</p>').complete, false, 'html children differ without a body');
+    const withBody = sanitized('<html><head><style>body > p{display:none}</style></head><body><p>Pay 900 EUR</p></body></html>');
+    assert.deepEqual(findHiddenText(withBody), { passages: 1, characters: 'Pay900EUR'.length, kinds: ['display'], complete: true });
   });
 
   test('runs: hidden text between visible text counts once per run', () => {

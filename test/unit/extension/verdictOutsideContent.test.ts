@@ -125,8 +125,11 @@ describe('hidden text in a signed HTML part', () => {
 
   test('nothing is said when nothing is hidden; an unchecked style says it could not be fully checked', () => {
     assert.equal(htmlBodies(view(s.valid))[0].hiddenText, undefined);
-    const v = view(wrapMessage(envelope, htmlPart('<style>p:nth-child(2){display:none}</style><div><p>a</p><p>b</p></div>')));
+    const v = view(wrapMessage(envelope, htmlPart('<style>p:empty{display:none}</style><div><p>a</p><p>b</p></div>')));
     assert.equal(htmlBodies(v)[0].hiddenText?.complete, false);
     assert.match(htmlBodies(v)[0].hiddenText?.text ?? '', /could not be fully checked/);
+    // A structural selector is evaluated: the count is exact.
+    const nth = view(wrapMessage(envelope, htmlPart('<style>p:nth-child(2){display:none}</style><div><p>a</p><p>b</p></div>')));
+    assert.match(htmlBodies(nth)[0].hiddenText?.text ?? '', /^Hidden text: 1 passage\(s\), 1 characters/);
   });
 });
