@@ -73,11 +73,14 @@ const builds = integration
       // command, the ESM loader's own start-up cost more than parsing the whole bundle (V8 compiles functions lazily,
       // and each command's modules are initialised only when that command runs). dist/cli.js, the `smime`
       // executable, is src/cli/launcher.cjs: it loads this bundle with the code cache made below.
+      // The write commands (sign, encrypt, sign-encrypt) also have a bundle each, dist/smime-<command>.js: the
+      // launcher runs them from it, so their start-up reads, checks and deserialises only their own code and cache
+      // (sign: 110 KB instead of 271 KB).
       {
         ...common,
         minify: true,
-        entryPoints: ['src/cli/bin.ts'],
-        outfile: 'dist/smime.js',
+        entryPoints: { smime: 'src/cli/bin.ts', 'smime-sign': 'src/cli/bins/sign.ts', 'smime-encrypt': 'src/cli/bins/encrypt.ts', 'smime-sign-encrypt': 'src/cli/bins/signEncrypt.ts' },
+        outdir: 'dist',
         format: 'cjs',
         platform: 'node',
         target: 'node20',
@@ -122,7 +125,7 @@ if (watch) {
   if (!tests && !integration) {
     // The code cache (scripts/codeCache.mjs) is made by running the new bundle: a failure leaves no cache, and the
     // CLI then compiles as usual.
-    rmSync('dist/smime.cache', { force: true }); // and the commands' own caches, in makeCodeCache
+    rmSync('dist/smime.cache', { force: true }); // and the other caches, in makeCodeCache
     try {
       await makeCodeCache('dist');
     } catch (e) {

@@ -114,8 +114,8 @@ function measurePair([cmdA, argsA], [cmdB, argsB], beforeEach = () => undefined)
 
 /** What the extension loads when: the bundles' sizes, then activation and first use timed in plain Node. */
 function extensionFigures() {
-  const files = ['dist/extension.js', 'dist/core.js', 'dist/legacy/forge.js', 'dist/legacy/libmime.js', 'dist/webview.js', 'dist/smime.js'];
-  console.table(files.map((file) => ({ file, KB: +(statSync(file).size / 1024).toFixed(1), loaded: LOADED_WHEN[file] })));
+  const files = ['dist/extension.js', 'dist/core.js', 'dist/legacy/forge.js', 'dist/legacy/libmime.js', 'dist/webview.js', 'dist/smime.js', 'dist/smime-sign.js'];
+  console.table(files.filter((file) => existsSync(file)).map((file) => ({ file, KB: +(statSync(file).size / 1024).toFixed(1), loaded: LOADED_WHEN[file] })));
   const result = measureActivation(resolve('dist/extension.js'), RUNS);
   console.log(`[measure] activation in plain Node (load dist/extension.js + activate): ${result.activateMs.toFixed(1)} ms; first use (load dist/core.js + register): ${result.coreMs.toFixed(1)} ms; ${RUNS} fresh processes, medians`);
 }
@@ -126,6 +126,7 @@ const LOADED_WHEN = {
   'dist/legacy/libmime.js': 'writing header fields with 8-bit text',
   'dist/webview.js': 'in the message editor\'s webview',
   'dist/smime.js': 'the smime command line',
+  'dist/smime-sign.js': 'smime sign (encrypt and sign-encrypt have a bundle of their own too)',
 };
 
 extensionFigures();
@@ -170,6 +171,25 @@ if (!onlyBatch) {
   const floorArgs = ['sign-floor.cjs', 'entity.eml', 'alice.key', 'out-floor.eml'];
   const [a, b] = measurePair([process.execPath, signArgs], [process.execPath, floorArgs], () => rmSync(join(dir, 'out-floor.eml'), { force: true }));
   signOverFloor = `sign / node floor: ${a.ms.toFixed(1)} ms / ${b.ms.toFixed(1)} ms = ${(a.ms / b.ms).toFixed(2)} (smime sign detached against the floor, alternately, ${RUNS} runs each, medians)`;
+  // BENCH_SIGN_BASELINE=path/to/other/dist/cli.js: another build of smime (e.g. the previous commit's) in the same
+  // rotation, baseline, this build, floor, so that a change of a few ms is not lost in the machine's drift.
+  const baseline = process.env.BENCH_SIGN_BASELINE;
+  if (baseline) {
+    const others = [resolve(baseline), cli].map((file) => ({ args: [file, ...signArgs.slice(1)], ms: [] }));
+    const floorMs = [];
+    const timed = (args) => {
+      const r = runOnce(process.execPath, args);
+      if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`);
+      return r.ms;
+    };
+    for (let i = 0; i < RUNS; i++) {
+      for (const other of others) other.ms.push(timed(other.args));
+      rmSync(join(dir, 'out-floor.eml'), { force: true });
+      floorMs.push(timed(floorArgs));
+    }
+    const [before, now, floor] = [...others.map((o) => median(o.ms)), median(floorMs)];
+    signOverFloor += `\nsign baseline / this build / node floor: ${before.toFixed(1)} ms / ${now.toFixed(1)} ms / ${floor.toFixed(1)} ms = ${(before / floor).toFixed(2)} / ${(now / floor).toFixed(2)} (in turn, ${RUNS} runs each, medians)`;
+  }
 }
 // Node's own start-up is part of every whole-process figure; show it so the ratio can be read fairly.
 const nodeStart = measure(process.execPath, ['-e', '0'], 0);

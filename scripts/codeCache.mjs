@@ -3,8 +3,10 @@
 // function they compiled, not only the top level: `smime` then starts without compiling its own code.
 // The commands that handle large messages also get a cache of their own (dist/smime.<command>.cache), made in a
 // fresh process that runs only that command: it holds only the functions that command runs, so it is smaller to
-// read and deserialise at every start-up than the cache of all commands.
-// Every cache is valid only for this Node version and the exact smime.js it was made from.
+// read and deserialise at every start-up than the cache of all commands. The write commands run from bundles of
+// their own, dist/smime-<command>.js (src/cli/bins/), whose caches (dist/smime-<command>.cache) are made the same
+// way.
+// Every cache is valid only for this Node version and the exact bundle it was made from.
 import { spawn } from 'node:child_process';
 import fs, { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
@@ -37,12 +39,14 @@ function trainingRuns(dir) {
 
 const { writeSync } = fs;
 
-/** Commands with a cache of their own: those that read or write large messages. */
-const OWN_CACHE = ['sign', 'sign-encrypt', 'encrypt', 'verify', 'decrypt'];
+/** Commands of dist/smime.js with a cache of their own: those that read large messages. */
+const OWN_CACHE = ['verify', 'decrypt'];
+/** Commands with a bundle of their own, dist/smime-<command>.js (as in src/cli/launcher.cjs): those that write them. */
+const OWN_BUNDLE = ['sign', 'encrypt', 'sign-encrypt'];
 
-/** Loads the bundle in this process; `run(args)` runs one command line in it, quietly. */
-function loadBundle(dist) {
-  const file = resolve(dist, 'smime.js');
+/** Loads the bundle `name` (.js) in this process; `run(args)` runs one command line in it, quietly. */
+function loadBundle(dist, name = 'smime') {
+  const file = resolve(dist, `${name}.js`);
   const source = readFileSync(file);
   const script = new Script(Module.wrap(source.toString('utf8')), { filename: file });
   const compiled = script.runInThisContext();
@@ -80,9 +84,9 @@ function loadBundle(dist) {
 }
 
 /** In a fresh process: runs one command's training runs on the demo in `dir` and writes its own cache. */
-function ownCache(dist, command, dir) {
+function ownCache(dist, bundleName, command, dir, cacheName) {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), dist, command, dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), dist, bundleName, command, dir, cacheName], { stdio: ['ignore', 'ignore', 'inherit'] });
     child.on('error', fail);
     child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`the code cache of ${command} could not be made`))));
   });
@@ -90,24 +94,27 @@ function ownCache(dist, command, dir) {
 
 /** Runs the bundle's commands in this process and writes dist/smime.cache and the commands' own caches. */
 export async function makeCodeCache(dist) {
-  for (const name of readdirSync(dist)) if (/^smime\..+\.cache$/.test(name)) rmSync(join(dist, name), { force: true });
+  for (const name of readdirSync(dist)) if (/^smime[.-].+\.cache$/.test(name)) rmSync(join(dist, name), { force: true });
   const bundle = loadBundle(dist);
   const dir = mkdtempSync(join(tmpdir(), 'smime-code-cache-'));
   try {
     if ((await bundle.run(['demo', dir])) !== 0) throw new Error('smime demo failed while making the code cache');
     for (const args of trainingRuns(dir)) await bundle.run(args);
     const size = bundle.save('smime.cache');
-    await Promise.all(OWN_CACHE.map((command) => ownCache(dist, command, dir)));
+    await Promise.all([
+      ...OWN_CACHE.map((command) => ownCache(dist, 'smime', command, dir, `smime.${command}.cache`)),
+      ...OWN_BUNDLE.map((command) => ownCache(dist, `smime-${command}`, command, dir, `smime-${command}.cache`)),
+    ]);
     return size;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-// `node scripts/codeCache.mjs DIST COMMAND DEMO_DIR`: the child process of ownCache.
+// `node scripts/codeCache.mjs DIST BUNDLE COMMAND DEMO_DIR CACHE`: the child process of ownCache.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [dist, command, dir] = process.argv.slice(2);
-  const bundle = loadBundle(dist);
+  const [dist, bundleName, command, dir, cacheName] = process.argv.slice(2);
+  const bundle = loadBundle(dist, bundleName);
   for (const args of trainingRuns(dir).filter((a) => a[0] === command)) await bundle.run(args);
-  bundle.save(`smime.${command}.cache`);
+  bundle.save(cacheName);
 }

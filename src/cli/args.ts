@@ -1,5 +1,6 @@
 /** Command-line parsing shared by the `smime` commands. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { quickParse } from './quickArgs';
 
 /** Wrong usage: printed with the command's help, exit status 2. */
 export class UsageError extends Error {
@@ -20,11 +21,13 @@ export class InputError extends Error {
 export type Options = ParseArgsConfig['options'];
 
 export function parse<T extends NonNullable<Options>>(argv: string[], options: T, positionals: { min: number; max: number; names: string }) {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+  let parsed = quickParse(argv, options) as ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>> | undefined;
+  if (!parsed) {
+    try {
+      parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    } catch (e) {
+      throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+    }
   }
   const count = parsed.positionals.length;
   if (count < positionals.min) throw new UsageError(`missing ${positionals.names}`);

@@ -2,17 +2,23 @@
 // The `smime` command. The command line itself is smime.js beside this file; it is compiled here with the V8 code
 // cache the build made from it, so start-up skips compiling its functions. A command the build trained on its own
 // has a cache of its own (smime.<command>.cache) holding only the functions it runs, which is less to read and
-// deserialise than the cache of every command (smime.cache), used for the others. A cache from another build or
-// Node version is rejected by V8 (or by the source check below) and the file is compiled as usual.
+// deserialise than the cache of every command (smime.cache), used for the others. The write commands run from a
+// bundle of their own code only, smime-<command>.js, with its cache smime-<command>.cache: less to read, check and
+// deserialise again. A cache from another build or Node version is rejected by V8 (or by the source
+// check below) and the file is compiled as usual.
 'use strict';
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { Script } = require('node:vm');
 
-const file = join(__dirname, 'smime.js');
-const source = readFileSync(file);
+/** Commands with a bundle of their own, smime-<command>.js (src/cli/bins/). */
+const OWN_BUNDLE = ['sign', 'encrypt', 'sign-encrypt'];
 const command = process.argv[2];
-const cacheFiles = /^[a-z][a-z-]*$/.test(command ?? '') ? [`smime.${command}.cache`, 'smime.cache'] : ['smime.cache'];
+const bundle = OWN_BUNDLE.includes(command) ? `smime-${command}` : 'smime';
+const file = join(__dirname, `${bundle}.js`);
+const source = readFileSync(file);
+const cacheFiles =
+  bundle !== 'smime' ? [`${bundle}.cache`] : /^[a-z][a-z-]*$/.test(command ?? '') ? [`smime.${command}.cache`, 'smime.cache'] : ['smime.cache'];
 let cachedData;
 let state = 'absent';
 for (const name of cacheFiles) {
@@ -23,7 +29,7 @@ for (const name of cacheFiles) {
     continue; // no such cache: the next one, or compiled as usual
   }
   // A cache file = source length (u32 LE), the exact source it was made from, V8's cache. V8 checks only the
-  // source's length, so the bytes are compared here: a rebuilt smime.js never runs with an older cache.
+  // source's length, so the bytes are compared here: a rebuilt bundle never runs with an older cache.
   const length = cache.readUInt32LE(0);
   if (length === source.length && cache.subarray(4, 4 + length).equals(source)) {
     cachedData = cache.subarray(4 + length);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { prepareMessage, signMessage, type SignerIdentity } from '../../../src/core/smime/compose';
-import { sameBytes } from '../../../src/core/smime/compose/entityDigest';
+import { occursIn, sameBytes } from '../../../src/core/smime/compose/entityDigest';
 import { certificatesIn, identityFrom } from '../../helpers/certFiles';
 import { sharedTestPki, workFile, type TestPki } from '../../helpers/pki';
 import { randomMessage } from './randomMessages';
@@ -66,6 +66,23 @@ describe('one-pass entity digest', () => {
       if (digestHolds(bytes)) given++;
     }
     assert.ok(given > 30, `digests given: ${given}`);
+  });
+
+  test('the boundary search finds a boundary anywhere in the pieces hashed: inside one, across a seam, across pieces shorter than it', () => {
+    const needle = Buffer.from('--=_boundary_01');
+    const text = Buffer.concat([Buffer.from('x'.repeat(40)), needle, Buffer.from('y'.repeat(40))]);
+    const without = Buffer.from('x'.repeat(40) + '--=_boundary_0' + 'z'.repeat(40));
+    // Every way of cutting the text into three pieces (the middle one from empty to longer than the boundary).
+    for (let a = 0; a <= text.length; a++) {
+      for (let b = a; b <= Math.min(text.length, a + needle.length + 2); b++) {
+        const cut = (t: Buffer) => [t.subarray(0, a), t.subarray(a, b), t.subarray(b)];
+        assert.equal(occursIn(needle, cut(text)), true, `cut at ${a}, ${b}`);
+        assert.equal(occursIn(needle, cut(without)), false, `cut at ${a}, ${b}, no boundary`);
+      }
+    }
+    // One octet per piece.
+    assert.equal(occursIn(needle, [...text].map((x) => Buffer.from([x]))), true);
+    assert.equal(occursIn(needle, [...without].map((x) => Buffer.from([x]))), false);
   });
 
   test('a boundary candidate is proven absent only when it occurs nowhere in the entity, split across pieces or not', () => {

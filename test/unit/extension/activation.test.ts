@@ -60,7 +60,7 @@ describe('activation', () => {
     // `smime inbox` loads smtp-server and nodemailer from node_modules; the extension has them in dist/inbox.js.
     const cliOnly = ['nodemailer', 'smtp-server'];
     assert.deepEqual(Object.keys(pkg.dependencies ?? {}).sort(), cliOnly);
-    for (const file of ['dist/extension.js', 'dist/core.js', 'dist/inbox.js', 'dist/smime.js', 'dist/legacy/forge.js', 'dist/legacy/libmime.js']) {
+    for (const file of ['dist/extension.js', 'dist/core.js', 'dist/inbox.js', 'dist/smime.js', 'dist/smime-sign.js', 'dist/smime-encrypt.js', 'dist/smime-sign-encrypt.js', 'dist/legacy/forge.js', 'dist/legacy/libmime.js']) {
       const required = [...readFileSync(file, 'utf8').matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
       const outside = required.filter((name) => !/^(node:|\.\/)/.test(name) && !['vscode', 'crypto'].includes(name));
       assert.deepEqual(outside.filter((name) => !(file === 'dist/smime.js' && cliOnly.includes(name))), [], file);

@@ -56,6 +56,20 @@ describe('identities from PKCS#12 or certificate + key files', { skip: !hasOpens
     assert.equal((await loadIdentity(nodeFiles, { p12Path, passphrase: 'pw' })).certificate.serialHex, leaf.cert.serialHex);
   });
 
+  test('a key is paired with its certificate for every kind of key, and never with another key of the same kind', () => {
+    const kinds = ['rsa', 'ec', 'ec384', 'ed25519', 'rsa-pss'] as const;
+    const pairs = kinds.map((alg) => [pki.issue(`${alg}-a`, inter, { alg }), pki.issue(`${alg}-b`, inter, { alg })]);
+    for (const [i, [a, b]] of pairs.entries()) {
+      const key = parseIdentity({ key: readFileSync(a.keyPath), cert: readFileSync(a.certPath) }).privateKey;
+      const fresh = () => parseIdentity({ key: readFileSync(a.keyPath), cert: readFileSync(a.certPath) }).privateKey;
+      assert.equal(publicKeysMatch(fresh(), a.cert), true, kinds[i]);
+      assert.equal(publicKeysMatch(fresh(), b.cert), false, `${kinds[i]}: another key of the same kind`);
+      for (const [j, [c]] of pairs.entries()) if (j !== i) assert.equal(publicKeysMatch(key, c.cert), false, `${kinds[i]} against ${kinds[j]}`);
+      // OpenSSL agrees: the certificate's public key is the key's.
+      assert.equal(openssl(['x509', '-in', a.certPath, '-noout', '-pubkey']).toString(), openssl(['pkey', '-in', a.keyPath, '-pubout']).toString());
+    }
+  });
+
   test('mismatches and missing pieces', async () => {
     assert.equal(await keyErrorCodeAsync(loadIdentity(nodeFiles, { certPath: other.certPath, keyPath: leaf.keyPath })), 'key-mismatch');
     assert.equal(await keyErrorCodeAsync(loadIdentity(nodeFiles, { keyPath: leaf.keyPath })), 'no-certificate');

@@ -21,13 +21,10 @@ export class EntityDigest {
   private cursor: number;
   private valid = true;
   private readonly boundary: Buffer | undefined;
-  /** The last bytes hashed (one fewer than the boundary), to find a boundary split between two pieces. */
-  private tail = Buffer.alloc(0);
-  private boundarySeen = false;
 
   /**
    * `start`: where the entity would begin in `input` when nothing outside the bodies changes. `boundary`: a
-   * multipart/signed boundary to look for in the same pass (RFC 2046 §5.1.1: it must not occur in the content).
+   * multipart/signed boundary to look for in the bytes hashed (RFC 2046 §5.1.1: it must not occur in the content).
    */
   constructor(private readonly input: Buffer, start: number, readonly algorithm: SigningDigestName, boundary?: string) {
     this.hash = createHash(algorithm);
@@ -39,14 +36,6 @@ export class EntityDigest {
     if (!this.valid || piece.length === 0) return;
     this.hash.update(piece);
     this.hashed.add(piece);
-    if (this.boundary && !this.boundarySeen) this.lookForBoundary(this.boundary, piece);
-  }
-
-  private lookForBoundary(boundary: Buffer, piece: Buffer): void {
-    const keep = boundary.length - 1;
-    const seam = Buffer.concat([this.tail, piece.subarray(0, keep)]);
-    if (seam.indexOf(boundary) !== -1 || piece.indexOf(boundary) !== -1) this.boundarySeen = true;
-    this.tail = Buffer.from(Buffer.concat([this.tail, piece.subarray(-keep)]).subarray(-keep));
   }
 
   /** Hashes the input as it is up to `offset`; a body met out of order ends the attempt. */
@@ -76,10 +65,28 @@ export class EntityDigest {
    */
   digestOf(entity: Buffer, end: number): { value: Buffer; boundaryAbsent: boolean } | undefined {
     this.catchUp(end);
-    if (!this.valid || !sameBytes(this.hashed.toBuffers(), [entity])) return undefined;
+    const hashed = this.hashed.toBuffers();
+    if (!this.valid || !sameBytes(hashed, [entity])) return undefined;
     this.valid = false;
-    return { value: this.hash.digest(), boundaryAbsent: this.boundary !== undefined && !this.boundarySeen };
+    return { value: this.hash.digest(), boundaryAbsent: this.boundary !== undefined && !occursIn(this.boundary, hashed) };
   }
+}
+
+/**
+ * Whether `needle` occurs in the bytes of `buffers` taken in order, also across their seams. The buffers hashed
+ * are few (adjacent views of the input are one), so the search is one native search over each and a short one
+ * over each seam: less than searching each chunk as it was hashed.
+ */
+export function occursIn(needle: Buffer, buffers: readonly Buffer[]): boolean {
+  const keep = needle.length - 1;
+  /** The last `keep` bytes before the current buffer. */
+  let tail: Buffer = Buffer.alloc(0);
+  for (const buffer of buffers) {
+    if (buffer.indexOf(needle) !== -1) return true;
+    if (tail.length > 0 && Buffer.concat([tail, buffer.subarray(0, keep)]).indexOf(needle) !== -1) return true;
+    tail = buffer.length >= keep ? buffer.subarray(buffer.length - keep) : Buffer.concat([tail, buffer]).subarray(-keep);
+  }
+  return false;
 }
 
 /**

@@ -1,0 +1,8 @@
+/**
+ * dist/smime-sign-encrypt.js: `smime sign-encrypt` alone, the bundle the launcher (launcher.cjs) runs it from. It holds only this
+ * command's code, so its start-up reads, checks and deserialises less than dist/smime.js and its code cache.
+ * `finished` settles with the exit status, as in bin.ts.
+ */
+import { runExecutable } from '../dispatch';
+
+export const finished: Promise<number> = runExecutable({ 'sign-encrypt': () => import('../commands/signEncrypt').then((m) => m.runSignEncrypt) });
