@@ -1,7 +1,18 @@
-/** Writing output files so that a reader never sees half a message: a temporary file beside it, then rename. */
+/**
+ * Writing output files so that a reader never sees half a message: a temporary file beside it, then rename (or, for
+ * a file that must not replace another, link).
+ */
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, renameSync, rmSync, writevSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, openSync, renameSync, rmSync, writevSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+
+/** File systems without hard links (some network and FAT mounts) answer link(2) with one of these. */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);
+
+/** A hidden temporary name in the folder of `path`, so that rename and link stay within one file system. */
+function tempPathBeside(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+}
 
 /** Buffers handed to one writev call: POSIX guarantees at least 16 (IOV_MAX is 1024 on Linux and macOS). */
 const WRITEV_BATCH = 1024;
@@ -19,7 +30,7 @@ function writeAll(fd: number, parts: readonly Buffer[]): void {
 }
 
 /** Creates `path` (failing when it exists) and writes `parts` into it. */
-export function writeFileExclusive(path: string, parts: readonly Buffer[]): void {
+function writeFileExclusive(path: string, parts: readonly Buffer[]): void {
   const fd = openSync(path, 'wx', 0o644);
   try {
     writeAll(fd, parts);
@@ -33,12 +44,33 @@ export function writeFileExclusive(path: string, parts: readonly Buffer[]): void
  * `path` atomically: rename within one folder is atomic on POSIX file systems.
  */
 export function writeFileAtomic(path: string, data: Buffer | readonly Buffer[]): void {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = tempPathBeside(path);
   try {
     writeFileExclusive(temp, Buffer.isBuffer(data) ? [data] : data);
     renameSync(temp, path);
   } catch (e) {
     rmSync(temp, { force: true });
     throw e;
+  }
+}
+
+/**
+ * Writes a new file that readers see whole or not at all, and never replaces one: a temporary file beside it is
+ * given the name with link(2), which fails with EEXIST when the name is taken.
+ */
+export function writeNewFile(path: string, data: Buffer): void {
+  const temp = tempPathBeside(path);
+  try {
+    writeFileExclusive(temp, [data]);
+    try {
+      linkSync(temp, path);
+    } catch (e) {
+      if (!NO_HARD_LINKS.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
+      // Without hard links rename is still atomic, but only a check beforehand keeps it from replacing a file.
+      if (existsSync(path)) throw Object.assign(new Error(`${path} exists`), { code: 'EEXIST' });
+      renameSync(temp, path);
+    }
+  } finally {
+    rmSync(temp, { force: true });
   }
 }

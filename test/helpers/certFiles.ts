@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseIdentity, type Identity } from '../../src/core/keys';
+import type { SignerIdentity } from '../../src/core/smime/compose';
 import type { Certificate } from '../../src/core/x509/certificate';
 import { CERTIFICATE_FILE_EXTENSIONS, certificatesFromBytes, uniqueCertificates } from '../../src/core/x509/trustStore';
 
@@ -30,4 +31,9 @@ const readOptional = (path: string | undefined) => (path === undefined ? undefin
 /** An identity from key, certificate or PKCS#12 files. */
 export function identityFrom(paths: { certPath?: string; keyPath?: string; p12Path?: string; passphrase?: string }): Identity {
   return parseIdentity({ cert: readOptional(paths.certPath), key: readOptional(paths.keyPath), p12: readOptional(paths.p12Path), passphrase: paths.passphrase });
+}
+
+/** A signer as the compose code takes it: a test user's key and certificate, with the certificates of its chain file. */
+export function signerFrom(user: { cert: string; key: string; chain: string }): SignerIdentity {
+  return { ...identityFrom({ certPath: user.cert, keyPath: user.key }), chain: certificatesIn([user.chain]).certs };
 }

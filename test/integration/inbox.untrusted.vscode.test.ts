@@ -1,35 +1,12 @@
 // Restricted Mode: the test inbox opens a port and writes into the workspace, and Send Test Message connects out,
 // so both are refused in a workspace that is not trusted, with the reason shown, and no port is opened.
 import * as assert from 'node:assert/strict';
-import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { lastError, setting, suiteDir } from './vscodeSupport';
+import { canConnect, freePort, lastError, setting, suiteDir } from './vscodeSupport';
 
 const USER = vscode.ConfigurationTarget.Global;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 suite('Test inbox in Restricted Mode', () => {
   let port: number;

@@ -3,7 +3,6 @@
 // tree shows it) lists each with the right verdict. Then Send Test Message, Compare Messages and Stop.
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { createServer, connect } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -12,7 +11,7 @@ import type { CompareReport } from '../../src/core/compare';
 import { entity, replaceOnce, sampleTextEntity, wrapMessage } from '../helpers/mime';
 import { opensslEncrypted, opensslSigned } from '../helpers/openssl';
 import { sharedTestPki, type TestPki } from '../helpers/pki';
-import { closeAllEditors, openEditor, setting, suiteDir, waitFor } from './vscodeSupport';
+import { canConnect, closeAllEditors, freePort, openEditor, setting, suiteDir, waitFor } from './vscodeSupport';
 
 interface InboxState {
   running: boolean;
@@ -27,28 +26,6 @@ const FOLDER = '.mail-integration';
 
 function state(): Thenable<InboxState> {
   return vscode.commands.executeCommand<InboxState>('smime._test.inboxState');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');

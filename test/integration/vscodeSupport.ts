@@ -1,6 +1,7 @@
 // Shared by the compose and Restricted Mode integration tests: waiting on what the extension reports through its
 // test-only commands (smime._test.*), and settings at the workspace or user level.
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -71,4 +72,28 @@ export function answerPrompts(answers: ScriptedAnswer[] | undefined): Thenable<S
 
 export function closeAllEditors(): Thenable<unknown> {
   return vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+/** A TCP port on 127.0.0.1 that nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Whether something accepts connections on 127.0.0.1:port. */
+export function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }

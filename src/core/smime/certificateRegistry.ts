@@ -6,8 +6,8 @@
  */
 import type { Certificate } from '../x509/certificate';
 import type { PublicKeyBudget } from '../x509/chain';
-import { certificateDetails } from '../x509/details';
-import type { CertificateEntry, CertificateFields, CertificateId } from './report';
+import { certificateFields } from '../x509/details';
+import type { CertificateEntry, CertificateId } from './report';
 
 /** The id of a certificate in a report (see CertificateId). */
 export function certificateId(cert: Certificate): CertificateId {
@@ -39,8 +39,7 @@ export class CertificateRegistry {
 }
 
 function certificateEntry(cert: Certificate, carried: boolean, budget: PublicKeyBudget | undefined): CertificateEntry {
-  const details: CertificateFields & { pem?: string } = certificateDetails(cert, { budget });
-  delete details.pem;
+  const details = certificateFields(cert, { budget });
   return {
     sha256Fingerprint: details.fingerprints.sha256,
     subject: details.subject.text,

@@ -117,7 +117,8 @@ export interface DetailsOptions {
   budget?: PublicKeyBudget;
 }
 
-export function certificateDetails(cert: Certificate, extra?: DetailsOptions): CertificateDetails {
+/** Everything a viewer shows of a certificate, without its PEM (a report carries no certificate bytes). */
+export function certificateFields(cert: Certificate, extra?: DetailsOptions): Omit<CertificateDetails, 'pem'> {
   const warnings: string[] = [];
   const read = <T>(oid: string, parse: (node: Asn1Node) => T): T | undefined => {
     const r = readExtension(cert, oid, parse);
@@ -125,7 +126,7 @@ export function certificateDetails(cert: Certificate, extra?: DetailsOptions): C
     return r.present ? r.value : undefined;
   };
   const hex = (b: Buffer | undefined) => b?.toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:');
-  const details: CertificateDetails = {
+  const details: Omit<CertificateDetails, 'pem'> = {
     subject: nameDetails(cert.subject),
     issuer: nameDetails(cert.issuer),
     serial: cert.serialHex,
@@ -148,11 +149,15 @@ export function certificateDetails(cert: Certificate, extra?: DetailsOptions): C
     criticalExtensions: cert.extensions.filter((e) => e.critical).map((e) => e.oid),
     extensions: cert.extensions.map((e) => ({ oid: e.oid, name: oidName(e.oid), critical: e.critical })),
     selfSigned: isSelfSigned(cert, warnings, extra?.budget),
-    pem: cert.toPem(),
     warnings,
   };
   if (extra?.smimeCapabilities) details.smimeCapabilities = [...extra.smimeCapabilities];
   return withoutUndefined(details);
+}
+
+/** The fields and the PEM, for `smime cert`. */
+export function certificateDetails(cert: Certificate, extra?: DetailsOptions): CertificateDetails {
+  return { ...certificateFields(cert, extra), pem: cert.toPem() };
 }
 
 /** Absent optional fields are left out (not set to undefined), so the object survives JSON unchanged. */

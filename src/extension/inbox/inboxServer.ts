@@ -9,12 +9,18 @@ import { log } from '../log';
 import { UserError } from '../userError';
 import { loadInboxModule } from './inboxModule';
 import { inboxPassword } from './inboxSecrets';
-import { isLoopback, readInboxSettings, type InboxSettings } from './inboxSettings';
+import { isLoopback, readInboxSettings, readSendSettings, type InboxSettings, type SendSettings } from './inboxSettings';
 import type { InboxTree } from './inboxTree';
 
 export function currentInboxSettings(): InboxSettings {
   const config = vscode.workspace.getConfiguration('smime');
   return readInboxSettings((key, fallback) => config.get(key, fallback), vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
+}
+
+/** The SMTP account Send Test Message uses, as the settings say now. */
+export function currentSendSettings(): SendSettings {
+  const config = vscode.workspace.getConfiguration('smime');
+  return readSendSettings((key, fallback) => config.get(key, fallback));
 }
 
 export class InboxServer implements vscode.Disposable {

@@ -10,8 +10,7 @@ import { targetUri } from '../commands/target';
 import type { EditorRegistry } from '../editorRegistry';
 import type { CompareDocuments } from './compareCommand';
 import { forgetInboxPassword, forgetSendPassword, hasInboxPassword, hasSendPassword, storeInboxPassword } from './inboxSecrets';
-import { InboxServer, currentInboxSettings } from './inboxServer';
-import { readSendSettings } from './inboxSettings';
+import { InboxServer, currentInboxSettings, currentSendSettings } from './inboxServer';
 import { InboxTree } from './inboxTree';
 
 export { INBOX_VIEW } from '../entry/contributions';
@@ -34,8 +33,7 @@ async function forgetSmtpPasswords(secrets: vscode.SecretStorage): Promise<strin
     await forgetInboxPassword(secrets);
     forgotten.push('inbox');
   }
-  const config = vscode.workspace.getConfiguration('smime');
-  const send = readSendSettings((key, fallback) => config.get(key, fallback));
+  const send = currentSendSettings();
   if (send.host && send.user && (await hasSendPassword(secrets, send.user, send.host, send.port))) {
     await forgetSendPassword(secrets, send.user, send.host, send.port);
     forgotten.push(`${send.user}@${send.host}:${send.port}`);

@@ -7,8 +7,7 @@ import type { SmtpTarget } from '../../inbox';
 import { UserError } from '../userError';
 import { loadInboxModule } from './inboxModule';
 import { forgetInboxPassword, forgetSendPassword, inboxPassword, sendPassword } from './inboxSecrets';
-import type { InboxServer } from './inboxServer';
-import { readSendSettings } from './inboxSettings';
+import { currentSendSettings, type InboxServer } from './inboxServer';
 
 export interface SentInfo {
   target: string;
@@ -17,8 +16,7 @@ export interface SentInfo {
 }
 
 async function targetOf(server: InboxServer, secrets: vscode.SecretStorage): Promise<SmtpTarget & { inbox?: boolean }> {
-  const config = vscode.workspace.getConfiguration('smime');
-  const send = readSendSettings((key, fallback) => config.get(key, fallback));
+  const send = currentSendSettings();
   if (send.host) {
     const password = send.user ? await sendPassword(secrets, send.user, send.host, send.port) : undefined;
     return { host: send.host, port: send.port, security: send.security, rejectUnauthorized: send.rejectUnauthorized, ...(send.user ? { user: send.user, password } : {}) };

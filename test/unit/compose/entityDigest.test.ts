@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { prepareMessage, signMessage, type SignerIdentity } from '../../../src/core/smime/compose';
 import { occursIn, sameBytes } from '../../../src/core/smime/compose/entityDigest';
-import { certificatesIn, identityFrom } from '../../helpers/certFiles';
+import { signerFrom } from '../../helpers/certFiles';
 import { sharedTestPki, workFile, type TestPki } from '../../helpers/pki';
 import { randomMessage } from './randomMessages';
 
@@ -121,8 +121,7 @@ describe('signing with the one-pass digest', () => {
   let alice: SignerIdentity;
   before(async () => {
     pki = await sharedTestPki();
-    const id = identityFrom({ certPath: pki.users.alice.cert, keyPath: pki.users.alice.key });
-    alice = { ...id, chain: certificatesIn([pki.users.alice.chain]).certs };
+    alice = signerFrom(pki.users.alice);
   });
 
   test('openssl cms -verify accepts it, detached and opaque, for each digest', () => {

@@ -17,15 +17,14 @@ import { writeFileAtomic } from '../../../src/cli/atomicWrite';
 import { scanBody, type BodyScan } from '../../../src/core/smime/compose/transferEncode';
 import { sharedTestPki, workFile, type TestPki } from '../../helpers/pki';
 import { Rand } from './randomMessages';
-import { certificatesIn, identityFrom } from '../../helpers/certFiles';
+import { signerFrom } from '../../helpers/certFiles';
 
 let pki: TestPki;
 let alice: SignerIdentity;
 
 before(async () => {
   pki = await sharedTestPki();
-  const id = identityFrom({ certPath: pki.users.alice.cert, keyPath: pki.users.alice.key });
-  alice = { ...id, chain: certificatesIn([pki.users.alice.chain]).certs };
+  alice = signerFrom(pki.users.alice);
 });
 
 /** About 3 MB: 7-bit text and a base64 attachment, both already ESP-safe, CRLF throughout. */

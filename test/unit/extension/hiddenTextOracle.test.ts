@@ -9,18 +9,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Window } from 'happy-dom';
 import { classifyText } from '../../../src/extension/view/hiddenText';
-
-/** A small seeded generator (mulberry32), so a failure names a document that can be made again. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng as random } from '../../fuzz/mutate';
 
 const COLOURS = ['#ffffff', '#000000', '#123456'];
 const DECLARATIONS = [
